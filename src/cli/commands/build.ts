@@ -1,0 +1,115 @@
+/** `rigup build`: run the plan against Meshy (or the built-in emulator). */
+import type { Command } from "commander";
+import { EXIT, UserError } from "../../errors.js";
+import type { CliEnv } from "../env.js";
+import { intArg, jsonOption, projectOptions, withProjectOptions, type ProjectFlags } from "./common.js";
+
+export interface BuildFlags extends ProjectFlags {
+  emulator?: boolean;
+  yes?: boolean;
+  maxCredits?: number;
+  frozen?: boolean;
+  resendUnknown?: boolean;
+}
+
+export function registerBuildCommand(program: Command, ctx: CliEnv, setExit: (code: number) => void): void {
+  withProjectOptions(program.command("build"))
+    .description("Create only the missing rig and animation tasks, wait for them, and download their outputs.")
+    .option("--emulator", "run against a built-in local Meshy emulator (no account, no network, no cost)")
+    .option("-y, --yes", "spend credits without asking (required to spend in CI or without a TTY)")
+    .option("--max-credits <n>", "refuse to start a plan that may spend more than N credits", intArg("--max-credits"))
+    .option("--frozen", "CI mode: the lockfile must cover every unit; download only, never create a paid task")
+    .option("--concurrency <n>", "task slots: Meshy tasks queued at once (default 10, your tier's queue)", intArg("--concurrency", 1))
+    .option("--resend-unknown", "re-send a create whose lost answer cannot be matched to a task (may pay twice)")
+    .option("--api-key-file <file>", "read the Meshy API key from this file (default: $MESHY_API_KEY)")
+    .option("--api-base <url>", "Meshy API base URL (default: $MESHY_API_BASE, config apiBase, https://api.meshy.ai)")
+    .addOption(jsonOption())
+    .action(async (flags: BuildFlags) => setExit(await runBuild(flags, ctx)));
+}
+
+export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> {
+  const [{ openProject }, { build }, { MeshyClient }, { renderPlan }] = await Promise.all([
+    import("../../project.js"),
+    import("../../build.js"),
+    import("../../meshy/client.js"),
+    import("../../report/plan-text.js"),
+  ]);
+  const project = await openProject(projectOptions(flags, ctx));
+  const { settings } = project;
+
+  let apiBase = settings.apiBase;
+  let apiKey = settings.apiKey;
+  let stopEmulator = async () => {};
+  if (flags.emulator) {
+    const { startEmulator } = await import("../../emulator/index.js");
+    const emulator = await startEmulator({ speed: "fast" });
+    stopEmulator = () => emulator.close();
+    apiBase = emulator.url;
+    apiKey = emulator.apiKey;
+    ctx.stderr.write(`Using the built-in Meshy emulator at ${emulator.url} (no account, no cost).\n`);
+  }
+  if (!apiKey) {
+    await stopEmulator();
+    throw new UserError("NO_API_KEY", "no Meshy API key", {
+      hint: "set MESHY_API_KEY, or pass --api-key-file FILE; or try `rigup build --emulator` to run against the local emulator",
+    });
+  }
+
+  const reporterModule = flags.json
+    ? await import("../../report/json.js")
+    : ctx.isTTY && !ctx.ci
+      ? await import("../../report/tty.js")
+      : await import("../../report/ci.js");
+  const api = new MeshyClient({
+    baseUrl: apiBase,
+    apiKey,
+    requestsPerSecond: settings.requestsPerSecond,
+  });
+  const abort = new AbortController();
+  const unsubscribe = ctx.signals.onInterrupt(() => abort.abort());
+  let reporter: import("../../report/reporter.js").Reporter | undefined;
+
+  try {
+    const result = await build({
+      project,
+      api,
+      policy: {
+        frozen: flags.frozen,
+        maxCredits: flags.maxCredits,
+        yes: flags.yes,
+        interactive: Boolean(ctx.confirm) && !ctx.ci,
+        freeCredits: flags.emulator,
+      },
+      confirm: ctx.ci ? undefined : ctx.confirm,
+      resendUnknown: flags.resendUnknown,
+      signal: abort.signal,
+      onPlan: (plan) => {
+        if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: "plan", plan })}\n`);
+        else ctx.stderr.write(renderPlan(plan, { color: ctx.color }));
+        reporter =
+          "jsonReporter" in reporterModule
+            ? reporterModule.jsonReporter(ctx.stdout)
+            : "ttyReporter" in reporterModule
+              ? reporterModule.ttyReporter(plan, ctx.stderr)
+              : reporterModule.lineReporter(ctx.stderr, { color: ctx.color });
+      },
+      onEvent: (e) => reporter?.onEvent(e),
+      command: `rigup build`,
+    });
+    await reporter?.close();
+    if (result.kind === "refused") {
+      const lines = [`Error: ${result.message}`, ...(result.steps ?? []).map((s) => `  + ${s.key}: ${s.reasons.join("; ")}`)];
+      if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: "refused", message: result.message, steps: result.steps?.map((s) => s.key) ?? [] })}\n`);
+      ctx.stderr.write(`${lines.join("\n")}\n`);
+      return EXIT.REFUSED;
+    }
+    const { summary } = result;
+    if (summary.interrupted) return EXIT.INTERRUPTED;
+    if (summary.stopReason === "auth" || summary.stopReason === "credits") return EXIT.ACCOUNT;
+    return summary.failed + summary.blocked > 0 ? EXIT.FAILURE : EXIT.OK;
+  } finally {
+    unsubscribe();
+    await api.close?.();
+    await stopEmulator();
+  }
+}

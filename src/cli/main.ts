@@ -1,0 +1,108 @@
+/**
+ * argv → one command → exit code. The only place that catches errors and picks
+ * exit codes (see EXIT in errors.ts). Commands load lazily so `rigup check`, run
+ * before every game build, starts fast.
+ */
+import { Command, CommanderError } from "commander";
+import { EXIT, ExitError, UserError } from "../errors.js";
+import { detectColor, isCi, type CliEnv, type SignalHub } from "./env.js";
+import { registerCommands } from "./commands/index.js";
+import { redactSecrets } from "./redact.js";
+
+export const VERSION = "0.1.0";
+
+export async function main(argv: string[], overrides: Partial<CliEnv> = {}): Promise<number> {
+  const env = overrides.env ?? process.env;
+  const isTTY = overrides.isTTY ?? Boolean(process.stderr.isTTY);
+  const ctx: CliEnv = {
+    argv,
+    env,
+    cwd: overrides.cwd ?? process.cwd(),
+    stdout: overrides.stdout ?? process.stdout,
+    stderr: overrides.stderr ?? process.stderr,
+    isTTY,
+    color: overrides.color ?? detectColor(env, isTTY),
+    ci: overrides.ci ?? isCi(env),
+    confirm: overrides.confirm ?? (isTTY && process.stdin.isTTY ? askOnTerminal : undefined),
+    signals: overrides.signals ?? processSignals(),
+  };
+
+  let exitCode: number = EXIT.OK;
+  const program = new Command("rigup")
+    .description("Rig and animate the characters in characters.yaml with Meshy, like terraform: plan, then build.")
+    .version(VERSION, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void ctx.stdout.write(s),
+      writeErr: (s) => void ctx.stderr.write(s),
+    });
+  registerCommands(program, ctx, (code) => {
+    exitCode = code;
+  });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (err) {
+    return await reportError(err, ctx);
+  }
+}
+
+async function reportError(err: unknown, ctx: CliEnv): Promise<number> {
+  const secrets = [ctx.env.MESHY_API_KEY];
+  const write = (s: string) => void ctx.stderr.write(redactSecrets(s, secrets));
+  if (err instanceof CommanderError) {
+    // Help and version exit 0; a usage error was already printed by commander.
+    return err.exitCode === 0 ? EXIT.OK : EXIT.INVALID_INPUT;
+  }
+  if (err instanceof ExitError) return err.exitCode;
+  if (err instanceof UserError) {
+    const { formatUserError } = await import("../report/diagnostics.js");
+    write(formatUserError(err, { color: ctx.color, cwd: ctx.cwd }) + "\n");
+    return err.exitCode;
+  }
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  write(
+    `rigup hit an internal error. This is a bug: please report it with the text below.\n` +
+      `rigup ${VERSION}, node ${process.version}, ${process.platform}-${process.arch}\n${detail}\n`,
+  );
+  return EXIT.FAILURE;
+}
+
+/** SIGINT/SIGTERM: the first one asks commands to wind down, the second exits at once. */
+function processSignals(): SignalHub {
+  const handlers = new Set<() => void>();
+  let count = 0;
+  const onSignal = () => {
+    count += 1;
+    if (count === 1 && handlers.size > 0) {
+      for (const h of handlers) h();
+      return;
+    }
+    process.exit(EXIT.INTERRUPTED);
+  };
+  let installed = false;
+  return {
+    onInterrupt(handler) {
+      if (!installed) {
+        process.on("SIGINT", onSignal);
+        process.on("SIGTERM", onSignal);
+        installed = true;
+      }
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+  };
+}
+
+async function askOnTerminal(question: string): Promise<boolean> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}

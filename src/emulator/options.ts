@@ -1,0 +1,60 @@
+/**
+ * Emulator options: one zod schema shared by startEmulator() and the
+ * `rigup emulator` command, so defaults live in one place.
+ */
+import { z } from "zod";
+import { FaultsSchema } from "./faults.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Task durations per speed preset, ms. "realistic" follows the API page's examples (~17 s rig, ~16 s animation). */
+export const SPEED_PRESETS = {
+  instant: { rigMs: 0, animationMs: 0 },
+  fast: { rigMs: 1500, animationMs: 1000 },
+  realistic: { rigMs: 17_000, animationMs: 16_000 },
+} as const;
+export type Speed = keyof typeof SPEED_PRESETS;
+
+export const DEFAULT_API_KEY = "msy_emulator_local_key";
+
+export const EmulatorOptionsSchema = z.strictObject({
+  /** 0 picks a free port. */
+  port: z.number().int().min(0).max(65535).default(0),
+  host: z.string().min(1).default("127.0.0.1"),
+  speed: z.enum(["instant", "fast", "realistic"]).default("fast"),
+  /** Overrides the preset's rig duration. */
+  rigMs: z.number().nonnegative().optional(),
+  /** Overrides the preset's animation duration. */
+  animationMs: z.number().nonnegative().optional(),
+  /** Non-terminal tasks an account may have (API-NOTES: 10 on Pro). */
+  queueLimit: z.number().int().positive().default(10),
+  /** Tasks of an account running IN_PROGRESS at once; the rest wait PENDING. */
+  concurrentTasks: z.number().int().positive().default(5),
+  /** Requests per second per account (API-NOTES: 20 on most tiers); 0 = unlimited. */
+  rateLimit: z.number().nonnegative().default(20),
+  /** Lifetime of signed asset URLs. */
+  urlTtlMs: z.number().positive().default(60 * 60 * 1000),
+  /** Retention page: rigging tasks are kept 2 months after completion. */
+  rigRetentionMs: z.number().positive().default(60 * DAY_MS),
+  /** API-NOTES: animation results are kept 3 days. */
+  animationRetentionMs: z.number().positive().default(3 * DAY_MS),
+  /** The real stream re-sends the current state about every 10 s. */
+  keepAliveMs: z.number().positive().default(10_000),
+  /** The key printed for users; accepted even when apiKeys is set. */
+  apiKey: z.string().min(1).default(DEFAULT_API_KEY),
+  /** When set, only these keys (and apiKey) are accepted; otherwise any key starting with "msy_". */
+  apiKeys: z.array(z.string().min(1)).optional(),
+  /** Seed of the PRNG behind rate-based faults and of URL signing. */
+  seed: z.number().int().default(1),
+  /** Create bodies above this size answer 413 (model data URIs run to ~150 MB). */
+  maxBodyBytes: z.number().int().positive().default(160 * 1024 * 1024),
+  faults: FaultsSchema.default(FaultsSchema.parse({})),
+});
+export type EmulatorOptions = z.input<typeof EmulatorOptionsSchema>;
+export type ResolvedOptions = z.infer<typeof EmulatorOptionsSchema>;
+
+/** Per-kind durations after applying the preset and overrides. */
+export function taskDurations(o: ResolvedOptions): { rig: number; animation: number } {
+  const preset = SPEED_PRESETS[o.speed];
+  return { rig: o.rigMs ?? preset.rigMs, animation: o.animationMs ?? preset.animationMs };
+}

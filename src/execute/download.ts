@@ -1,0 +1,113 @@
+/**
+ * One output file: stream to a temp file beside the target, hash while
+ * streaming, check the bytes are the format we asked for (an expired signed URL
+ * may answer 200 with an HTML page), fsync, rename into place. A crash at any
+ * point leaves either the old file or the new one, never half of one.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { AssetResponse } from "../meshy/api.js";
+import type { OutputFile } from "../plan/layout.js";
+
+export interface DownloadResult {
+  size: number;
+  sha256: string;
+  mtimeMs: number;
+}
+
+export class ContentError extends Error {
+  override readonly name = "ContentError";
+  readonly code = "BAD_CONTENT";
+}
+
+const MAGIC: Record<OutputFile["format"], { bytes: Buffer[]; what: string }> = {
+  glb: { bytes: [Buffer.from("glTF")], what: "a GLB (glTF binary)" },
+  // Binary FBX starts with "Kaydara FBX Binary"; ASCII FBX files start with a "; FBX" comment.
+  fbx: { bytes: [Buffer.from("Kaydara FBX Binary"), Buffer.from("; FBX")], what: "an FBX file" },
+  usdz: { bytes: [Buffer.from([0x50, 0x4b, 0x03, 0x04])], what: "a USDZ (zip) archive" },
+};
+const HEAD_BYTES = 32;
+
+/** Throws ContentError unless `head` starts like `format`. */
+export function checkContent(head: Buffer, format: OutputFile["format"]): void {
+  const { bytes, what } = MAGIC[format];
+  if (bytes.some((m) => head.subarray(0, m.length).equals(m))) return;
+  const text = head.toString("latin1").trimStart().toLowerCase();
+  const looksHtml = text.startsWith("<!doctype") || text.startsWith("<html") || text.startsWith("<?xml");
+  throw new ContentError(
+    looksHtml
+      ? `expected ${what} but the server sent an HTML/XML page (often an expired or refused signed URL)`
+      : `expected ${what} but the file starts with ${JSON.stringify(head.subarray(0, 8).toString("latin1"))}`,
+  );
+}
+
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+}
+
+const TEMP_NAME = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes temp files a killed run left behind. Only call while holding the
+ * writer lock: then no other rigup is writing into this tree.
+ */
+export async function removeStaleTempFiles(outDir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(outDir, { recursive: true, withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
+  const stale = entries.filter((e) => e.isFile() && TEMP_NAME.test(e.name)).map((e) => join(e.parentPath, e.name));
+  await Promise.all(stale.map((p) => rm(p, { force: true })));
+  return stale;
+}
+
+/**
+ * Streams `response.body` into `target` atomically. `onBytes` reports progress.
+ * On any failure the temp file is removed and the target is untouched.
+ */
+export async function writeAtomically(
+  target: string,
+  response: AssetResponse,
+  format: OutputFile["format"],
+  onBytes?: (bytes: number) => void,
+): Promise<DownloadResult> {
+  await mkdir(dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  const hash = createHash("sha256");
+  const handle = await open(tmp, "wx");
+  let size = 0;
+  let head = Buffer.alloc(0);
+  try {
+    for await (const chunk of response.body) {
+      if (head.length < HEAD_BYTES) {
+        head = Buffer.concat([head, Buffer.from(chunk.subarray(0, HEAD_BYTES - head.length))]);
+        if (head.length >= HEAD_BYTES) checkContent(head, format);
+      }
+      hash.update(chunk);
+      size += chunk.byteLength;
+      let off = 0;
+      while (off < chunk.byteLength) {
+        const { bytesWritten } = await handle.write(chunk, off, chunk.byteLength - off);
+        off += bytesWritten;
+      }
+      onBytes?.(size);
+    }
+    if (head.length < HEAD_BYTES) checkContent(head, format);
+    if (response.contentLength !== undefined && response.contentLength !== size) {
+      throw new ContentError(`download ended after ${size} of ${response.contentLength} bytes`);
+    }
+    await handle.sync();
+    const { mtimeMs } = await handle.stat();
+    await handle.close();
+    await rename(tmp, target);
+    return { size, sha256: hash.digest("hex"), mtimeMs };
+  } catch (err) {
+    await handle.close().catch(() => {});
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}

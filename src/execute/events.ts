@@ -1,0 +1,61 @@
+/**
+ * What the executor reports while it runs. Reporters (report/tty.ts, ci.ts,
+ * json.ts) render this one stream; `--json` prints it as NDJSON, so fields are
+ * plain data and names are stable (`noun:verb`).
+ */
+import type { TaskKind, TaskStatus } from "../meshy/schemas.js";
+import type { Plan } from "../plan/types.js";
+
+/** How one unit (a rig or an animation) ended. */
+export type UnitOutcome =
+  | "created" // a new task was paid for and its outputs downloaded
+  | "resumed" // a task from an earlier run was awaited and downloaded
+  | "downloaded" // outputs re-fetched from a live task, free
+  | "pruned"
+  | "failed" // the task failed or was refused; recorded in the lockfile
+  | "blocked" // could not run: its rig failed, the run stopped, or a lost request is undecidable
+  | "interrupted";
+
+export type ExecEvent =
+  | { type: "run:start"; at: number; plan: Plan["summary"]; concurrency: number }
+  | { type: "unit:start"; at: number; key: string; kind: TaskKind; action: string }
+  | { type: "task:intent"; at: number; key: string; kind: TaskKind }
+  | { type: "task:created"; at: number; key: string; kind: TaskKind; taskId: string; credits: number }
+  | { type: "task:adopted"; at: number; key: string; kind: TaskKind; taskId: string; how: "reconciled" }
+  | {
+      type: "task:progress";
+      at: number;
+      key: string;
+      taskId: string;
+      status: TaskStatus;
+      progress: number;
+      precedingTasks?: number;
+    }
+  | { type: "task:finished"; at: number; key: string; taskId: string; status: TaskStatus; credits: number; message?: string }
+  | { type: "queue:full"; at: number; key: string; concurrency: number }
+  | { type: "file:progress"; at: number; key: string; path: string; bytes: number; total?: number }
+  | { type: "file:written"; at: number; key: string; path: string; size: number; sha256: string }
+  | { type: "file:deleted"; at: number; key: string; path: string }
+  | { type: "unit:done"; at: number; key: string; outcome: UnitOutcome; message?: string; code?: string }
+  | { type: "run:stopping"; at: number; reason: "interrupt" | "auth" | "credits"; message: string }
+  | { type: "run:done"; at: number; summary: RunSummary };
+
+export interface RunSummary {
+  created: number;
+  resumed: number;
+  downloaded: number;
+  upToDate: number;
+  pruned: number;
+  failed: number;
+  blocked: number;
+  /** Credits Meshy charged for tasks this run created (failed tasks are refunded). */
+  creditsSpent: number;
+  filesWritten: number;
+  bytesWritten: number;
+  wallMs: number;
+  interrupted: boolean;
+  /** Why the run stopped submitting early, if it did. */
+  stopReason?: "interrupt" | "auth" | "credits";
+}
+
+export type EventSink = (event: ExecEvent) => void;

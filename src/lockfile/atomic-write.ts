@@ -1,0 +1,55 @@
+/**
+ * Replace a file so that readers (and a crash) see either the old or the new
+ * content, never a mix: temp file in the same directory (rename is only atomic
+ * within one file system), fsync, rename over the target, fsync the directory.
+ */
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { defaultFs, type FileHandleLike, type FsOptions } from "./fs.js";
+
+/** `.<name>.<pid>.<random>.tmp`: hidden, and skipped by the output scan (scan/outputs.ts). */
+export function tempPathFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+}
+
+/** True for names `tempPathFor` (and the downloader, by the same convention) creates. */
+export function isTempName(name: string): boolean {
+  return name.startsWith(".") && name.endsWith(".tmp");
+}
+
+async function flush(handle: FileHandleLike): Promise<void> {
+  await (handle.sync ? handle.sync() : handle.datasync());
+}
+
+/** Writes `data` to `file` atomically. On failure the old file is untouched and the temp file removed. */
+export async function writeFileAtomic(file: string, data: string, { fs = defaultFs }: FsOptions = {}): Promise<void> {
+  const tmp = tempPathFor(file);
+  let handle: FileHandleLike | undefined;
+  try {
+    handle = await fs.open(tmp, "wx");
+    await handle.writeFile(data);
+    // Without this a crash after the rename can leave an empty file on ext4/xfs.
+    await flush(handle);
+    await handle.close();
+    handle = undefined;
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await handle?.close().catch(() => undefined);
+    await fs.unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await syncDir(path.dirname(file), fs);
+}
+
+/** Makes the rename itself durable. Best effort: Windows cannot open a directory, some file systems refuse fsync on one. */
+async function syncDir(dir: string, fs: NonNullable<FsOptions["fs"]>): Promise<void> {
+  let handle: FileHandleLike | undefined;
+  try {
+    handle = await fs.open(dir, "r");
+    await flush(handle);
+  } catch {
+    // Unsupported here: the data is already safe in the renamed file; only the rename's durability is weaker.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,56 @@
+/** Addressing units inside a Lockfile, and the history rule both the store and merge follow. */
+import type { TaskKind } from "../meshy/schemas.js";
+import { HISTORY_LIMIT, type AnimationEntry, type Lockfile, type PastTask, type RigEntry, type UnitEntry } from "./schema.js";
+
+/** `<character>/rig` or `<character>/animations/<name>`, as plan steps key them. */
+export function unitKey(character: string, kind: TaskKind, name?: string): string {
+  return kind === "rig" ? `${character}/rig` : `${character}/animations/${requireName(name)}`;
+}
+
+function requireName(name: string | undefined): string {
+  if (name === undefined) throw new Error("bug: an animation unit needs a name");
+  return name;
+}
+
+export function getUnit(lock: Lockfile, character: string, kind: TaskKind, name?: string): UnitEntry | undefined {
+  const c = lock.characters[character];
+  return kind === "rig" ? c?.rig : c?.animations[requireName(name)];
+}
+
+export function setUnit(lock: Lockfile, character: string, kind: TaskKind, name: string | undefined, entry: UnitEntry): void {
+  const c = (lock.characters[character] ??= { animations: {} });
+  if (kind === "rig") c.rig = entry as RigEntry;
+  else c.animations[requireName(name)] = entry as AnimationEntry;
+}
+
+/** Removes a unit, and its character once nothing is left. Returns whether it existed. */
+export function deleteUnit(lock: Lockfile, character: string, kind: TaskKind, name?: string): boolean {
+  const c = lock.characters[character];
+  if (!c) return false;
+  let existed: boolean;
+  if (kind === "rig") {
+    existed = c.rig !== undefined;
+    delete c.rig;
+  } else {
+    existed = requireName(name) in c.animations;
+    delete c.animations[name!];
+  }
+  if (!c.rig && Object.keys(c.animations).length === 0) delete lock.characters[character];
+  return existed;
+}
+
+/** The unit's current task as a history item, or undefined when it has no task id. */
+export function pastTaskOf(entry: UnitEntry): PastTask | undefined {
+  if (!entry.task_id) return undefined;
+  const past: PastTask = { task_id: entry.task_id, digest: entry.digest };
+  if ("rig_task_id" in entry && entry.rig_task_id !== undefined) past.rig_task_id = entry.rig_task_id;
+  if (entry.created_at !== undefined) past.created_at = entry.created_at;
+  if (entry.expires_at !== undefined) past.expires_at = entry.expires_at;
+  if (entry.credits !== undefined) past.credits = entry.credits;
+  return past;
+}
+
+/** Puts `past` first, drops other entries with its task id, keeps the HISTORY_LIMIT most recent. */
+export function pushHistory(history: readonly PastTask[] | undefined, past: PastTask): PastTask[] {
+  return [past, ...(history ?? []).filter((p) => p.task_id !== past.task_id)].slice(0, HISTORY_LIMIT);
+}

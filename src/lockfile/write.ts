@@ -1,0 +1,9 @@
+import { writeFileAtomic } from "./atomic-write.js";
+import type { FsOptions } from "./fs.js";
+import { serializeLockfile } from "./format.js";
+import type { Lockfile } from "./schema.js";
+
+/** Writes characters.lock atomically: after a failure or crash the previous content is intact. */
+export async function writeLockfile(file: string, lock: Lockfile, options: FsOptions = {}): Promise<void> {
+  await writeFileAtomic(file, serializeLockfile(lock), options);
+}

@@ -1,0 +1,97 @@
+/**
+ * Reads characters.yaml: YAML with positions -> ManifestSchema -> cross-field
+ * checks -> local file checks. Collects every problem of one run into a single
+ * UserError, so a user fixes the whole file in one round instead of one error
+ * per run.
+ */
+import fsPromises from "node:fs/promises";
+import path from "node:path";
+import { EXIT, UserError, type Diagnostic } from "../errors.js";
+import { checkCharacterFiles, type ManifestFs } from "./check-files.js";
+import { checkActionNames, checkOutputPaths, checkSource } from "./check-fields.js";
+import { parseYamlWithPositions } from "./positions.js";
+import { resolveManifest, type ResolvedManifest } from "./resolve.js";
+import { ManifestSchema, type Manifest } from "./schema.js";
+import { issuesToDiagnostics } from "./zod-issues.js";
+
+export type { ManifestFs };
+
+export interface LoadManifestOptions {
+  /** Defaults to node:fs/promises; tests pass memfs. */
+  fs?: ManifestFs;
+}
+
+export interface LoadedManifest {
+  manifest: Manifest;
+  resolved: ResolvedManifest;
+  /** Absolute path of the manifest. */
+  file: string;
+  /** Its directory: local paths in the manifest are relative to it. */
+  dir: string;
+}
+
+/**
+ * @example
+ * const { resolved, dir } = await loadManifest("characters.yaml");
+ * @throws UserError `MANIFEST_NOT_FOUND`, or `MANIFEST_INVALID` carrying every diagnostic found.
+ */
+export async function loadManifest(file: string, opts: LoadManifestOptions = {}): Promise<LoadedManifest> {
+  const fs: ManifestFs = opts.fs ?? fsPromises;
+  const abs = path.resolve(file);
+  const dir = path.dirname(abs);
+  const text = await readManifest(abs, fs);
+
+  const yaml = parseYamlWithPositions(text, abs);
+  const diagnostics: Diagnostic[] = [...yaml.diagnostics];
+  if (yaml.broken) throw invalid(abs, diagnostics);
+
+  if (yaml.data == null) {
+    diagnostics.push({ file: abs, line: 1, column: 1, message: "the manifest is empty", hint: "start with `version: 1` and a `characters:` mapping (see examples/characters.yaml)" });
+    throw invalid(abs, diagnostics);
+  }
+  const ctx = { file: abs, dir, fs, locate: yaml.locate };
+  const parsed = ManifestSchema.safeParse(yaml.data);
+  if (!parsed.success) {
+    diagnostics.push(...issuesToDiagnostics(parsed.error.issues, { file: abs, schema: ManifestSchema, data: yaml.data, locate: yaml.locate }));
+  }
+  const fileChecks: Promise<Diagnostic[]>[] = [];
+  for (const [name, c] of characterEntries(yaml.data)) {
+    diagnostics.push(...checkSource(name, c, ctx), ...checkActionNames(name, c, ctx));
+    fileChecks.push(checkCharacterFiles(name, c, ctx));
+  }
+  for (const found of await Promise.all(fileChecks)) diagnostics.push(...found);
+  if (parsed.success && diagnostics.length === 0) diagnostics.push(...checkOutputPaths(parsed.data, ctx));
+
+  if (!parsed.success || diagnostics.length > 0) throw invalid(abs, diagnostics);
+  return { manifest: parsed.data, resolved: resolveManifest(parsed.data), file: abs, dir };
+}
+
+async function readManifest(abs: string, fs: ManifestFs): Promise<string> {
+  try {
+    return await fs.readFile(abs, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError("MANIFEST_NOT_FOUND", `cannot read ${path.basename(abs)}: ${code === "ENOENT" ? "no such file" : (code ?? "unreadable")}`, {
+      diagnostics: [{ file: abs, message: code === "ENOENT" ? "file not found" : `cannot read the file (${code ?? "unknown error"})` }],
+      hint: "run rigup next to characters.yaml, or name the manifest on the command line",
+      exitCode: EXIT.INVALID_INPUT,
+    });
+  }
+}
+
+/** The characters that are mappings, whatever else is wrong: each is checked on its own. */
+function characterEntries(data: unknown): [string, Record<string, unknown>][] {
+  const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  const characters = isRecord(data) ? data.characters : undefined;
+  return isRecord(characters) ? Object.entries(characters).filter((e): e is [string, Record<string, unknown>] => isRecord(e[1])) : [];
+}
+
+function invalid(file: string, diagnostics: Diagnostic[]): UserError {
+  // Top to bottom, as the user reads the file.
+  const sorted = [...diagnostics].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  const n = sorted.length;
+  return new UserError("MANIFEST_INVALID", `${path.basename(file)} has ${n} problem${n === 1 ? "" : "s"}`, {
+    diagnostics: sorted,
+    exitCode: EXIT.INVALID_INPUT,
+  });
+}

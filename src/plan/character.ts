@@ -1,0 +1,121 @@
+/**
+ * One character's steps: its rig, then its clips in manifest order, with the rules
+ * that tie them together (a new rig re-makes every clip; an expired rig is re-rigged
+ * when a clip needs a paid task).
+ */
+import type { AnimationInputs, CharacterLock, RigEntry } from "../lockfile/schema.js";
+import type { OutputFormat } from "../manifest/schema.js";
+import type { ResolvedAction, ResolvedCharacter } from "../manifest/resolve.js";
+import { CREDITS } from "../meshy/schemas.js";
+import { assessAnimation, type AnimationUnit, type RigContext } from "./animation.js";
+import { digestOf, rigInputs } from "./digest.js";
+import { isExpired, rigExpiryWarning } from "./expiry.js";
+import { animationOutputs, rigOutputs, type OutputFile } from "./layout.js";
+import type { Wanted } from "./prune.js";
+import { assessRig, rerig, type RigUnit, type Trigger } from "./rig.js";
+import type { Facts, PlanStep, PlanWarning } from "./types.js";
+import { isPaid, type UnitDecision } from "./unit.js";
+import { allClips } from "./words.js";
+
+export interface CharacterEnv {
+  formats: readonly OutputFormat[];
+  facts: Facts;
+  now: number;
+  warnMs: number;
+  /** Collects what the manifest wants, for pruning. */
+  wanted: Wanted;
+  /** Memoised: thousands of characters share a few dozen action inputs, and plans keep them. */
+  animationInputs: (action: ResolvedAction) => { inputs: AnimationInputs; digest: string };
+}
+
+export interface CharacterPlan {
+  steps: PlanStep[];
+  warning?: PlanWarning;
+}
+
+function rigContext(d: UnitDecision, entry: RigEntry | undefined, now: number): RigContext {
+  const remade = d.action !== "noop" && d.action !== "download";
+  if (remade) return { remade, expired: false };
+  const taskId = d.taskId ?? entry?.task_id;
+  const expiresAt = d.expiresAt ?? entry?.expires_at;
+  return { remade, taskId, expiresAt, expired: isExpired(expiresAt, now) };
+}
+
+export function planCharacter(character: ResolvedCharacter, lock: CharacterLock | undefined, env: CharacterEnv): CharacterPlan {
+  const { name } = character;
+  const { facts, now } = env;
+  const rigInput = rigInputs(character, facts);
+  const rig: RigUnit = { entry: lock?.rig, inputs: rigInput, digest: digestOf(rigInput), wanted: rigOutputs(name, env.formats) };
+  want(rig.wanted, env);
+  const clips: AnimationUnit[] = character.actions.map((action) => {
+    const { inputs, digest } = env.animationInputs(action);
+    const wanted = animationOutputs(name, action, env.formats);
+    want(wanted, env);
+    return { action, entry: lock?.animations[action.name], inputs, digest, wanted };
+  });
+
+  let rigDecision = assessRig(rig, facts, now);
+  let ctx = rigContext(rigDecision, rig.entry, now);
+  let clipDecisions = clips.map((c) => assessAnimation(name, c, ctx, facts, now));
+  if (ctx.expired && ctx.expiresAt !== undefined) {
+    const triggers: Trigger[] = [];
+    clipDecisions.forEach((d, i) => {
+      const c = clips[i]!;
+      if (isPaid(d)) triggers.push({ name: c.action.name, isNew: c.entry === undefined });
+    });
+    if (triggers.length > 0) {
+      rigDecision = rerig(rig, ctx.expiresAt, triggers, clips.length, now);
+      ctx = rigContext(rigDecision, rig.entry, now);
+      clipDecisions = clips.map((c) => assessAnimation(name, c, ctx, facts, now));
+    }
+  } else if (isPaid(rigDecision) && clips.some((c) => c.entry !== undefined)) {
+    // Rules 2 and 3: say what the new rig costs in clips, since the user only changed the rig.
+    rigDecision.reasons.push(
+      `${allClips(clips.length)} will be re-made (${clips.length * CREDITS.animation} credits) so they share one skeleton`,
+    );
+  }
+
+  const rigKey = `${name}/rig`;
+  const steps: PlanStep[] = [step(rigKey, name, "rig", rigDecision, rig.inputs, rig.digest)];
+  clipDecisions.forEach((d, i) => {
+    const c = clips[i]!;
+    const s = step(`${name}/animations/${c.action.name}`, name, "animation", d, c.inputs, c.digest);
+    s.name = c.action.name;
+    s.actionId = c.action.actionId;
+    if (ctx.remade && isPaid(d)) s.dependsOn = rigKey;
+    steps.push(s);
+  });
+  const warning = ctx.remade ? undefined : rigExpiryWarning(name, ctx.expiresAt, clips.length, now, env.warnMs);
+  return warning ? { steps, warning } : { steps };
+}
+
+function want(files: readonly OutputFile[], env: CharacterEnv): void {
+  for (const f of files) {
+    env.wanted.paths.push(f.path);
+    if (env.facts.outputs[f.path] !== undefined) env.wanted.present++;
+  }
+}
+
+function step(
+  key: string,
+  character: string,
+  kind: PlanStep["kind"],
+  d: UnitDecision,
+  inputs: PlanStep["inputs"],
+  digest: string,
+): PlanStep {
+  const s: PlanStep = {
+    key,
+    character,
+    kind,
+    action: d.action,
+    reasons: d.reasons,
+    credits: isPaid(d) ? CREDITS[kind] : 0,
+    inputs,
+    digest,
+    missing: d.missing,
+  };
+  if (d.taskId !== undefined) s.taskId = d.taskId;
+  if (d.expiresAt !== undefined) s.expiresAt = d.expiresAt;
+  return s;
+}

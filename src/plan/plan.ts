@@ -1,0 +1,52 @@
+/**
+ * The planner: manifest + lockfile + what is on disk + `now` -> steps with reasons.
+ * Pure, like changesets' assembleReleasePlan: no I/O, no clock, no randomness, so
+ * the same input always gives the same plan. Each rule lives in its own file:
+ * unit.ts (one unit's state), rig.ts and animation.ts (rig/clip specifics, re-rig),
+ * character.ts (how a rig and its clips tie together), reuse.ts, expiry.ts,
+ * files.ts, prune.ts, summary.ts.
+ *
+ * Order: characters in manifest order, each rig before its clips (manifest order),
+ * prune steps last, sorted by key.
+ */
+import type { AnimationInputs } from "../lockfile/schema.js";
+import type { ResolvedAction } from "../manifest/resolve.js";
+import { planCharacter } from "./character.js";
+import { DEFAULT_EXPIRY_WARNING_MS } from "./words.js";
+import { animationInputs, digestOf } from "./digest.js";
+import { planPrune } from "./prune.js";
+import { summarize } from "./summary.js";
+import type { Plan, PlanInput, PlanStep, PlanWarning } from "./types.js";
+
+export function plan(input: PlanInput): Plan {
+  const { manifest, lock, facts, now } = input;
+  const memo = new Map<string, { inputs: AnimationInputs; digest: string }>();
+  const sharedAnimationInputs = (action: ResolvedAction) => {
+    const pp = action.postProcess;
+    const key = `${action.actionId}/${pp?.operation_type ?? ""}/${pp?.operation_type === "change_fps" ? pp.fps : ""}`;
+    let m = memo.get(key);
+    if (m === undefined) {
+      const inputs = animationInputs(action);
+      memo.set(key, (m = { inputs, digest: digestOf(inputs) }));
+    }
+    return m;
+  };
+  const env = {
+    formats: manifest.formats,
+    facts,
+    now,
+    warnMs: input.expiryWarningMs ?? DEFAULT_EXPIRY_WARNING_MS,
+    wanted: { paths: [], present: 0 },
+    animationInputs: sharedAnimationInputs,
+  };
+
+  const steps: PlanStep[] = [];
+  const warnings: PlanWarning[] = [];
+  for (const character of manifest.characters) {
+    const c = planCharacter(character, lock.characters[character.name], env);
+    for (const s of c.steps) steps.push(s);
+    if (c.warning) warnings.push(c.warning);
+  }
+  for (const s of planPrune(manifest, lock, facts, env.wanted)) steps.push(s);
+  return { now, steps, summary: summarize(steps), warnings };
+}

@@ -1,0 +1,99 @@
+/**
+ * The planner's inputs and its result. The plan is data: the terraform-like text
+ * (report/plan-text.ts) and `--json` are both rendered from it.
+ */
+import type { ResolvedManifest } from "../manifest/resolve.js";
+import type { AnimationInputs, Lockfile, RigInputs } from "../lockfile/schema.js";
+import type { TaskKind } from "../meshy/schemas.js";
+
+/** What is on disk, gathered by scan/ before planning (the planner itself does no I/O). */
+export interface Facts {
+  /** sha256 of each local input file (models, textures), keyed by the manifest-relative path as written. Absent: file missing. */
+  inputs: Record<string, string>;
+  /**
+   * Files under the output directory, keyed by out-relative posix path. `sha256` is
+   * present when the size matches the lockfile's record (from the stat cache, or hashed).
+   */
+  outputs: Record<string, { size: number; sha256?: string }>;
+}
+
+export interface PlanInput {
+  manifest: ResolvedManifest;
+  lock: Lockfile;
+  facts: Facts;
+  /** Unix ms. Passed in, never read from the clock, so plans are testable. */
+  now: number;
+  /** Warn about rigs expiring within this many ms (default 7 days). */
+  expiryWarningMs?: number;
+}
+
+/**
+ * - noop: up to date (also an expired rig whose outputs are all present)
+ * - download: the task is alive and succeeded, some outputs are missing or wrong: free
+ * - resume: a task was created and has not finished: wait for it, free
+ * - reconcile: a POST was sent (or about to be) but its answer is unknown: look the task up before anything is re-sent
+ * - create: new unit: paid
+ * - replace: the unit exists but must be made again (inputs changed, expired with outputs missing, new rig): paid
+ * - prune: in the lockfile or output tree, no longer in the manifest
+ */
+export type StepAction = "noop" | "download" | "resume" | "reconcile" | "create" | "replace" | "prune";
+
+export interface PlanStep {
+  /** `<character>/rig` or `<character>/animations/<name>`. */
+  key: string;
+  character: string;
+  kind: TaskKind;
+  /** Animation output name. */
+  name?: string;
+  action: StepAction;
+  /** Why, in words a user understands. At least one for every action but noop. */
+  reasons: string[];
+  /** Credits this step will spend (create/replace only). */
+  credits: number;
+  /** Inputs and their digest as the manifest now says (absent for prune). */
+  inputs?: RigInputs | AnimationInputs;
+  digest?: string;
+  /** Animation only: the action id. */
+  actionId?: number;
+  /** Existing task this step works with (download/resume/reconcile). */
+  taskId?: string;
+  /** Roles of output files this step must (re)download. */
+  missing: string[];
+  /** When the task's results expire, if known. */
+  expiresAt?: number;
+  /** Key of the step that must finish first (an animation waits for its rig). */
+  dependsOn?: string;
+  /** Prune: out-relative paths to delete. */
+  paths?: string[];
+}
+
+export interface PlanWarning {
+  character: string;
+  code: "rig-expiring" | "rig-expired";
+  message: string;
+  expiresAt: number;
+}
+
+export interface PlanSummary {
+  create: number;
+  replace: number;
+  download: number;
+  resume: number;
+  reconcile: number;
+  prune: number;
+  noop: number;
+  /** Credits the plan will spend. */
+  credits: number;
+}
+
+export interface Plan {
+  now: number;
+  steps: PlanStep[];
+  summary: PlanSummary;
+  warnings: PlanWarning[];
+}
+
+/** True when running the plan would change anything. */
+export function hasChanges(plan: Plan): boolean {
+  return plan.steps.some((s) => s.action !== "noop");
+}

@@ -1,0 +1,107 @@
+/**
+ * The state machine shared by rigs and animations: from a unit's lock entry, its
+ * digest now and its files on disk to what it needs on its own (rules 1, 2, 3, 7, 8,
+ * 9, 10). Cross-unit rules (a new rig re-makes its clips, reuse, re-rig) are applied
+ * by the callers.
+ */
+import type { UnitEntry } from "../lockfile/schema.js";
+import { isoDate } from "./words.js";
+import { isExpired } from "./expiry.js";
+import { checkFiles, fileReasons } from "./files.js";
+import type { OutputFile } from "./layout.js";
+import type { Facts, PlanStep, StepAction } from "./types.js";
+
+/** A unit's decision: the part of a PlanStep that depends on its state. */
+export interface UnitDecision {
+  action: Exclude<StepAction, "prune">;
+  reasons: string[];
+  missing: string[];
+  taskId?: string;
+  expiresAt?: number;
+}
+
+export interface UnitFacts<I = unknown> {
+  entry: (UnitEntry & { inputs: I }) | undefined;
+  inputs: I;
+  digest: string;
+  /** Why `after` differs from `before`, in words; called only when the digests differ. */
+  diff: (before: I, after: I) => string[];
+  wanted: readonly OutputFile[];
+  facts: Facts;
+  now: number;
+  /** How reasons name the unit's task: "rig task", "task". */
+  label: string;
+  /** Reason for a unit with no entry. */
+  newReason: string;
+  /** A reason to re-make a succeeded unit whose inputs did not change (a clip made on an older rig). */
+  stale?: string;
+}
+
+/** Create and replace spend credits; everything else is free. */
+export function isPaid(d: Pick<PlanStep, "action">): boolean {
+  return d.action === "create" || d.action === "replace";
+}
+
+export function allRoles(wanted: readonly OutputFile[]): string[] {
+  return wanted.map((f) => f.role);
+}
+
+function changeReasons<I>(u: UnitFacts<I>, entry: UnitEntry & { inputs: I }): string[] {
+  const changes = u.diff(entry.inputs, u.inputs);
+  return changes.length > 0 ? changes : ["inputs changed"];
+}
+
+/** What the unit needs on its own. */
+export function assessUnit<I>(u: UnitFacts<I>): UnitDecision {
+  const { entry, now } = u;
+  if (entry === undefined) return { action: "create", reasons: [u.newReason], missing: allRoles(u.wanted) };
+  const changed = entry.digest !== u.digest;
+  const id = entry.task_id ?? "(no id)";
+  switch (entry.state) {
+    case "intent":
+    case "unknown": {
+      // No idempotency key (API-NOTES): the lost POST may have created and billed a
+      // task, so look it up before anything is re-sent, even if the inputs changed since.
+      const reasons = [
+        `a request was sent on ${isoDate(entry.intent_at)} but its answer was lost; checking Meshy's task list before anything is re-sent`,
+      ];
+      if (changed) reasons.push(`inputs changed since (${changeReasons(u, entry).join(", ")}): plan again once it is settled`);
+      return withTask({ action: "reconcile", reasons, missing: allRoles(u.wanted) }, entry);
+    }
+    case "pending":
+      if (!changed) return withTask({ action: "resume", reasons: [`task ${id} still running; waiting for it`], missing: allRoles(u.wanted) }, entry);
+      // The running task is paid for and answers the old inputs: say so, the executor keeps its id in history.
+      return { action: "replace", reasons: [`inputs changed while task ${id} was running`, ...changeReasons(u, entry)], missing: allRoles(u.wanted) };
+    case "failed": {
+      // Meshy refunds failed tasks (API-NOTES), so trying again costs only the new task.
+      const reasons = [`previous attempt failed: ${entry.error?.message || "no message"}`];
+      if (changed) reasons.push(...changeReasons(u, entry));
+      return { action: "create", reasons, missing: allRoles(u.wanted) };
+    }
+    case "succeeded":
+      return assessSucceeded(u, entry, changed, id);
+  }
+}
+
+function assessSucceeded<I>(u: UnitFacts<I>, entry: UnitEntry & { inputs: I }, changed: boolean, id: string): UnitDecision {
+  if (changed) return { action: "replace", reasons: changeReasons(u, entry), missing: allRoles(u.wanted) };
+  if (u.stale !== undefined) return { action: "replace", reasons: [u.stale], missing: allRoles(u.wanted) };
+  const { missing, problems } = checkFiles(u.wanted, entry, u.facts);
+  if (missing.length === 0) return withTask({ action: "noop", reasons: [], missing }, entry, false);
+  if (entry.task_id !== undefined && !isExpired(entry.expires_at, u.now)) {
+    return withTask({ action: "download", reasons: fileReasons(problems), missing }, entry);
+  }
+  // Expired results are gone (GET answers 404): the files can only come from a new, paid task.
+  const when = entry.expires_at ? `expired on ${isoDate(entry.expires_at)}` : "is no longer recorded";
+  return {
+    action: "replace",
+    reasons: [`${u.label} ${id} ${when} and files are missing`, ...fileReasons(problems)],
+    missing: allRoles(u.wanted),
+  };
+}
+
+function withTask(d: UnitDecision, entry: UnitEntry, setTask = true): UnitDecision {
+  if (setTask && entry.task_id !== undefined) d.taskId = entry.task_id;
+  if (entry.expires_at) d.expiresAt = entry.expires_at;
+  return d;
+}

@@ -1,0 +1,224 @@
+/**
+ * The page's script, a plain browser ES module kept as a string: tsc emits only
+ * .ts to dist/, so the page ships inside the compiled module. String.raw keeps
+ * its escapes as written; it must contain no backtick and no dollar-brace.
+ * test/preview/static.test.ts syntax-checks it with `node --check`.
+ */
+export const APP_JS = String.raw`
+// rigup preview page. Plain ES module; three.js comes from the import map (no CDN).
+// Names, reasons and error messages come from files and the API: they only ever go
+// through textContent, never innerHTML.
+import * as THREE from "three";
+import { GLTFLoader } from "three/addons/loaders/GLTFLoader.js";
+import { OrbitControls } from "three/addons/controls/OrbitControls.js";
+
+const VIEW_W = 320;
+const VIEW_H = 320;
+const DPR = Math.min(window.devicePixelRatio || 1, 2);
+
+const hooks = { ready: false, characters: [], clips: {}, playing: null, errors: [], play };
+window.__rigupPreview = hooks;
+
+// One WebGL context for the whole page (browsers cap them near 16): each card's
+// 2D canvas receives a copy of the shared renderer's frame.
+const renderer = new THREE.WebGLRenderer({ antialias: true });
+renderer.setPixelRatio(DPR);
+renderer.setSize(VIEW_W, VIEW_H, false);
+const loader = new GLTFLoader();
+const gltfCache = new Map();
+const cards = new Map();
+
+function el(tag, props, children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (key === "text") node.textContent = value;
+    else if (key === "class") node.className = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children || []) node.append(child);
+  return node;
+}
+
+function badge(item, testid) {
+  return el("span", { class: "badge status-" + item.status, "data-testid": testid, title: item.reasons.join("\n"), text: item.status });
+}
+
+function reasonsList(item) {
+  return el("ul", { class: "reasons" }, item.reasons.map((r) => el("li", { text: r })));
+}
+
+function statsText(stats) {
+  if (!stats) return "";
+  return stats.durationSec.toFixed(2) + " s \u00b7 " + stats.fps + " fps \u00b7 " + stats.joints + " joints";
+}
+
+function loadGltf(url) {
+  if (!gltfCache.has(url)) gltfCache.set(url, loader.loadAsync(url));
+  return gltfCache.get(url);
+}
+
+function makeCard(character) {
+  const canvas = el("canvas", { class: "view", "data-testid": "view-" + character.name, width: String(VIEW_W * DPR), height: String(VIEW_H * DPR) });
+  const message = el("p", { class: "message", "data-testid": "message-" + character.name });
+  const list = el("ul", { class: "clips", "data-testid": "clips-" + character.name });
+  const rig = character.rig;
+  const header = el("header", {}, [
+    el("h2", { text: character.name }),
+    el("span", { class: "stats", "data-testid": "rig-stats-" + character.name, text: rig.stats ? rig.stats.joints + " joints" : "" }),
+    badge(rig, "rig-status-" + character.name),
+  ]);
+  const root = el("article", { class: "card", "data-testid": "card-" + character.name, "data-character": character.name }, [
+    header,
+    reasonsList(rig),
+    el("div", { class: "stage" }, [canvas, message]),
+    list,
+  ]);
+
+  const scene = new THREE.Scene();
+  scene.background = new THREE.Color(0x20242b);
+  scene.add(new THREE.HemisphereLight(0xffffff, 0x445566, 2.2));
+  const sun = new THREE.DirectionalLight(0xffffff, 2);
+  sun.position.set(2, 4, 3);
+  scene.add(sun);
+  scene.add(new THREE.GridHelper(4, 8, 0x556070, 0x3a414c));
+  const camera = new THREE.PerspectiveCamera(35, VIEW_W / VIEW_H, 0.01, 100);
+  camera.position.set(1.5, 1.4, 4);
+  const controls = new OrbitControls(camera, canvas);
+  const card = { character, root, canvas, ctx: canvas.getContext("2d"), message, scene, camera, controls, model: null, mixer: null, action: null, buttons: new Map(), dirty: true, visible: false };
+  controls.addEventListener("change", () => { card.dirty = true; });
+
+  for (const clip of character.clips) {
+    const button = el("button", { type: "button", class: "play", "data-testid": "play-" + character.name + "-" + clip.name, "aria-pressed": "false" }, [
+      el("span", { class: "name", text: clip.name }),
+      el("span", { class: "stats", "data-testid": "clip-stats-" + character.name + "-" + clip.name, text: statsText(clip.stats) }),
+      badge(clip, "clip-status-" + character.name + "-" + clip.name),
+    ]);
+    if (!clip.url) button.disabled = true;
+    button.addEventListener("click", () => play(character.name, clip.name).catch(() => {}));
+    card.buttons.set(clip.name, button);
+    list.append(el("li", { class: "clip", "data-testid": "clip-" + character.name + "-" + clip.name, "data-clip": clip.name, "data-status": clip.status }, [button, reasonsList(clip)]));
+  }
+  return card;
+}
+
+function setModel(card, object) {
+  if (card.model) card.scene.remove(card.model);
+  card.model = object;
+  card.mixer = new THREE.AnimationMixer(object);
+  card.action = null;
+  card.scene.add(object);
+  // Frame the character: bind-pose bounds, seen from the front-right.
+  const box = new THREE.Box3().setFromObject(object);
+  const size = box.getSize(new THREE.Vector3());
+  const center = box.getCenter(new THREE.Vector3());
+  const reach = Math.max(size.x, size.y, size.z) || 1;
+  card.camera.position.set(center.x + reach * 0.8, center.y + reach * 0.2, center.z + reach * 2.2);
+  card.controls.target.copy(center);
+  card.controls.update();
+  card.dirty = true;
+}
+
+function fail(card, text) {
+  card.message.textContent = text;
+  hooks.errors.push(card.character.name + ": " + text);
+}
+
+async function loadRig(card) {
+  const rig = card.character.rig;
+  if (!rig.url) {
+    card.message.textContent = "No rigged model: " + (rig.reasons[0] || rig.status);
+    return;
+  }
+  try {
+    setModel(card, (await loadGltf(rig.url)).scene);
+  } catch (error) {
+    fail(card, "Cannot load " + rig.path + ": " + error.message);
+  }
+}
+
+/** Plays a clip on the character's rigged model (same skeleton, same node names). */
+async function play(characterName, clipName) {
+  const card = cards.get(characterName);
+  const clip = card && card.character.clips.find((c) => c.name === clipName);
+  if (!clip) throw new Error("no clip " + characterName + "/" + clipName);
+  if (!clip.url) throw new Error(clip.path + " is not on disk");
+  let gltf;
+  try {
+    gltf = await loadGltf(clip.url);
+  } catch (error) {
+    fail(card, "Cannot load " + clip.path + ": " + error.message);
+    throw error;
+  }
+  const animation = gltf.animations[0];
+  if (!animation) {
+    fail(card, clip.path + " has no animation");
+    throw new Error(clip.path + " has no animation");
+  }
+  // Without a rigged model, show the clip's own character.
+  if (!card.model) {
+    setModel(card, gltf.scene);
+    card.message.textContent = "";
+  }
+  card.mixer.stopAllAction();
+  card.action = card.mixer.clipAction(animation);
+  card.action.reset().play();
+  for (const [name, button] of card.buttons) button.setAttribute("aria-pressed", String(name === clipName));
+  hooks.playing = { character: characterName, clip: clipName };
+}
+
+function watchVisibility() {
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      const card = cards.get(entry.target.closest(".card").dataset.character);
+      card.visible = entry.isIntersecting;
+      card.dirty = true;
+    }
+  });
+  for (const card of cards.values()) observer.observe(card.canvas);
+}
+
+let last = performance.now();
+function frame(now) {
+  const dt = Math.min((now - last) / 1000, 0.1);
+  last = now;
+  for (const card of cards.values()) {
+    if (card.action) {
+      card.mixer.update(dt);
+      card.dirty = true;
+    }
+    if (card.dirty && card.visible) {
+      renderer.render(card.scene, card.camera);
+      card.ctx.drawImage(renderer.domElement, 0, 0);
+      card.dirty = false;
+    }
+  }
+  requestAnimationFrame(frame);
+}
+
+async function main() {
+  const summary = document.querySelector("[data-testid=summary]");
+  const response = await fetch("./preview.json");
+  if (!response.ok) throw new Error("preview.json: HTTP " + response.status);
+  const model = await response.json();
+  const grid = document.querySelector("[data-testid=grid]");
+  for (const character of model.characters) {
+    const card = makeCard(character);
+    cards.set(character.name, card);
+    grid.append(card.root);
+    hooks.clips[character.name] = character.clips.map((c) => c.name);
+  }
+  hooks.characters = model.characters.map((c) => c.name);
+  const clipCount = model.characters.reduce((n, c) => n + c.clips.length, 0);
+  const notOk = model.characters.flatMap((c) => [c.rig, ...c.clips]).filter((i) => i.status !== "ok").length;
+  summary.textContent = model.characters.length + " characters, " + clipCount + " clips" + (notOk ? ", " + notOk + " not up to date" : "");
+  watchVisibility();
+  requestAnimationFrame(frame);
+  await Promise.all([...cards.values()].map(loadRig));
+  hooks.ready = true;
+}
+
+main().catch((error) => {
+  hooks.errors.push(error.message);
+  document.querySelector("[data-testid=summary]").textContent = "Error: " + error.message;
+});
+`;

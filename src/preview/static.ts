@@ -1,0 +1,56 @@
+/**
+ * `rigup preview --static DIR`: the served page as plain files, for CI artifacts.
+ * Same URL layout as the server, all relative, so any static server (or an
+ * artifact browser) can host DIR as it is.
+ */
+import { copyFile, mkdir, realpath, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { UserError } from "../errors.js";
+import { pageAssets } from "./assets.js";
+import type { PreviewModel } from "./index.js";
+import { resolveInside } from "./safe-path.js";
+import { THREE_FILES, VENDOR_PREFIX, threeDir } from "./vendor.js";
+
+export interface StaticPreviewOptions {
+  outDir: string;
+  model: PreviewModel;
+  /** Where to write; created if needed. Existing files of the same names are overwritten. */
+  dir: string;
+}
+
+/**
+ * Writes index.html, app.js, style.css, preview.json, the GLBs the model lists
+ * (under files/) and the three.js modules (under vendor/three/).
+ * @returns the files written, relative to `dir`, '/'-separated, sorted.
+ */
+export async function writeStaticPreview(opts: StaticPreviewOptions): Promise<string[]> {
+  await mkdir(opts.dir, { recursive: true });
+  const [outReal, dirReal] = await Promise.all([realpath(opts.outDir).catch(() => path.resolve(opts.outDir)), realpath(opts.dir)]);
+  // Copies under the output tree would show up there as unknown files (and be pruned).
+  if (dirReal === outReal || dirReal.startsWith(outReal + path.sep)) {
+    throw new UserError("PREVIEW_DIR_IN_OUT", `--static ${opts.dir} is inside the output directory ${opts.outDir}`, {
+      hint: "write the static preview somewhere else, e.g. --static preview-site",
+    });
+  }
+
+  const written: string[] = [];
+  const target = async (rel: string) => {
+    const file = path.join(opts.dir, ...rel.split("/"));
+    await mkdir(path.dirname(file), { recursive: true });
+    written.push(rel);
+    return file;
+  };
+  for (const [rel, text] of pageAssets(opts.model)) await writeFile(await target(rel), text);
+  const three = threeDir();
+  for (const rel of THREE_FILES) await copyFile(path.join(three, rel), await target(VENDOR_PREFIX + rel));
+  for (const character of opts.model.characters) {
+    for (const item of [character.rig, ...character.clips]) {
+      if (!item.url) continue;
+      const source = await resolveInside(opts.outDir, item.path.split("/"));
+      // Gone since the model was built: the page would 404 on it, so fail now with the name.
+      if (!source) throw new UserError("PREVIEW_FILE_GONE", `${item.path} disappeared from ${opts.outDir} while exporting`);
+      await copyFile(source, await target(decodeURIComponent(item.url)));
+    }
+  }
+  return written.sort();
+}

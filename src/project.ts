@@ -1,0 +1,66 @@
+/**
+ * The I/O shell around the pure planner (like changesets' get-release-plan):
+ * settings, manifest, lockfile and file facts in, a Plan out. Every command that
+ * needs to know "what would a build do" goes through here.
+ */
+import { loadManifest } from "./manifest/load.js";
+import type { Manifest } from "./manifest/schema.js";
+import type { ResolvedManifest } from "./manifest/resolve.js";
+import { resolveSettings, type Settings } from "./config/load.js";
+import { readLockfile } from "./lockfile/read.js";
+import type { Lockfile } from "./lockfile/schema.js";
+import { gatherFacts } from "./scan/facts.js";
+import { StatCache } from "./scan/stat-cache.js";
+import { plan } from "./plan/plan.js";
+import type { Facts, Plan } from "./plan/types.js";
+
+export interface ProjectOptions {
+  /** Manifest path as given (default characters.yaml in cwd). */
+  manifest?: string;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Command-line overrides of config (out dir, lockfile, concurrency, ...). */
+  flags?: Parameters<typeof resolveSettings>[0]["flags"];
+}
+
+export interface Project {
+  settings: Settings;
+  manifest: Manifest;
+  resolved: ResolvedManifest;
+  lock: Lockfile;
+}
+
+export async function openProject(opts: ProjectOptions): Promise<Project> {
+  const { resolve } = await import("node:path");
+  const manifestFile = resolve(opts.cwd, opts.manifest ?? "characters.yaml");
+  const settings = await resolveSettings({ manifestFile, flags: opts.flags ?? {}, env: opts.env, cwd: opts.cwd });
+  const { manifest, resolved } = await loadManifest(settings.manifestFile);
+  const lock = await readLockfile(settings.lockfile);
+  return { settings, manifest, resolved, lock };
+}
+
+export interface PlannedProject {
+  plan: Plan;
+  facts: Facts;
+  statCache: StatCache;
+}
+
+/** Gathers facts (size/mtime checks; `verify` re-hashes everything) and plans. */
+export async function planProject(
+  project: Project,
+  opts: { verify?: boolean; now?: number; lock?: Lockfile } = {},
+): Promise<PlannedProject> {
+  const { settings, resolved } = project;
+  const lock = opts.lock ?? project.lock;
+  const statCache = await StatCache.load(settings.stateDir);
+  const facts = await gatherFacts({
+    manifest: resolved,
+    manifestDir: settings.manifestDir,
+    outDir: settings.outDir,
+    lock,
+    statCache,
+    verify: opts.verify ?? false,
+  });
+  const result = plan({ manifest: resolved, lock, facts, now: opts.now ?? Date.now() });
+  return { plan: result, facts, statCache };
+}

@@ -1,0 +1,72 @@
+/**
+ * The plan as text, terraform style (STYLE.md): a legend of only the symbols used,
+ * one line per change with `#` lines saying why, warnings, and a closing count line,
+ * or an explicit "No changes.". Rendered from the same `Plan` that `--json` prints.
+ */
+import type { Plan, PlanStep, StepAction } from "../plan/types.js";
+
+export interface RenderPlanOptions {
+  /** ANSI colours; the caller decides (NO_COLOR, TTY). */
+  color: boolean;
+}
+
+type Shown = Exclude<StepAction, "noop">;
+
+/** Symbol, legend text and ANSI colour per action, in legend order. */
+const SYMBOLS: Record<Shown, { symbol: string; legend: string; ansi: string }> = {
+  create: { symbol: "+", legend: "create (paid)", ansi: "32" },
+  replace: { symbol: "-/+", legend: "replace: made again (paid)", ansi: "35" },
+  download: { symbol: "~", legend: "download again from an existing task (free)", ansi: "36" },
+  resume: { symbol: ">", legend: "resume: wait for a running task (free)", ansi: "36" },
+  reconcile: { symbol: "?", legend: "reconcile: look up a request whose answer was lost (free)", ansi: "33" },
+  prune: { symbol: "-", legend: "prune: delete", ansi: "31" },
+};
+const ORDER = Object.keys(SYMBOLS) as Shown[];
+
+const credits = (n: number) => `${n} credit${n === 1 ? "" : "s"}`;
+// Reasons may quote Meshy's error messages: keep escape sequences and newlines out of the terminal.
+/* eslint-disable no-control-regex */
+const clean = (s: string) => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
+/* eslint-enable no-control-regex */
+
+export function renderPlan(plan: Plan, { color }: RenderPlanOptions): string {
+  const paint = (ansi: string, s: string) => (color ? `\x1b[${ansi}m${s}\x1b[0m` : s);
+  const sym = (a: Shown) => paint(SYMBOLS[a].ansi, SYMBOLS[a].symbol.padStart(3));
+  const shown = plan.steps.filter((s): s is PlanStep & { action: Shown } => s.action !== "noop");
+  const out: string[] = [];
+
+  if (shown.length === 0) {
+    out.push(paint("1;32", "No changes.") + " Outputs match characters.yaml and characters.lock.");
+  } else {
+    const used = new Set(shown.map((s) => s.action));
+    out.push("Actions are shown with the following symbols:");
+    for (const a of ORDER) if (used.has(a)) out.push(`${sym(a)} ${SYMBOLS[a].legend}`);
+    out.push("", "rigup will perform the following actions:");
+    const width = Math.max(...shown.map((s) => s.key.length));
+    for (const s of shown) {
+      out.push("");
+      const cost = s.credits > 0 ? `${" ".repeat(width - s.key.length)}   (${credits(s.credits)})` : "";
+      out.push(`${sym(s.action)} ${paint("1", s.key)}${cost}`);
+      for (const r of s.reasons) out.push(paint("2", `      # ${clean(r)}`));
+      if (s.dependsOn) out.push(paint("2", `      # after ${s.dependsOn}`));
+      for (const p of s.paths ?? []) out.push(paint("2", `      # deletes ${clean(p)}`));
+    }
+  }
+
+  if (plan.warnings.length > 0) {
+    out.push("", paint("1;33", "Warnings:"));
+    for (const w of plan.warnings) out.push(`  ${paint("33", "!")} ${clean(w.message)}`);
+  }
+
+  if (shown.length > 0) {
+    const s = plan.summary;
+    const counts = [`${s.create} to create`, `${s.replace} to replace`, `${s.download} to download`];
+    if (s.resume > 0) counts.push(`${s.resume} to resume`);
+    if (s.reconcile > 0) counts.push(`${s.reconcile} to reconcile`);
+    counts.push(`${s.prune} to prune`);
+    out.push("");
+    if (s.noop > 0) out.push(`${s.noop} up to date.`);
+    out.push(`${paint("1", "Plan:")} ${counts.join(", ")}. Estimated cost: ${paint("1", credits(s.credits))}.`);
+  }
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,124 @@
+/**
+ * The I/O half of planning: what is on disk, as `Facts` for the pure planner.
+ * Runs before every game build (`rigup check`), so the warm path only stats:
+ * hashes come from the stat cache unless size or mtime changed.
+ */
+import path from "node:path";
+import { isTempName } from "../lockfile/atomic-write.js";
+import { defaultFs, errorCode, type FsLike, type FsOptions } from "../lockfile/fs.js";
+import type { Lockfile } from "../lockfile/schema.js";
+import type { ResolvedManifest } from "../manifest/resolve.js";
+import type { Facts } from "../plan/types.js";
+import { hashFile } from "./hash-file.js";
+import type { StatCache } from "./stat-cache.js";
+
+/** Parallel stats beyond libuv's thread pool only queue up; this keeps memory flat on huge trees. */
+const CONCURRENCY = 32;
+
+export interface GatherFactsOptions extends FsOptions {
+  manifest: ResolvedManifest;
+  /** Local inputs are relative to it. */
+  manifestDir: string;
+  outDir: string;
+  lock: Lockfile;
+  statCache: StatCache;
+  /** Hash every input and every recorded output, ignoring the stat cache (`--verify`). */
+  verify: boolean;
+}
+
+/** Gathers input hashes and the output tree (with hashes where the lockfile records a file of that size). */
+export async function gatherFacts(options: GatherFactsOptions): Promise<Facts> {
+  const { manifest, manifestDir, outDir, lock, statCache, verify, fs = defaultFs } = options;
+
+  /** Hash through the cache; the file is stat-ed again after hashing so a file changing meanwhile is not cached. */
+  const digest = async (file: string, stat: { size: number; mtimeMs: number }): Promise<string> => {
+    const cached = verify ? undefined : statCache.lookup(file, stat);
+    if (cached) return cached;
+    const sha256 = await hashFile(file, { fs });
+    const after = await fs.stat(file);
+    if (after.size === stat.size && after.mtimeMs === stat.mtimeMs) statCache.record(file, { ...stat, sha256 });
+    return sha256;
+  };
+
+  const inputPaths = new Set<string>();
+  for (const c of manifest.characters) {
+    if (c.source.kind === "file") inputPaths.add(c.source.path);
+    if (c.texture?.kind === "file") inputPaths.add(c.texture.path);
+  }
+  const inputList = [...inputPaths].sort();
+  const inputHashes = await mapLimit(inputList, CONCURRENCY, async (rel) => {
+    const file = path.resolve(manifestDir, rel);
+    const stat = await statFile(fs, file);
+    return stat && (await digest(file, stat));
+  });
+  const inputs: Facts["inputs"] = {};
+  inputList.forEach((rel, i) => {
+    const sha = inputHashes[i];
+    if (sha) inputs[rel] = sha;
+  });
+
+  const recorded = new Map<string, number>();
+  for (const c of Object.values(lock.characters)) {
+    for (const unit of [c.rig, ...Object.values(c.animations)]) {
+      for (const f of Object.values(unit?.files ?? {})) recorded.set(f.path, f.size);
+    }
+  }
+  const characters = [...new Set([...manifest.characters.map((c) => c.name), ...Object.keys(lock.characters)])];
+  const trees = await mapLimit(characters, CONCURRENCY, (name) => listFiles(fs, outDir, name));
+  const relPaths = trees.flat().sort();
+  const found = await mapLimit(relPaths, CONCURRENCY, async (rel) => {
+    const file = path.join(outDir, ...rel.split("/"));
+    const stat = await statFile(fs, file);
+    if (!stat) return undefined;
+    const sha256 = recorded.get(rel) === stat.size ? await digest(file, stat) : undefined;
+    return sha256 ? { size: stat.size, sha256 } : { size: stat.size };
+  });
+  const outputs: Facts["outputs"] = {};
+  relPaths.forEach((rel, i) => {
+    const entry = found[i];
+    if (entry) outputs[rel] = entry;
+  });
+  return { inputs, outputs };
+}
+
+/** Regular file's size and mtime, or undefined when it is missing or not a file. */
+async function statFile(fs: FsLike, file: string): Promise<{ size: number; mtimeMs: number } | undefined> {
+  try {
+    const st = await fs.stat(file);
+    return st.isFile() ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;
+  } catch (err) {
+    if (errorCode(err) === "ENOENT" || errorCode(err) === "ENOTDIR") return undefined;
+    throw err;
+  }
+}
+
+/** Out-relative posix paths of the files under `<outDir>/<rel>`, skipping in-progress downloads (`.*.tmp`). */
+async function listFiles(fs: FsLike, outDir: string, rel: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await fs.readdir(path.join(outDir, ...rel.split("/")), { withFileTypes: true });
+  } catch (err) {
+    if (errorCode(err) === "ENOENT" || errorCode(err) === "ENOTDIR") return [];
+    throw err;
+  }
+  const files: string[] = [];
+  for (const entry of entries) {
+    const child = `${rel}/${entry.name}`;
+    if (entry.isDirectory()) files.push(...(await listFiles(fs, outDir, child)));
+    else if (!isTempName(entry.name)) files.push(child);
+  }
+  return files;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

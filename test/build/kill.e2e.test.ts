@@ -1,0 +1,92 @@
+/**
+ * The crash test: `rigup build` as a real process, SIGKILLed at many random
+ * moments (mid-POST, mid-download, mid-lockfile-write), then run to completion.
+ * No kill may cost a second paid task, lose a task id, or leave a broken file.
+ */
+import { spawn } from "node:child_process";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, expect, it } from "vitest";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { readLockfile } from "../../src/lockfile/read.js";
+import { tempProject } from "../helpers/project.js";
+import { expectTreeMatchesLock } from "../helpers/assert.js";
+import { createRandom } from "../../src/gltf/random.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+// The child runs rigup from source; resolve tsx from the repo, not from the temp project.
+const TSX = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
+const MANIFEST = `version: 1
+characters:
+  hero: { model: models/hero.glb, actions: [0, 4, 8] }
+  goblin: { model: models/goblin.glb, height_meters: 1.1, actions: [2, 16] }
+  mage: { model: models/mage.glb, actions: [92, 1] }
+`;
+const UNITS = { rig: 3, animation: 7 };
+
+let emulator: Emulator | undefined;
+afterEach(async () => {
+  await emulator?.close();
+});
+
+/** Runs the CLI from source in a child process; kills it after `killAfterMs` if given. */
+function runBuild(cwd: string, env: Record<string, string>, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "src/cli/bin.ts"), "build", "--yes"], {
+      cwd,
+      env: { ...process.env, ...env, CI: "true", NO_COLOR: "1" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    const limit = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      clearTimeout(limit);
+      resolve({ code, signal, stderr });
+    });
+  });
+}
+
+it("survives SIGKILL at random moments without paying twice", { timeout: 240_000 }, async () => {
+  // Tasks take long enough that kills land while tasks run, downloads stream and the lockfile is written.
+  emulator = await startEmulator({ speed: "instant", rigMs: 300, animationMs: 200, rateLimit: 0, faults: { slowDownloadBps: 2_000_000 } });
+  const project = await tempProject({ "characters.yaml": MANIFEST });
+  await project.model("models/hero.glb");
+  await project.model("models/goblin.glb", 1.1);
+  await project.model("models/mage.glb", 1.75);
+  const env = { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey };
+
+  const random = createRandom(20261123);
+  const KILLS = 12;
+  const total = UNITS.rig + UNITS.animation;
+  let killed = 0;
+  let killedMidBuild = 0;
+  for (let i = 0; i < KILLS; i++) {
+    // Process start-up (tsx) takes ~0.5-1 s; kill anywhere from before the first POST to mid-build.
+    const run = await runBuild(project.dir, env, 400 + Math.floor(random() * 2200));
+    const created = emulator.stats().tasksCreated.rig + emulator.stats().tasksCreated.animation;
+    if (run.signal === "SIGKILL") {
+      killed++;
+      if (created > 0 && created < total) killedMidBuild++;
+    } else expect(run.code, run.stderr).toBe(0);
+    // Whatever moment it died at, the lockfile on disk parses.
+    await readLockfile(join(project.dir, "characters.lock"));
+  }
+  expect(killed).toBeGreaterThan(KILLS / 2);
+  // The kills must land while paid work is under way, not only before or after it.
+  expect(killedMidBuild).toBeGreaterThanOrEqual(2);
+
+  const final = await runBuild(project.dir, env);
+  expect(final.code, final.stderr).toBe(0);
+  const lock = await readLockfile(join(project.dir, "characters.lock"));
+  await expectTreeMatchesLock(project.dir, lock);
+  const stats = emulator.stats();
+  expect(stats.tasksCreated).toEqual(UNITS);
+  expect(Math.max(...Object.values(stats.tasksByInput))).toBe(1);
+  const leftovers = (await readdir(join(project.dir, "out"), { recursive: true })).filter((f) => f.endsWith(".tmp"));
+  expect(leftovers).toEqual([]);
+});

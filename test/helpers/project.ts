@@ -1,0 +1,39 @@
+/**
+ * A throwaway game repo: a manifest, generated humanoid GLBs, and a temp dir
+ * that is removed after the test.
+ */
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach } from "vitest";
+import { buildHumanoid } from "../../src/gltf/humanoid.js";
+
+export interface TempProject {
+  dir: string;
+  write(path: string, content: string | Uint8Array): Promise<void>;
+  /** Writes an unrigged humanoid GLB (what a user uploads). */
+  model(path: string, heightMeters?: number): Promise<void>;
+}
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+export async function tempProject(files: Record<string, string> = {}): Promise<TempProject> {
+  const dir = await mkdtemp(join(tmpdir(), "rigup-test-"));
+  dirs.push(dir);
+  const project: TempProject = {
+    dir,
+    async write(path, content) {
+      const abs = join(dir, path);
+      await mkdir(join(abs, ".."), { recursive: true });
+      await writeFile(abs, content);
+    },
+    async model(path, heightMeters = 1.8) {
+      await project.write(path, await buildHumanoid({ heightMeters, seed: path, skinned: false }));
+    },
+  };
+  for (const [path, content] of Object.entries(files)) await project.write(path, content);
+  return project;
+}

@@ -1,0 +1,121 @@
+/**
+ * MeshyClient against the project's Meshy emulator: the main flows end to end,
+ * over real HTTP on 127.0.0.1.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import type { TaskProgress } from "../../src/meshy/api.js";
+import { MeshyClient } from "../../src/meshy/client.js";
+import { startEmulator, type EmulatorOptions } from "../../src/emulator/index.js";
+import { buildHumanoid } from "../../src/gltf/humanoid.js";
+import { makeBaseColorTexture } from "../../src/gltf/texture.js";
+import { rejection } from "./helpers.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+async function setup(options: EmulatorOptions = {}) {
+  const emulator = await startEmulator({ speed: "fast", rigMs: 600, animationMs: 400, ...options });
+  onTestFinished(() => emulator.close());
+  const client = new MeshyClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, timeouts: { streamIdleMs: 3000 } });
+  onTestFinished(() => client.close());
+  const dir = await mkdtemp(join(tmpdir(), "rigup-conformance-"));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  const model = join(dir, "hero.glb");
+  await writeFile(model, await buildHumanoid({ heightMeters: 1.8, seed: "hero", skinned: false }));
+  const texture = join(dir, "hero.png");
+  await writeFile(texture, makeBaseColorTexture("hero"));
+  return { emulator, client, model, texture };
+}
+
+async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(Buffer.from(c));
+  return Buffer.concat(chunks);
+}
+
+describe("MeshyClient against the emulator", () => {
+  it("rigs a local GLB, animates it, lists, downloads", async () => {
+    expect.assertions(12);
+    const { emulator, client, model, texture } = await setup();
+
+    const rigId = await client.createRig({
+      source: { kind: "file", path: model, mime: "model/gltf-binary" },
+      heightMeters: 1.8,
+      texture: { kind: "file", path: texture, mime: "image/png" },
+    });
+    const events: TaskProgress[] = [];
+    const rig = await client.waitForTask("rig", rigId, { onProgress: (p) => events.push(p) });
+    expect(rig.status).toBe("SUCCEEDED");
+    expect(rig.result?.basic_animations?.walking_glb_url).toBeTruthy();
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e.via === "stream")).toBe(true);
+
+    const [action] = await client.listActions({ actionIds: [92] });
+    expect(action?.action_id).toBe(92);
+    const animId = await client.createAnimation({ rigTaskId: rigId, actionId: 92, postProcess: { operation_type: "change_fps", fps: 60 } });
+    const anim = await client.waitForTask("animation", animId);
+    expect(anim.status).toBe("SUCCEEDED");
+    expect(anim.result?.animation_glb_url).toBeTruthy();
+
+    expect((await client.listTasks("rig", { pageSize: 50 })).map((t) => t.id)).toContain(rigId);
+    expect((await client.listTasks("animation")).map((t) => t.id)).toContain(animId);
+
+    const asset = await client.fetchAsset(anim.result!.animation_glb_url!);
+    const bytes = await readAll(asset.body);
+    expect(asset.status).toBe(200);
+    expect(bytes.subarray(0, 4).toString("latin1")).toBe("glTF");
+    expect(emulator.stats().tasksCreated).toEqual({ rig: 1, animation: 1 });
+  });
+
+  it("filters the library", async () => {
+    expect.assertions(2);
+    const { client } = await setup();
+    const all = await client.listActions();
+    const some = await client.listActions({ search: "walk" });
+    expect(all.length).toBeGreaterThan(some.length);
+    expect(some.every((a) => /walk/i.test(`${a.name} ${a.key ?? ""}`))).toBe(true);
+  });
+
+  it("answers NOT_FOUND once a task expired", async () => {
+    expect.assertions(2);
+    const { emulator, client } = await setup({ speed: "instant" });
+    const rigId = await client.createRig({ source: { kind: "url", url: "https://example.com/hero.glb" }, heightMeters: 1.7 });
+    await expect(client.waitForTask("rig", rigId)).resolves.toMatchObject({ status: "SUCCEEDED" });
+    emulator.advanceClock(61 * DAY_MS);
+    expect((await rejection(client.getTask("rig", rigId))).code).toBe("NOT_FOUND");
+  });
+
+  it("answers AUTH to a bad key, without leaking it", async () => {
+    expect.assertions(2);
+    const { emulator } = await setup();
+    const bad = new MeshyClient({ apiKey: "wrong-key-0000", baseUrl: emulator.url });
+    onTestFinished(() => bad.close());
+    const err = await rejection(bad.listTasks("rig"));
+    expect(err.code).toBe("AUTH");
+    expect(`${err.message}${err.stack}`).not.toContain("wrong-key-0000");
+  });
+
+  it("reports a lost POST answer as UNKNOWN_OUTCOME and never re-sends it", async () => {
+    expect.assertions(3);
+    const { emulator, client } = await setup({ speed: "instant" });
+    emulator.setFaults({ script: [{ match: "POST /openapi/v1/rigging", nth: 1, fault: "lost-answer" }] });
+    const err = await rejection(client.createRig({ source: { kind: "task", taskId: "t3d" }, heightMeters: 1.7 }));
+    expect(err.code).toBe("UNKNOWN_OUTCOME");
+    expect(emulator.stats().requests["POST /openapi/v1/rigging"]).toBe(1);
+    // The task exists: the caller reconciles through the list.
+    expect(await client.listTasks("rig")).toHaveLength(1);
+  });
+
+  it("recovers from a dropped stream by polling", async () => {
+    expect.assertions(2);
+    const { emulator, client } = await setup();
+    emulator.setFaults({ dropStream: 1 });
+    const rigId = await client.createRig({ source: { kind: "url", url: "https://example.com/hero.glb" }, heightMeters: 1.7 });
+    const events: TaskProgress[] = [];
+    const rig = await client.waitForTask("rig", rigId, { onProgress: (p) => events.push(p) });
+    expect(rig.status).toBe("SUCCEEDED");
+    expect(events.at(-1)?.via).toBe("poll");
+  });
+});

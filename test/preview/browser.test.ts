@@ -1,0 +1,171 @@
+/**
+ * The page in a real Chromium (Debian's /usr/bin/chromium, installed by
+ * .ci/install-browser.sh; never downloaded), both as served by `rigup preview`
+ * and as a `--static` export under a sub-path of a plain static server.
+ * Skipped only when /usr/bin/chromium is absent.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HUMANOID_JOINTS } from "../../src/gltf/humanoid.js";
+import { contentType } from "../../src/preview/assets.js";
+import { buildPreviewModel } from "../../src/preview/index.js";
+import { startPreviewServer, type PreviewServer } from "../../src/preview/server.js";
+import { writeStaticPreview } from "../../src/preview/static.js";
+import { exampleTree, FAILED_MESSAGE, STALE_REASON, type ExampleTree } from "./fixture.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = [
+  "--headless=new",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--use-angle=swiftshader",
+  "--enable-unsafe-swiftshader",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const hasChromium = existsSync(CHROMIUM);
+const suite = hasChromium ? describe : describe.skip;
+const title = hasChromium
+  ? "preview page in Chromium"
+  : `preview page in Chromium: SKIPPED, ${CHROMIUM} not found (install it with .ci/install-browser.sh)`;
+if (!hasChromium) console.warn(title);
+
+/** A plain static file server for the export, mounted under a sub-path as an artifact browser would. */
+const STATIC_PREFIX = "/artifacts/run-1/preview/";
+function serveStatic(dir: string): Server {
+  return createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? "/", "http://127.0.0.1");
+    const rel = pathname.startsWith(STATIC_PREFIX) ? decodeURIComponent(pathname.slice(STATIC_PREFIX.length)) || "index.html" : null;
+    const file = rel === null ? null : path.join(dir, rel);
+    if (!file || !file.startsWith(dir + path.sep)) return void res.writeHead(404).end();
+    readFile(file).then(
+      (body) => res.writeHead(200, { "Content-Type": contentType(file) }).end(body),
+      () => res.writeHead(404).end(),
+    );
+  });
+}
+
+interface Hooks {
+  ready: boolean;
+  characters: string[];
+  clips: Record<string, string[]>;
+  playing: { character: string; clip: string } | null;
+  errors: string[];
+  play(character: string, clip: string): Promise<void>;
+}
+declare global {
+  interface Window {
+    __rigupPreview?: Hooks;
+  }
+}
+
+suite(title, () => {
+  let tree: ExampleTree;
+  let server: PreviewServer;
+  let staticServer: Server;
+  let staticUrl: string;
+  let profile: string;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    tree = await exampleTree();
+    const model = await buildPreviewModel(tree.project, tree.plan);
+    server = await startPreviewServer({ outDir: tree.outDir, model });
+    const site = path.join(tree.dir, "site");
+    await writeStaticPreview({ outDir: tree.outDir, model, dir: site });
+    staticServer = serveStatic(site);
+    await new Promise<void>((resolve) => staticServer.listen(0, "127.0.0.1", resolve));
+    staticUrl = `http://127.0.0.1:${(staticServer.address() as AddressInfo).port}${STATIC_PREFIX}`;
+    profile = await mkdtemp(path.join(tmpdir(), "rigup-chromium-"));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1280, height: 900 } });
+  }, 60_000);
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    await new Promise((resolve) => (staticServer ? staticServer.close(resolve) : resolve(undefined)));
+    if (profile) await rm(profile, { recursive: true, force: true });
+    await tree?.remove();
+  });
+
+  async function open(url: string): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+    const page = await context.newPage();
+    const requests: string[] = [];
+    const errors: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+    await page.goto(url);
+    await page.waitForFunction(() => window.__rigupPreview?.ready === true || (window.__rigupPreview?.errors.length ?? 0) > 0, null, {
+      timeout: 30_000,
+    });
+    return { page, requests, errors };
+  }
+
+  // URLs exist only once beforeAll has run.
+  const targets: Record<string, () => string> = { "served by rigup preview": () => server.url, "exported with --static": () => staticUrl };
+
+  it.each(Object.keys(targets))("lists, describes and plays every clip: %s", async (target) => {
+    const url = targets[target]!();
+    const { page, requests, errors } = await open(url);
+    try {
+      const hooks = await page.evaluate(() => {
+        const h = window.__rigupPreview!;
+        return { characters: h.characters, clips: h.clips, errors: h.errors, playing: h.playing };
+      });
+      expect(hooks).toEqual({
+        characters: ["knight", "goblin"],
+        clips: { knight: ["rig/walking", "attack"], goblin: ["rig/walking", "idle", "death"] },
+        errors: [],
+        playing: null,
+      });
+      for (const [character, clips] of Object.entries(hooks.clips)) {
+        await expect(page.getByTestId(`card-${character}`).isVisible()).resolves.toBe(true);
+        for (const clip of clips) expect(await page.getByTestId(`clip-${character}-${clip}`).count()).toBe(1);
+      }
+      const text = (id: string) => page.getByTestId(id).innerText();
+      expect(await text("clip-stats-goblin-idle")).toBe(`2.00 s · 24 fps · ${HUMANOID_JOINTS.length} joints`);
+      expect(await text("clip-stats-knight-attack")).toBe(`1.60 s · 30 fps · ${HUMANOID_JOINTS.length} joints`);
+      expect(await text("clip-status-knight-attack")).toBe("stale");
+      expect(await text("clip-knight-attack")).toContain(STALE_REASON);
+      expect(await text("clip-status-goblin-death")).toBe("failed");
+      expect(await text("clip-goblin-death")).toContain(FAILED_MESSAGE);
+      expect(await page.getByTestId("play-goblin-death").isDisabled()).toBe(true);
+
+      // Play by clicking, as a user would; the pose must change while it plays.
+      const view = page.getByTestId("view-knight");
+      await view.scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      const bindPose = await view.screenshot();
+      await page.getByTestId("play-knight-attack").click();
+      await page.waitForFunction(() => window.__rigupPreview?.playing?.clip === "attack", null, { timeout: 10_000 });
+      await page.waitForTimeout(400);
+      const first = await view.screenshot();
+      await page.waitForTimeout(400);
+      const second = await view.screenshot();
+      expect(first.equals(bindPose)).toBe(false);
+      expect(first.equals(second)).toBe(false);
+      expect(await page.getByTestId("play-knight-attack").getAttribute("aria-pressed")).toBe("true");
+
+      // The test hook plays too.
+      await page.evaluate(() => window.__rigupPreview!.play("goblin", "idle"));
+      expect(await page.evaluate(() => window.__rigupPreview!.playing)).toEqual({ character: "goblin", clip: "idle" });
+
+      expect(errors).toEqual([]);
+      // Nothing outside the page's own base URL: no CDN, no absolute path escaping the static sub-path.
+      const outside = requests.filter((r) => !r.startsWith(url) && !/^(data|blob):/.test(r));
+      expect(outside).toEqual([]);
+      expect(requests.some((r) => r.endsWith("/files/knight/animations/attack.glb"))).toBe(true);
+      expect(requests.some((r) => r.includes("/vendor/three/build/three.module.js"))).toBe(true);
+    } finally {
+      await page.close();
+    }
+  }, 90_000);
+});
