@@ -53,6 +53,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store: new TaskStore(clock, {
       concurrentTasks: o.concurrentTasks,
       queueLimit: o.queueLimit,
+      credits: o.credits,
       durations,
       retention: { rig: o.rigRetentionMs, animation: o.animationRetentionMs },
     }),

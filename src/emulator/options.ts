@@ -28,6 +28,8 @@ export const EmulatorOptionsSchema = z.strictObject({
   animationMs: z.number().nonnegative().optional(),
   /** Non-terminal tasks an account may have (API-NOTES: 10 on Pro). */
   queueLimit: z.number().int().positive().default(10),
+  /** Starting credit balance per account (rig 5, animation 3); creates beyond it answer 402. Unset = unlimited. */
+  credits: z.number().int().nonnegative().optional(),
   /** Tasks of an account running IN_PROGRESS at once; the rest wait PENDING. */
   concurrentTasks: z.number().int().positive().default(5),
   /** Requests per second per account (API-NOTES: 20 on most tiers); 0 = unlimited. */

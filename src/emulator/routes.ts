@@ -2,7 +2,7 @@
  * The Meshy API endpoints (API-NOTES "Endpoints"): create, get, list, delete per
  * kind, and the animation library. Streams are in sse.ts, assets in downloads.ts.
  */
-import { KIND_PATH, type TaskKind } from "../meshy/schemas.js";
+import { CREDITS, KIND_PATH, type TaskKind } from "../meshy/schemas.js";
 import { readJsonBody, BodyError } from "./body.js";
 import { taskJson, type RequestContext } from "./context.js";
 import { sendError, sendJson } from "./http.js";
@@ -28,6 +28,12 @@ async function readBody(c: RequestContext) {
   }
 }
 
+/** 402 when the account's balance cannot pay for the task. */
+function charge(c: RequestContext, kind: TaskKind, willFail: boolean): void {
+  if (willFail || c.parts.store.charge(c.account, CREDITS[kind])) return;
+  throw new ApiError(402, "Insufficient credits: your balance cannot cover this task");
+}
+
 function checkQueue(c: RequestContext): void {
   const full = c.parts.store.queueFull(c.account);
   if (!full) return;
@@ -44,6 +50,7 @@ async function createRig(c: RequestContext): Promise<void> {
   }
   checkQueue(c);
   const fail = matchesInput(failInputs, request.source);
+  charge(c, "rig", fail);
   const task = c.parts.store.create(c.account, "rig", {
     outcome: fail ? "FAILED" : "SUCCEEDED",
     failMessage: fail ? "Rigging failed: could not fit a humanoid skeleton to the model" : undefined,
@@ -63,6 +70,7 @@ async function createAnimation(c: RequestContext): Promise<void> {
   if (!action) throw new ApiError(400, `Invalid action_id: ${request.actionId} is not in the animation library`);
   checkQueue(c);
   const fail = c.parts.faults.current.failInputs.includes(request.rigTaskId);
+  charge(c, "animation", fail);
   const task = c.parts.store.create(c.account, "animation", {
     outcome: fail ? "FAILED" : "SUCCEEDED",
     failMessage: fail ? "Animation failed: could not retarget the action onto this rig" : undefined,

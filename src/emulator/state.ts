@@ -46,11 +46,15 @@ export interface TaskState {
 export interface StoreLimits {
   concurrentTasks: number;
   queueLimit: number;
+  /** Starting credit balance of each account; undefined = unlimited. */
+  credits?: number;
   durations: Record<TaskKind, number>;
   retention: Record<TaskKind, number>;
 }
 
 interface Account {
+  /** Credits charged so far (failed tasks are refunded, so never charged). */
+  spent: number;
   tasks: TaskRecord[];
   /** Tasks that may still be non-terminal, creation order; pruned lazily. */
   active: TaskRecord[];
@@ -72,7 +76,7 @@ export class TaskStore {
   private accountOf(key: string): Account {
     let a = this.accounts.get(key);
     if (!a) {
-      a = { tasks: [], active: [], slotFreeAt: new Array<number>(this.limits.concurrentTasks).fill(0) };
+      a = { spent: 0, tasks: [], active: [], slotFreeAt: new Array<number>(this.limits.concurrentTasks).fill(0) };
       this.accounts.set(key, a);
     }
     return a;
@@ -89,6 +93,17 @@ export class TaskStore {
     const active = this.activeNow(this.accountOf(account), now);
     if (active.length < this.limits.queueLimit) return undefined;
     return active.some((t) => t.startedAt > now) ? "NoMorePendingTasks" : "NoMoreConcurrentTasks";
+  }
+
+  /**
+   * Charges `cost` credits; false when the balance cannot cover it (402). Failed
+   * tasks are refunded by the real service (API-NOTES), so callers do not charge them.
+   */
+  charge(account: string, cost: number): boolean {
+    const a = this.accountOf(account);
+    if (this.limits.credits !== undefined && a.spent + cost > this.limits.credits) return false;
+    a.spent += cost;
+    return true;
   }
 
   /** Creates a task queued FIFO behind the account's others. Check queueFull() first. */

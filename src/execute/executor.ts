@@ -11,6 +11,7 @@
  * unambiguously (reconcile.ts). Downloads run in their own queue; every request,
  * downloads included, passes the client's shared rate limiter.
  */
+import { setMaxListeners } from "node:events";
 import { join } from "node:path";
 import PQueue from "p-queue";
 import type { AnimationInput, MeshyApi, RigInput } from "../meshy/api.js";
@@ -116,6 +117,8 @@ class Executor {
     this.tasks = new PQueue({ concurrency: Math.max(1, o.concurrency) });
     this.downloads = new PQueue({ concurrency: Math.max(1, o.downloadConcurrency ?? o.concurrency) });
     this.started = this.now();
+    // One signal fans out to every wait and download in flight: many listeners is by design.
+    setMaxListeners(0, this.hardStop.signal);
   }
 
   private emit(e: ExecEvent extends infer E ? (E extends { at: number } ? Omit<E, "at"> : never) : never): void {

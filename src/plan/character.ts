@@ -41,6 +41,7 @@ function rigContext(d: UnitDecision, entry: RigEntry | undefined, now: number): 
   return { remade, taskId, expiresAt, expired: isExpired(expiresAt, now) };
 }
 
+/** A character's rig step, then its clips' steps in manifest order, and an expiry warning if due. */
 export function planCharacter(character: ResolvedCharacter, lock: CharacterLock | undefined, env: CharacterEnv): CharacterPlan {
   const { name } = character;
   const { facts, now } = env;

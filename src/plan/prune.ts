@@ -9,6 +9,7 @@ import { SAFE_SEGMENT } from "../manifest/schema.js";
 import type { ResolvedManifest } from "../manifest/resolve.js";
 import type { Facts, PlanStep } from "./types.js";
 
+/** Reasons of prune steps (exported for tests and reporters). */
 export const REMOVED_REASON = "no longer in characters.yaml";
 export const STRAY_REASON = "not produced by anything in characters.yaml (left from a removed action or character, or a format no longer wanted)";
 
@@ -60,7 +61,8 @@ export function planPrune(manifest: ResolvedManifest, lock: Lockfile, facts: Fac
   }
 
   const strays = new Map<string, string[]>();
-  // When every output is wanted (the usual case) there is no stray to look for.
+  // When every output is wanted (the usual case) there is no stray to look for. Wanted
+  // paths are distinct (layout.ts, unique action names), so equal counts mean equal sets.
   const allWanted = Object.keys(facts.outputs).length === want.present;
   for (const path in allWanted ? NO_OUTPUTS : facts.outputs) {
     if (claimed.has(path) || isWanted(path)) continue;

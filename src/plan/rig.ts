@@ -38,13 +38,17 @@ export interface Trigger {
   isNew: boolean;
 }
 
+const MAX_NAMED = 3;
+
 /**
  * Rule 4: a new or re-made clip needs a live rig (API-NOTES: after expiry an animation
  * can no longer use that rig), and a new rig may not give the same skeleton, so all the
  * character's clips are re-made with it.
  */
 export function rerig(rig: RigUnit, expiresAt: number, triggers: readonly Trigger[], clips: number, now: number): UnitDecision {
-  const what = triggers.map((t) => `${t.isNew ? "adding" : "re-making"} ${t.name}`).join(", ");
+  const named = triggers.slice(0, MAX_NAMED).map((t) => `${t.isNew ? "adding" : "re-making"} ${t.name}`);
+  if (triggers.length > MAX_NAMED) named.push(`${triggers.length - MAX_NAMED} more`);
+  const what = named.join(", ");
   const base = `${what} ${triggers.length === 1 ? "needs" : "need"} a live rig; rig task expired on ${isoDate(expiresAt)}`;
   const paid: UnitDecision = { action: "replace", reasons: [base], missing: allRoles(rig.wanted) };
   const reused = applyReuse(paid, rig.entry, rig.digest, now);

@@ -42,6 +42,7 @@ export function isPaid(d: Pick<PlanStep, "action">): boolean {
   return d.action === "create" || d.action === "replace";
 }
 
+/** Every role of the wanted files: what a new task must download. */
 export function allRoles(wanted: readonly OutputFile[]): string[] {
   return wanted.map((f) => f.role);
 }
@@ -51,7 +52,7 @@ function changeReasons<I>(u: UnitFacts<I>, entry: UnitEntry & { inputs: I }): st
   return changes.length > 0 ? changes : ["inputs changed"];
 }
 
-/** What the unit needs on its own. */
+/** What the unit needs on its own, from its lock entry, inputs and files. */
 export function assessUnit<I>(u: UnitFacts<I>): UnitDecision {
   const { entry, now } = u;
   if (entry === undefined) return { action: "create", reasons: [u.newReason], missing: allRoles(u.wanted) };

@@ -12,6 +12,7 @@ export function daysUntil(ms: number, now: number): number {
   return Math.ceil((ms - now) / DAY_MS);
 }
 
+/** PlanInput.expiryWarningMs when not given: warn a week ahead. */
 export const DEFAULT_EXPIRY_WARNING_MS = 7 * DAY_MS;
 
 /** "its 1 clip", "all 4 clips". */

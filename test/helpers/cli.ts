@@ -24,6 +24,10 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Lets a test interrupt the run as Ctrl-C would. */
   signals?: SignalHub;
+  /** Pretend stderr is a terminal. */
+  isTTY?: boolean;
+  /** Answers the spend prompt as a user on a terminal would. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 export async function runCli(args: string[], opts: RunOptions): Promise<CliRun> {
@@ -34,7 +38,8 @@ export async function runCli(args: string[], opts: RunOptions): Promise<CliRun> 
     env: { CI: "true", NO_COLOR: "1", ...opts.env },
     stdout: out.stream,
     stderr: err.stream,
-    isTTY: false,
+    isTTY: opts.isTTY ?? false,
+    confirm: opts.confirm,
     signals: opts.signals ?? { onInterrupt: () => () => {} },
   });
   return { code, stdout: out.text(), stderr: err.text() };

@@ -172,3 +172,9 @@ describe("expiry warnings", () => {
     expect(plan({ ...g.input(), expiryWarningMs: 10 * DAY }).warnings.map((w) => w.code)).toEqual(["rig-expiring"]);
   });
 });
+
+it("rule 4 names at most three clips that need the re-rig", () => {
+  const p = given().character("knight", { actions: [0] }).locked().rig("knight", { expires_at: NOW - DAY })
+    .character("knight", { actions: [0, 1, 2, 3, 4, 5] }).plan();
+  expect(step(p, "knight/rig").reasons[0]).toMatch(/^adding action-1, adding action-2, adding action-3, 2 more need a live rig;/);
+});

@@ -13,6 +13,7 @@ interface EmulatorFlags {
   rigMs?: string;
   animationMs?: string;
   queueLimit?: string;
+  credits?: string;
   concurrentTasks?: string;
   rateLimit?: string;
   urlTtl?: string;
@@ -59,6 +60,7 @@ export function emulatorOptionsFromFlags(f: EmulatorFlags) {
     rigMs: ms(f.rigMs),
     animationMs: ms(f.animationMs),
     queueLimit: num(f.queueLimit),
+    credits: num(f.credits),
     concurrentTasks: num(f.concurrentTasks),
     rateLimit: num(f.rateLimit),
     urlTtlMs: ms(f.urlTtl),
@@ -95,6 +97,7 @@ export function registerEmulatorCommand(program: Command, ctx?: Pick<CliEnv, "st
     .option("--rig-ms <duration>", "rig task duration, overrides --speed (e.g. 500ms, 20s)")
     .option("--animation-ms <duration>", "animation task duration, overrides --speed")
     .option("--queue-limit <n>", "unfinished tasks per account before creates answer 429 NoMoreConcurrentTasks/NoMorePendingTasks (default 10)")
+    .option("--credits <n>", "starting credit balance per account (rig 5, animation 3); creates beyond it answer 402 (default unlimited)")
     .option("--concurrent-tasks <n>", "tasks per account running at once; the rest wait PENDING (default 5)")
     .option("--rate-limit <n>", "requests per second per account before 429 RateLimitExceeded; 0 = off (default 20)")
     .option("--url-ttl <duration>", "lifetime of signed asset URLs (default 1h)")
