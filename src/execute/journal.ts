@@ -5,7 +5,8 @@
  * intent (before POST) → created (task id, the moment the answer arrives) →
  * finished → file, file, ...
  */
-import { HISTORY_LIMIT, type AnimationEntry, type FileRecord, type Lockfile, type PastTask, type RigEntry } from "../lockfile/schema.js";
+import type { FileRecord, Lockfile, PastTask, UnitEntry } from "../lockfile/schema.js";
+import { deleteUnit, getUnit, pastTaskOf, pushHistory, setUnit } from "../lockfile/units.js";
 import type { Task } from "../meshy/schemas.js";
 import type { PlanStep } from "../plan/types.js";
 
@@ -16,8 +17,17 @@ export interface LockUpdater {
   update(mutate: (lock: Lockfile) => void): Promise<void>;
 }
 
-type Entry = RigEntry | AnimationEntry;
 type StepRef = Pick<PlanStep, "key" | "character" | "kind" | "name" | "digest" | "inputs">;
+
+const getEntry = (lock: Lockfile, step: StepRef) => getUnit(lock, step.character, step.kind, step.name);
+const setEntry = (lock: Lockfile, step: StepRef, entry: UnitEntry | undefined) =>
+  entry ? setUnit(lock, step.character, step.kind, step.name, entry) : deleteUnit(lock, step.character, step.kind, step.name);
+
+/** The entry's history with its current task (if any) pushed to the front. */
+function pastOf(e: UnitEntry): PastTask[] {
+  const past = pastTaskOf(e);
+  return past ? pushHistory(e.history, past) : (e.history ?? []);
+}
 
 export interface Journal {
   rigTaskId(character: string): string | undefined;
@@ -41,36 +51,8 @@ export interface Journal {
   file(step: StepRef, role: string, record: FileRecord): Promise<void>;
 }
 
-function getEntry(lock: Lockfile, step: StepRef): Entry | undefined {
-  const c = lock.characters[step.character];
-  return step.kind === "rig" ? c?.rig : c?.animations[step.name!];
-}
-
-function setEntry(lock: Lockfile, step: StepRef, entry: Entry | undefined): void {
-  const c = (lock.characters[step.character] ??= { animations: {} });
-  if (step.kind === "rig") {
-    if (entry) c.rig = entry as RigEntry;
-    else delete c.rig;
-  } else if (entry) c.animations[step.name!] = entry as AnimationEntry;
-  else delete c.animations[step.name!];
-  if (!c.rig && Object.keys(c.animations).length === 0) delete lock.characters[step.character];
-}
-
-function pastOf(e: Entry): PastTask[] {
-  if (!e.task_id) return e.history ?? [];
-  const past: PastTask = {
-    task_id: e.task_id,
-    digest: e.digest,
-    ...("rig_task_id" in e && e.rig_task_id ? { rig_task_id: e.rig_task_id } : {}),
-    ...(e.created_at !== undefined ? { created_at: e.created_at } : {}),
-    ...(e.expires_at !== undefined ? { expires_at: e.expires_at } : {}),
-    ...(e.credits !== undefined ? { credits: e.credits } : {}),
-  };
-  return [past, ...(e.history ?? []).filter((h) => h.task_id !== e.task_id)].slice(0, HISTORY_LIMIT);
-}
-
-function taskTimes(task: Task): Partial<Entry> {
-  const t: Partial<Entry> = {};
+function taskTimes(task: Task): Partial<UnitEntry> {
+  const t: Partial<UnitEntry> = {};
   // 0 means "not yet known" in Meshy's task objects.
   if (task.created_at) t.created_at = task.created_at;
   if (task.finished_at) t.finished_at = task.finished_at;
@@ -80,8 +62,8 @@ function taskTimes(task: Task): Partial<Entry> {
 
 export function lockJournal(store: LockUpdater): Journal {
   /** Entries as they were before an intent in this run, for `withdraw`. */
-  const before = new Map<string, Entry | undefined>();
-  const edit = (step: StepRef, fn: (e: Entry) => Entry) =>
+  const before = new Map<string, UnitEntry | undefined>();
+  const edit = (step: StepRef, fn: (e: UnitEntry) => UnitEntry) =>
     store.update((lock) => {
       const e = getEntry(lock, step);
       if (!e) throw new Error(`journal: no lockfile entry for ${step.key}`);
@@ -94,7 +76,7 @@ export function lockJournal(store: LockUpdater): Journal {
     currentTaskId: (step) => getEntry(store.lock, step)?.task_id,
     knownTaskIds() {
       const ids = new Set<string>();
-      const add = (e: Entry | undefined) => {
+      const add = (e: UnitEntry | undefined) => {
         if (e?.task_id) ids.add(e.task_id);
         for (const h of e?.history ?? []) ids.add(h.task_id);
       };
@@ -118,7 +100,7 @@ export function lockJournal(store: LockUpdater): Journal {
           files: {},
           ...(history.length > 0 ? { history } : {}),
           ...(step.kind === "animation" && rigTaskId ? { rig_task_id: rigTaskId } : {}),
-        } as Entry;
+        } as UnitEntry;
         setEntry(lock, step, entry);
       });
     },
@@ -132,7 +114,7 @@ export function lockJournal(store: LockUpdater): Journal {
     finished: (step, task, credits) =>
       edit(step, (e) => {
         const ok = task.status === "SUCCEEDED";
-        const next = { ...e, ...taskTimes(task), state: ok ? "succeeded" : "failed", status: task.status, credits } as Entry;
+        const next = { ...e, ...taskTimes(task), state: ok ? "succeeded" : "failed", status: task.status, credits } as UnitEntry;
         if (ok) delete next.error;
         else next.error = { code: task.status, message: task.task_error?.message || `task ${task.status.toLowerCase()}` };
         return next;
