@@ -119,3 +119,69 @@ describe("MeshyClient against the emulator", () => {
     expect(events.at(-1)?.via).toBe("poll");
   });
 });
+
+describe("MeshyClient against the emulator: every error code", () => {
+  const fileSource = (path: string) => ({ kind: "file" as const, path, mime: "model/gltf-binary" });
+
+  it("422 not a humanoid → REFUSED with Meshy's message", async () => {
+    const { emulator, client, model } = await setup();
+    const { createHash } = await import("node:crypto");
+    const { readFile } = await import("node:fs/promises");
+    emulator.setFaults({ rejectInputs: [createHash("sha256").update(await readFile(model)).digest("hex")] });
+    const err = await rejection(client.createRig({ source: fileSource(model), heightMeters: 1.8 }));
+    expect(err).toMatchObject({ code: "REFUSED", status: 422 });
+    expect(err.meshyMessage).toMatch(/Pose estimation failed/);
+  });
+
+  it("400 unknown action → REFUSED; 404 unknown rig → NOT_FOUND", async () => {
+    const { client, model } = await setup({ speed: "instant" });
+    const rigId = await client.createRig({ source: fileSource(model), heightMeters: 1.8 });
+    await client.waitForTask("rig", rigId);
+    expect(await rejection(client.createAnimation({ rigTaskId: rigId, actionId: 99_999 }))).toMatchObject({ code: "REFUSED", status: 400 });
+    expect(await rejection(client.createAnimation({ rigTaskId: "no-such-rig", actionId: 0 }))).toMatchObject({ code: "NOT_FOUND", status: 404 });
+  });
+
+  it("402 out of credits → CREDITS, not retried", async () => {
+    const { emulator, client, model } = await setup({ speed: "instant", credits: 4 });
+    expect(await rejection(client.createRig({ source: fileSource(model), heightMeters: 1.8 }))).toMatchObject({ code: "CREDITS", status: 402 });
+    expect(emulator.stats().requests["POST /openapi/v1/rigging"]).toBe(1);
+  });
+
+  it("429 queue full → QUEUE_FULL at once; 429 rate limit → retried until it passes", async () => {
+    const { emulator, client, model } = await setup({ queueLimit: 1, rigMs: 5_000 });
+    await client.createRig({ source: fileSource(model), heightMeters: 1.8 });
+    const err = await rejection(client.createRig({ source: fileSource(model), heightMeters: 1.8 }));
+    expect(err.code).toBe("QUEUE_FULL");
+    expect(err.meshyMessage).toMatch(/NoMore(Concurrent|Pending)Tasks/);
+    expect(emulator.stats().requests["POST /openapi/v1/rigging"]).toBe(2);
+    emulator.setFaults({ script: [1, 2].map((nth) => ({ match: "GET /openapi/v1/animations/library", nth, fault: "429" as const })) });
+    const actions = await client.listActions();
+    expect(actions.length).toBeGreaterThan(0);
+    expect(emulator.stats().requests["GET /openapi/v1/animations/library"]).toBe(3);
+  });
+
+  it("5xx on GET is retried; 5xx on a create POST is UNKNOWN_OUTCOME (never re-sent)", async () => {
+    const { emulator, client, model } = await setup({ speed: "instant" });
+    const rigId = await client.createRig({ source: fileSource(model), heightMeters: 1.8 });
+    emulator.setFaults({
+      script: [
+        { match: "GET /openapi/v1/rigging/:id", nth: 1, fault: "500" },
+        { match: "GET /openapi/v1/rigging/:id", nth: 2, fault: "503" },
+        { match: "POST /openapi/v1/rigging", nth: 1, fault: "502" },
+      ],
+    });
+    expect((await client.getTask("rig", rigId)).id).toBe(rigId);
+    const before = emulator.stats().requests["POST /openapi/v1/rigging"]!;
+    expect(await rejection(client.createRig({ source: fileSource(model), heightMeters: 1.8 }))).toMatchObject({ code: "UNKNOWN_OUTCOME" });
+    expect(emulator.stats().requests["POST /openapi/v1/rigging"]).toBe(before + 1);
+  });
+
+  it("an expired signed URL → FORBIDDEN; the stream of an unknown task → NOT_FOUND via event: error", async () => {
+    const { emulator, client, model } = await setup({ speed: "instant" });
+    const rigId = await client.createRig({ source: fileSource(model), heightMeters: 1.8 });
+    const rig = await client.waitForTask("rig", rigId);
+    emulator.setFaults({ script: [{ match: "GET assets", nth: 1, fault: "expired-url" }] });
+    expect(await rejection(client.fetchAsset(rig.result!.rigged_character_glb_url!))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await rejection(client.waitForTask("rig", "00000000-0000-0000-0000-000000000000"))).toMatchObject({ code: "NOT_FOUND" });
+  });
+});
