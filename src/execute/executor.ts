@@ -39,6 +39,8 @@ export interface ExecuteOptions {
   downloadConcurrency?: number;
   /** Re-send a create whose lost answer cannot be matched to a task (may pay twice). */
   resendUnknown?: boolean;
+  /** `--frozen`: never POST a create; a unit that would need one is blocked (the lockfile is left as it was). */
+  noCreate?: boolean;
   /** Stops new submissions when aborted (first Ctrl-C). */
   signal?: AbortSignal;
   /** After an interrupt, how long running waits and downloads may go on before they are cut. */
@@ -53,6 +55,9 @@ export interface ExecuteOptions {
 }
 
 type StopReason = NonNullable<RunSummary["stopReason"]>;
+
+/** Creates whose answers were lost and that provably created nothing, before the unit gives up. */
+const LOST_ANSWER_ATTEMPTS = 3;
 
 /** Downloads of one file, each after GETting the task for fresh signed URLs. */
 const URL_REFRESH_ATTEMPTS = 5;
@@ -315,8 +320,10 @@ class Executor {
     return run;
   }
 
-  private async post(character: ResolvedCharacter, step: PlanStep, rigTaskId?: string): Promise<string> {
+  private async post(character: ResolvedCharacter, step: PlanStep, rigTaskId?: string, attempt = 1): Promise<string> {
     if (this.stopReason) throw new UnitStop("blocked", `not submitted: run stopping (${this.stopReason})`, "STOPPED");
+    // Checked before the intent is journalled: a refused create leaves no trace.
+    if (this.o.noCreate) throw new UnitStop("blocked", "--frozen: this needs a new paid task; nothing was sent", "FROZEN");
     const { journal, api } = this.o;
     const intentAt = this.now();
     await journal.intent(step, intentAt, rigTaskId);
@@ -333,7 +340,11 @@ class Executor {
         await journal.unknown(step);
         const found = await this.reconcile({ ...step, action: "reconcile" }, intentAt);
         if (found.action === "resume") return found.taskId!;
-        return this.post(character, step, rigTaskId); // reconcile proved nothing was created
+        // Reconcile found nothing: the request never created a task, so sending it again cannot pay twice.
+        if (attempt >= LOST_ANSWER_ATTEMPTS) {
+          throw new UnitStop("failed", `${LOST_ANSWER_ATTEMPTS} create requests for ${step.key} lost their answers and created nothing; giving up for this run`, "UNKNOWN_OUTCOME");
+        }
+        return this.post(character, step, rigTaskId, attempt + 1);
       }
       if (isMeshyError(err, "REFUSED")) {
         await journal.failed(step, { code: err.code, message: err.meshyMessage || err.message });
