@@ -9,20 +9,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator, type FaultsPatch } from "../../src/emulator/index.js";
 import { readLockfile } from "../../src/lockfile/read.js";
 import { runCli } from "../helpers/cli.js";
-import { tempProject } from "../helpers/project.js";
+import { TWO_CHARACTERS, twoCharacterProject } from "../helpers/project.js";
 import { expectTreeMatchesLock } from "../helpers/assert.js";
 
-const MANIFEST = `version: 1
-characters:
-  hero:
-    model: models/hero.glb
-    actions: [0, 4, 8]
-  goblin:
-    model: models/goblin.glb
-    height_meters: 1.1
-    actions: [2, 16]
-`;
-const UNITS = { rig: 2, animation: 5 };
+const UNITS = TWO_CHARACTERS.units;
 
 let emulator: Emulator | undefined;
 afterEach(async () => {
@@ -32,9 +22,7 @@ afterEach(async () => {
 
 async function buildUnder(faults: FaultsPatch, runs = 1) {
   emulator = await startEmulator({ speed: "instant", rateLimit: 0, faults });
-  const project = await tempProject({ "characters.yaml": MANIFEST });
-  await project.model("models/hero.glb");
-  await project.model("models/goblin.glb", 1.1);
+  const project = await twoCharacterProject();
   const env = { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey };
   const results = [];
   for (let i = 0; i < runs; i++) results.push(await runCli(["build", "--yes"], { cwd: project.dir, env }));
@@ -83,9 +71,7 @@ describe("fault injection", () => {
 
   it("a failing task does not stop the others; the failure is recorded and exits 1", async () => {
     emulator = await startEmulator({ speed: "instant", rateLimit: 0 });
-    const project = await tempProject({ "characters.yaml": MANIFEST });
-    await project.model("models/hero.glb");
-    await project.model("models/goblin.glb", 1.1);
+    const project = await twoCharacterProject();
     emulator.setFaults({ rejectInputs: [] });
     // The goblin's model is refused as "not a humanoid" (422).
     const { createHash } = await import("node:crypto");
@@ -106,9 +92,7 @@ describe("fault injection", () => {
 
   it("a bad API key stops the run before anything is created (exit 6)", async () => {
     emulator = await startEmulator({ speed: "instant", rateLimit: 0, apiKeys: ["msy_the_real_key"] });
-    const project = await tempProject({ "characters.yaml": MANIFEST });
-    await project.model("models/hero.glb");
-    await project.model("models/goblin.glb", 1.1);
+    const project = await twoCharacterProject();
     const run = await runCli(["build", "--yes"], {
       cwd: project.dir,
       env: { MESHY_API_BASE: emulator.url, MESHY_API_KEY: "msy_wrong_key_123456" },

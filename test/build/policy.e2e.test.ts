@@ -9,21 +9,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/index.js";
 import { readLockfile } from "../../src/lockfile/read.js";
 import { runCli } from "../helpers/cli.js";
-import { tempProject, type TempProject } from "../helpers/project.js";
+import { TWO_CHARACTERS, twoCharacterProject, type TempProject } from "../helpers/project.js";
 import { expectTreeMatchesLock, posts } from "../helpers/assert.js";
 
-const MANIFEST = `version: 1
-characters:
-  hero:
-    model: models/hero.glb
-    actions: [0, 4, 8]
-  goblin:
-    model: models/goblin.glb
-    height_meters: 1.1
-    actions: [2, 16]
-`;
-// 2 rigs x 5 + 5 animations x 3
-const COST = 25;
+const COST = TWO_CHARACTERS.credits;
 
 let emulator: Emulator | undefined;
 afterEach(async () => {
@@ -34,9 +23,7 @@ afterEach(async () => {
 async function setup(options: EmulatorOptions = {}): Promise<{ project: TempProject; env: Record<string, string>; emu: Emulator }> {
   const emu = await startEmulator({ speed: "instant", rateLimit: 0, ...options });
   emulator = emu;
-  const project = await tempProject({ "characters.yaml": MANIFEST });
-  await project.model("models/hero.glb");
-  await project.model("models/goblin.glb", 1.1);
+  const project = await twoCharacterProject();
   return { project, emu, env: { MESHY_API_BASE: emu.url, MESHY_API_KEY: emu.apiKey } };
 }
 

@@ -37,3 +37,26 @@ export async function tempProject(files: Record<string, string> = {}): Promise<T
   for (const [path, content] of Object.entries(files)) await project.write(path, content);
   return project;
 }
+
+/** Two characters, 2 rigs and 5 animations (25 credits): the fault and policy tests' project. */
+export const TWO_CHARACTERS = {
+  manifest: `version: 1
+characters:
+  hero:
+    model: models/hero.glb
+    actions: [0, 4, 8]
+  goblin:
+    model: models/goblin.glb
+    height_meters: 1.1
+    actions: [2, 16]
+`,
+  units: { rig: 2, animation: 5 },
+  credits: 2 * 5 + 5 * 3,
+};
+
+export async function twoCharacterProject(): Promise<TempProject> {
+  const project = await tempProject({ "characters.yaml": TWO_CHARACTERS.manifest });
+  await project.model("models/hero.glb");
+  await project.model("models/goblin.glb", 1.1);
+  return project;
+}
