@@ -9,6 +9,7 @@ import { LockStore } from "./lockfile/store.js";
 import type { MeshyApi } from "./meshy/api.js";
 import { CREDITS } from "./meshy/schemas.js";
 import { planProject, type Project } from "./project.js";
+import { filterPlan } from "./plan/filter.js";
 import type { Plan, PlanStep } from "./plan/types.js";
 import type { EventSink, RunSummary } from "./execute/events.js";
 import { removeStaleTempFiles } from "./execute/download.js";
@@ -27,7 +28,7 @@ export interface BuildOptions {
   onEvent?: EventSink;
   signal?: AbortSignal;
   resendUnknown?: boolean;
-  /** Keep only these steps (sharding, `--only`); the plan is filtered before the policy sees it. */
+  /** Keep only these steps (`--shard`); the plan is filtered before the policy sees it. */
   filter?: (step: PlanStep) => boolean;
   now?: () => number;
   command?: string;
@@ -70,6 +71,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       journal: lockJournal(store),
       concurrency: settings.concurrency,
       resendUnknown: opts.resendUnknown,
+      // The policy refused every create/replace; this also stops a lost create that turns out never to have happened.
+      noCreate: opts.policy.frozen,
       signal: opts.signal,
       onEvent: opts.onEvent,
       now,
@@ -80,15 +83,4 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   } finally {
     await writer.release();
   }
-}
-
-/** A plan restricted to some steps, with its summary recounted. */
-export function filterPlan(plan: Plan, keep: (step: PlanStep) => boolean): Plan {
-  const steps = plan.steps.filter(keep);
-  const summary = { create: 0, replace: 0, download: 0, resume: 0, reconcile: 0, prune: 0, noop: 0, credits: 0 };
-  for (const s of steps) {
-    summary[s.action] += 1;
-    summary.credits += s.credits;
-  }
-  return { ...plan, steps, summary, warnings: plan.warnings.filter((w) => steps.some((s) => s.character === w.character)) };
 }

@@ -33,10 +33,14 @@ export function decideSpend(plan: Plan, policy: SpendPolicy, worstCase: number):
   if (policy.frozen && paid.length > 0) {
     return {
       kind: "refuse",
-      message: `--frozen: the lockfile does not cover ${paid.length} unit(s) of the manifest; a build would create paid tasks for:`,
+      message:
+        `--frozen: the lockfile does not cover ${paid.length} unit(s) of the manifest; nothing was sent. ` +
+        "Run `rigup build` where credits may be spent and commit the lockfile. A build would create paid tasks for:",
       steps: paid,
     };
   }
+  // The executor refuses every create under --frozen, so a reconcile cannot turn into one: nothing to consent to.
+  if (policy.frozen) return { kind: "run" };
   if (policy.maxCredits !== undefined && worstCase > policy.maxCredits) {
     return {
       kind: "refuse",

@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import { EXIT, UserError } from "../../errors.js";
 import type { CliEnv } from "../env.js";
-import { intArg, jsonOption, projectOptions, withProjectOptions, type ProjectFlags } from "./common.js";
+import { inShard } from "../../plan/shard.js";
+import { intArg, jsonOption, projectOptions, shardNotice, shardOption, withProjectOptions, type ProjectFlags } from "./common.js";
 
 export interface BuildFlags extends ProjectFlags {
   emulator?: boolean;
@@ -10,6 +11,7 @@ export interface BuildFlags extends ProjectFlags {
   maxCredits?: number;
   frozen?: boolean;
   resendUnknown?: boolean;
+  check?: boolean;
 }
 
 export function registerBuildCommand(program: Command, ctx: CliEnv, setExit: (code: number) => void): void {
@@ -20,11 +22,15 @@ export function registerBuildCommand(program: Command, ctx: CliEnv, setExit: (co
     .option("--max-credits <n>", "refuse to start a plan that may spend more than N credits", intArg("--max-credits"))
     .option("--frozen", "CI mode: the lockfile must cover every unit; download only, never create a paid task")
     .option("--concurrency <n>", "task slots: Meshy tasks queued at once (default 10, your tier's queue)", intArg("--concurrency", 1))
+    .addOption(shardOption())
     .option("--resend-unknown", "re-send a create whose lost answer cannot be matched to a task (may pay twice)")
     .option("--api-key-file <file>", "read the Meshy API key from this file (default: $MESHY_API_KEY)")
     .option("--api-base <url>", "Meshy API base URL (default: $MESHY_API_BASE, config apiBase, https://api.meshy.ai)")
+    .option("--check", "do not build: exit 0 when outputs are up to date, 2 when a build is needed (same as `rigup check`; offline)")
     .addOption(jsonOption())
-    .action(async (flags: BuildFlags) => setExit(await runBuild(flags, ctx)));
+    .action(async (flags: BuildFlags) =>
+      setExit(flags.check ? await (await import("./check.js")).runCheck(flags, ctx) : await runBuild(flags, ctx)),
+    );
 }
 
 export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> {
@@ -36,6 +42,7 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
   ]);
   const project = await openProject(projectOptions(flags, ctx));
   const { settings } = project;
+  if (flags.shard) ctx.stderr.write(shardNotice(flags.shard, project.resolved.characters.map((c) => c.name)));
 
   let apiBase = settings.apiBase;
   let apiKey = settings.apiKey;
@@ -82,6 +89,7 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
       },
       confirm: ctx.ci ? undefined : ctx.confirm,
       resendUnknown: flags.resendUnknown,
+      filter: flags.shard && inShard(flags.shard),
       signal: abort.signal,
       onPlan: (plan) => {
         if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: "plan", plan })}\n`);
@@ -98,7 +106,11 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
     });
     await reporter?.close();
     if (result.kind === "refused") {
-      const lines = [`Error: ${result.message}`, ...(result.steps ?? []).map((s) => `  + ${s.key}: ${s.reasons.join("; ")}`)];
+      const symbol = { create: "+", replace: "-/+" } as Record<string, string>;
+      const lines = [
+        `Error: ${result.message}`,
+        ...(result.steps ?? []).map((s) => `  ${symbol[s.action] ?? "+"} ${s.key}: ${s.reasons.join("; ")}`),
+      ];
       if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: "refused", message: result.message, steps: result.steps?.map((s) => s.key) ?? [] })}\n`);
       ctx.stderr.write(`${lines.join("\n")}\n`);
       return EXIT.REFUSED;

@@ -1,7 +1,8 @@
 /** Options every project command shares, and turning them into ProjectOptions. */
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import type { CliEnv } from "../env.js";
 import type { ProjectOptions } from "../../project.js";
+import { parseShard, shardOf, type Shard } from "../../plan/shard.js";
 
 export interface ProjectFlags {
   manifest?: string;
@@ -11,6 +12,7 @@ export interface ProjectFlags {
   concurrency?: number;
   apiKeyFile?: string;
   apiBase?: string;
+  shard?: Shard;
 }
 
 export function withProjectOptions(cmd: Command): Command {
@@ -44,4 +46,20 @@ export function intArg(name: string, min = 0): (value: string) => number {
     if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${value}"`);
     return n;
   };
+}
+
+/** `--shard i/n`, shared by plan and build; a malformed value is a usage error (exit 3). */
+export const shardOption = () =>
+  new Option("--shard <i/n>", "only the characters of shard i of n (a CI matrix; stable: sha256(name) mod n)").argParser((value: string) => {
+    try {
+      return parseShard(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  });
+
+/** The line plan and build print under `--shard`, so a CI log shows which characters this job owns. */
+export function shardNotice(shard: Shard, characters: readonly string[]): string {
+  const mine = characters.filter((name) => shardOf(name, shard.count) === shard.index);
+  return `Shard ${shard.index}/${shard.count}: ${mine.length ? mine.join(", ") : "no characters"} (${mine.length} of ${characters.length}).\n`;
 }

@@ -1,0 +1,37 @@
+/** `rigup status`: each character's rig, its expiry, and what is out of date. Offline. */
+import type { Command } from "commander";
+import { EXIT } from "../../errors.js";
+import type { CliEnv } from "../env.js";
+import { jsonOption, projectOptions, withProjectOptions, type ProjectFlags } from "./common.js";
+
+export function registerStatusCommand(program: Command, ctx: CliEnv, setExit: (code: number) => void): void {
+  withProjectOptions(program.command("status"))
+    .description("Show each character's rig task, when it expires, and which clips are up to date or out of date. Offline.")
+    .addOption(jsonOption())
+    .action(async (flags: ProjectFlags) => {
+      const [{ openProject, planProject }, { projectStatus }] = await Promise.all([import("../../project.js"), import("../../status.js")]);
+      const project = await openProject(projectOptions(flags, ctx));
+      const now = Date.now();
+      const { plan, statCache } = await planProject(project, { now });
+      await statCache.save();
+      const status = projectStatus(project.resolved, project.lock, plan, now);
+      if (flags.json) ctx.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+      else ctx.stderr.write(await renderStatus(status));
+      setExit(EXIT.OK);
+    });
+}
+
+async function renderStatus(status: import("../../status.js").ProjectStatus): Promise<string> {
+  const { shortTaskId } = await import("../../status.js");
+  const out: string[] = [];
+  const width = Math.max(0, ...status.characters.map((c) => c.name.length));
+  for (const c of status.characters) {
+    const rig = c.rigTaskId ? `rig ${shortTaskId(c.rigTaskId)}` : "rig -";
+    const clips = `clips: ${c.clips.upToDate} up to date, ${c.clips.outOfDate} out of date`;
+    out.push(`${c.name.padEnd(width)}  ${rig}  ${c.expiry}  ${clips}`);
+    for (const ch of c.changes) out.push(`    ${ch.key}: ${ch.action}: ${ch.reasons.join("; ")}`);
+  }
+  for (const ch of status.removed) out.push(`${ch.key}: ${ch.action}: ${ch.reasons.join("; ")}`);
+  if (status.characters.length === 0 && status.removed.length === 0) out.push("No characters in the manifest.");
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,135 @@
+/**
+ * `rigup prune`: delete outputs and forget lock entries of characters and actions
+ * no longer in the manifest: the plan's `prune` steps. Dry run unless `apply`;
+ * applying holds the writer lock and plans again under it, so a concurrent build
+ * never loses an entry. Deletes only inside the output directory and removes the
+ * folders it empties.
+ */
+import { rmdir, unlink } from "node:fs/promises";
+import { hostname } from "node:os";
+import path from "node:path";
+import { errorCode } from "./lockfile/fs.js";
+import { LockStore } from "./lockfile/store.js";
+import { deleteUnit, unitKey } from "./lockfile/units.js";
+import { acquireWriterLock } from "./lockfile/writer-lock.js";
+import { resolveInsideOut } from "./out-path.js";
+import type { PlanStep } from "./plan/types.js";
+import { planProject, type Project } from "./project.js";
+
+export interface PruneItem {
+  key: string;
+  reasons: string[];
+  /** Out-relative paths to delete. */
+  paths: string[];
+  /** Paths refused because they would leave the output directory. */
+  refused: string[];
+  /** The lock entry this step forgets (stray files have none). */
+  lockEntry: boolean;
+}
+
+export interface PruneResult {
+  applied: boolean;
+  items: PruneItem[];
+  /** Out-relative paths deleted (applied) or that would be (dry run); missing files are skipped silently. */
+  deleted: string[];
+  /** Out-relative folders removed because pruning emptied them. */
+  removedDirs: string[];
+  /** Lock entries removed (or that would be). */
+  lockEntries: string[];
+}
+
+export interface PruneOptions {
+  apply: boolean;
+  now?: number;
+  command?: string;
+}
+
+export async function prune(project: Project, opts: PruneOptions): Promise<PruneResult> {
+  const { settings } = project;
+  if (!opts.apply) {
+    const { plan } = await planProject(project, { now: opts.now });
+    const items = await pruneItems(plan.steps, settings.outDir);
+    return { applied: false, items, deleted: items.flatMap((i) => i.paths), removedDirs: [], lockEntries: lockKeys(items) };
+  }
+  const writer = await acquireWriterLock(settings.lockfile, {
+    pid: process.pid,
+    hostname: hostname(),
+    now: opts.now ?? Date.now(),
+    command: opts.command ?? "rigup prune --apply",
+  });
+  try {
+    const store = await LockStore.open(settings.lockfile);
+    const { plan } = await planProject(project, { lock: store.lock, now: opts.now });
+    const items = await pruneItems(plan.steps, settings.outDir);
+    const deleted: string[] = [];
+    const parents = new Set<string>();
+    for (const item of items) {
+      for (const rel of item.paths) {
+        if (await unlinkIfPresent(path.resolve(settings.outDir, rel))) deleted.push(rel);
+        parents.add(path.posix.dirname(rel));
+      }
+    }
+    // Files first: a crash in between leaves an entry whose files are gone, which the next prune finishes.
+    const steps = plan.steps.filter((s) => s.action === "prune" && isLockUnit(s));
+    if (steps.length > 0) await store.update((lock) => steps.forEach((s) => deleteUnit(lock, s.character, s.kind, s.name)));
+    const removedDirs = await removeEmptyDirs(settings.outDir, parents);
+    return { applied: true, items, deleted, removedDirs, lockEntries: lockKeys(items) };
+  } finally {
+    await writer.release();
+  }
+}
+
+/** A prune step that names a lock entry (not `<character>/stray`). */
+function isLockUnit(s: PlanStep): boolean {
+  return s.key === unitKey(s.character, s.kind, s.name);
+}
+
+function lockKeys(items: readonly PruneItem[]): string[] {
+  return items.filter((i) => i.lockEntry).map((i) => i.key);
+}
+
+async function pruneItems(steps: readonly PlanStep[], outDir: string): Promise<PruneItem[]> {
+  const items: PruneItem[] = [];
+  for (const s of steps) {
+    if (s.action !== "prune") continue;
+    const item: PruneItem = { key: s.key, reasons: s.reasons, paths: [], refused: [], lockEntry: isLockUnit(s) };
+    for (const rel of s.paths ?? []) ((await resolveInsideOut(outDir, rel)) ? item.paths : item.refused).push(rel);
+    items.push(item);
+  }
+  return items;
+}
+
+async function unlinkIfPresent(file: string): Promise<boolean> {
+  try {
+    await unlink(file);
+    return true;
+  } catch (err) {
+    if (errorCode(err) === "ENOENT") return false;
+    throw err;
+  }
+}
+
+/** Removes each folder and its ancestors (never `outDir` itself) that are empty, deepest first. */
+async function removeEmptyDirs(outDir: string, dirs: Iterable<string>): Promise<string[]> {
+  const all = new Set<string>();
+  for (let dir of dirs) {
+    for (; dir !== "." && dir !== "/" && !all.has(dir); dir = path.posix.dirname(dir)) all.add(dir);
+  }
+  const removed: string[] = [];
+  for (const dir of [...all].sort((a, b) => b.split("/").length - a.split("/").length || (a < b ? -1 : 1))) {
+    const abs = await resolveInsideOut(outDir, dir);
+    if (abs && (await rmdirIfEmpty(abs))) removed.push(dir);
+  }
+  return removed;
+}
+
+async function rmdirIfEmpty(dir: string): Promise<boolean> {
+  try {
+    await rmdir(dir);
+    return true;
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOENT" || code === "ENOTDIR") return false;
+    throw err;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * `rigup status`: per character, its rig task, how long the rig stays usable for
+ * new clips, and which units a build would touch. Pure: built from the plan, the
+ * lockfile and `now`.
+ */
+import type { Lockfile } from "./lockfile/schema.js";
+import type { ResolvedManifest } from "./manifest/resolve.js";
+import type { Plan, StepAction } from "./plan/types.js";
+import { isExpired } from "./plan/expiry.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface StatusChange {
+  key: string;
+  action: Exclude<StepAction, "noop">;
+  reasons: string[];
+}
+
+export interface CharacterStatus {
+  name: string;
+  /** Absent until the character has been rigged. */
+  rigTaskId?: string;
+  /** Unix ms; absent when not known yet. */
+  rigExpiresAt?: number;
+  rigExpired: boolean;
+  /** "expires in 12 days", "expired 3 days ago: adding actions needs a re-rig", "not rigged yet". */
+  expiry: string;
+  clips: { upToDate: number; outOfDate: number };
+  /** Steps of this character a build would run (its rig and clips, and prunes). */
+  changes: StatusChange[];
+}
+
+export interface ProjectStatus {
+  now: number;
+  characters: CharacterStatus[];
+  /** Prune steps of characters no longer in the manifest. */
+  removed: StatusChange[];
+}
+
+export function projectStatus(manifest: ResolvedManifest, lock: Lockfile, plan: Plan, now: number): ProjectStatus {
+  const byCharacter = new Map<string, Plan["steps"]>();
+  for (const step of plan.steps) {
+    const list = byCharacter.get(step.character);
+    if (list) list.push(step);
+    else byCharacter.set(step.character, [step]);
+  }
+  const toChange = (s: Plan["steps"][number]): StatusChange => ({ key: s.key, action: s.action as StatusChange["action"], reasons: s.reasons });
+  const inManifest = new Set(manifest.characters.map((c) => c.name));
+
+  const characters = manifest.characters.map((c): CharacterStatus => {
+    const steps = byCharacter.get(c.name) ?? [];
+    const rig = lock.characters[c.name]?.rig;
+    const clipSteps = steps.filter((s) => s.kind === "animation" && s.action !== "prune");
+    const outOfDate = clipSteps.filter((s) => s.action !== "noop").length;
+    const status: CharacterStatus = {
+      name: c.name,
+      rigExpired: isExpired(rig?.expires_at, now),
+      expiry: expiryWords(rig?.task_id, rig?.expires_at, now),
+      clips: { upToDate: clipSteps.length - outOfDate, outOfDate },
+      changes: steps.filter((s) => s.action !== "noop").map(toChange),
+    };
+    if (rig?.task_id) status.rigTaskId = rig.task_id;
+    if (rig?.expires_at) status.rigExpiresAt = rig.expires_at;
+    return status;
+  });
+  const removed = plan.steps.filter((s) => !inManifest.has(s.character)).map(toChange);
+  return { now, characters, removed };
+}
+
+function expiryWords(taskId: string | undefined, expiresAt: number | undefined, now: number): string {
+  if (!taskId) return "not rigged yet";
+  // 0 means Meshy has not said yet (plan/expiry.ts).
+  if (!expiresAt) return "expiry not known yet";
+  const days = Math.ceil(Math.abs(expiresAt - now) / DAY_MS);
+  const n = `${days} day${days === 1 ? "" : "s"}`;
+  return isExpired(expiresAt, now) ? `expired ${n} ago: adding actions needs a re-rig` : `expires in ${n}`;
+}
+
+/** `0193a8f2-…` → `0193a8f2`: enough to find it in the lockfile. */
+export function shortTaskId(id: string): string {
+  return id.length > 8 ? id.slice(0, 8) : id;
+}

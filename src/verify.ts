@@ -1,0 +1,65 @@
+/**
+ * `rigup verify`: re-hash every output the lockfile records, trusting nothing
+ * cached. Slower than `check` by design: for CI gates and after copying trees.
+ */
+import type { Lockfile, UnitEntry } from "./lockfile/schema.js";
+import { hashFile } from "./scan/hash-file.js";
+import { errorCode } from "./lockfile/fs.js";
+import { resolveInsideOut } from "./out-path.js";
+
+export type VerifyStatus = "ok" | "mismatch" | "missing" | "outside-out-dir";
+
+export interface VerifiedFile {
+  /** Out-relative, as the lockfile records it. */
+  path: string;
+  /** `<character>/rig` or `<character>/animations/<name>`. */
+  unit: string;
+  expected: string;
+  /** sha256 on disk; absent when missing or refused. */
+  actual?: string;
+  status: VerifyStatus;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  files: VerifiedFile[];
+}
+
+/** Hashing is I/O- and CPU-bound: a few at a time keeps both busy without flooding the thread pool. */
+const CONCURRENCY = 8;
+
+export async function verifyOutputs(lock: Lockfile, outDir: string): Promise<VerifyReport> {
+  const files: VerifiedFile[] = [];
+  for (const [character, c] of Object.entries(lock.characters)) {
+    const units: [string, UnitEntry | undefined][] = [
+      [`${character}/rig`, c.rig],
+      ...Object.entries(c.animations).map(([n, a]): [string, UnitEntry] => [`${character}/animations/${n}`, a]),
+    ];
+    for (const [unit, entry] of units) {
+      for (const f of Object.values(entry?.files ?? {})) files.push({ path: f.path, unit, expected: f.sha256, status: "ok" });
+    }
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) await verifyOne(files[next++]!, outDir);
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
+  return { ok: files.every((f) => f.status === "ok"), files };
+}
+
+async function verifyOne(file: VerifiedFile, outDir: string): Promise<void> {
+  const abs = await resolveInsideOut(outDir, file.path);
+  if (!abs) {
+    file.status = "outside-out-dir";
+    return;
+  }
+  try {
+    file.actual = await hashFile(abs);
+    file.status = file.actual === file.expected ? "ok" : "mismatch";
+  } catch (err) {
+    if (errorCode(err) !== "ENOENT" && errorCode(err) !== "EISDIR" && errorCode(err) !== "ENOTDIR") throw err;
+    file.status = "missing";
+  }
+}

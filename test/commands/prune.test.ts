@@ -1,0 +1,66 @@
+/** `rigup prune`: dry run by default; --apply deletes outputs and lock entries, never outside out/. */
+import { access, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readLockfile } from "../../src/lockfile/read.js";
+import { writeLockfile } from "../../src/lockfile/write.js";
+import { runCli } from "../helpers/cli.js";
+import { builtProject, MANIFEST, offlineEnv } from "./built.js";
+
+const exists = (p: string) => access(p).then(() => true, () => false);
+
+describe("rigup prune", () => {
+  it("dry-runs, then --apply deletes a removed character's files, folders and lock entries", async () => {
+    const { project } = await builtProject();
+    const env = await offlineEnv();
+    await project.write("characters.yaml", MANIFEST({ goblin: false, heroActions: "[0]" }));
+    await project.write("out/hero/animations/old-take.glb", "stray");
+    await project.write("out/README.txt", "the user's own file");
+
+    const dry = await runCli(["prune"], { cwd: project.dir, env });
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain("would delete goblin/rig/goblin.glb");
+    expect(dry.stderr).toContain("Run `rigup prune --apply`");
+    expect(await exists(join(project.dir, "out/goblin/rig/goblin.glb"))).toBe(true);
+    expect(Object.keys((await readLockfile(join(project.dir, "characters.lock"))).characters).sort()).toEqual(["goblin", "hero"]);
+
+    const r = await runCli(["prune", "--apply", "--json"], { cwd: project.dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.applied).toBe(true);
+    expect(result.lockEntries.sort()).toEqual(["goblin/animations/swing", "goblin/rig", "hero/animations/action-4"]);
+    expect(result.deleted).toContain("hero/animations/old-take.glb");
+    expect(result.removedDirs).toEqual(expect.arrayContaining(["goblin", "goblin/rig", "goblin/animations"]));
+
+    expect(await readdir(join(project.dir, "out")).then((e) => e.sort())).toEqual(["README.txt", "hero"]);
+    expect((await readdir(join(project.dir, "out/hero/animations"))).sort()).toEqual(["action-0.fbx", "action-0.glb"]);
+    const lock = await readLockfile(join(project.dir, "characters.lock"));
+    expect(Object.keys(lock.characters)).toEqual(["hero"]);
+    expect(Object.keys(lock.characters.hero!.animations)).toEqual(["action-0"]);
+    // Nothing left: the manifest, lockfile and tree agree.
+    expect((await runCli(["check"], { cwd: project.dir, env })).code).toBe(0);
+    expect((await runCli(["prune"], { cwd: project.dir, env })).stderr).toContain("Nothing to prune.");
+  });
+
+  it("refuses a lockfile path that leaves the output directory", async () => {
+    const { project } = await builtProject();
+    const env = await offlineEnv();
+    const victim = join(project.dir, "precious.txt");
+    await writeFile(victim, "must survive");
+    const lockPath = join(project.dir, "characters.lock");
+    const lock = await readLockfile(lockPath);
+    lock.characters.goblin!.rig!.files.glb!.path = "../precious.txt";
+    lock.characters.goblin!.animations.swing!.files.glb!.path = "goblin/../../precious.txt";
+    await writeLockfile(lockPath, lock);
+    await project.write("characters.yaml", MANIFEST({ goblin: false }));
+
+    const r = await runCli(["prune", "--yes", "--json"], { cwd: project.dir, env });
+    expect(r.code).toBe(1);
+    expect(await exists(victim)).toBe(true);
+    const refused = JSON.parse(r.stdout).items.flatMap((i: { refused: string[] }) => i.refused).sort();
+    expect(refused).toEqual(["../precious.txt", "goblin/../../precious.txt"]);
+    expect(r.stderr).toContain("refused ../precious.txt: outside the output directory");
+    // The rest of the removed character is gone all the same.
+    expect(await exists(join(project.dir, "out/goblin/rig/goblin.fbx"))).toBe(false);
+  });
+});
