@@ -4,21 +4,20 @@
  * so losing or corrupting it only costs a re-hash.
  */
 import path from "node:path";
-import { z } from "zod";
 import { writeFileAtomic } from "../lockfile/atomic-write.js";
 import { defaultFs, errorCode, type FsLike, type FsOptions } from "../lockfile/fs.js";
 
-export const StatCacheEntrySchema = z.strictObject({
-  size: z.number().int().nonnegative(),
-  mtimeMs: z.number(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
-export type StatCacheEntry = z.infer<typeof StatCacheEntrySchema>;
+export interface StatCacheEntry {
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+}
 
-const StatCacheFileSchema = z.strictObject({
-  version: z.literal(1),
-  entries: z.record(z.string(), StatCacheEntrySchema),
-});
+/** A cheap shape check: the cache is read before every game build, and a bad entry only costs a re-hash. */
+function isEntry(v: unknown): v is StatCacheEntry {
+  const e = v as StatCacheEntry;
+  return typeof e === "object" && e !== null && Number.isInteger(e.size) && typeof e.mtimeMs === "number" && /^[0-9a-f]{64}$/.test(e.sha256);
+}
 
 export const STAT_CACHE_FILE = "stat-cache.json";
 
@@ -40,8 +39,10 @@ export class StatCache {
     const fs = options.fs ?? defaultFs;
     let entries: [string, StatCacheEntry][] = [];
     try {
-      const parsed = StatCacheFileSchema.safeParse(JSON.parse(await fs.readFile(path.join(stateDir, STAT_CACHE_FILE), "utf8")));
-      if (parsed.success) entries = Object.entries(parsed.data.entries);
+      const parsed = JSON.parse(await fs.readFile(path.join(stateDir, STAT_CACHE_FILE), "utf8")) as { version?: unknown; entries?: unknown };
+      if (parsed?.version === 1 && typeof parsed.entries === "object" && parsed.entries !== null) {
+        entries = Object.entries(parsed.entries).filter((e): e is [string, StatCacheEntry] => isEntry(e[1]));
+      }
     } catch (err) {
       if (errorCode(err) !== "ENOENT" && !(err instanceof SyntaxError)) throw err;
     }
