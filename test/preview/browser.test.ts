@@ -2,7 +2,7 @@
  * The page in a real Chromium (Debian's /usr/bin/chromium, installed by
  * .ci/install-browser.sh; never downloaded), both as served by `rigup preview`
  * and as a `--static` export under a sub-path of a plain static server.
- * Skipped only when /usr/bin/chromium is absent.
+ * Skipped only when /usr/bin/chromium is absent outside CI; in CI that fails.
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -32,6 +32,8 @@ const ARGS = [
   "--no-first-run",
 ];
 const hasChromium = existsSync(CHROMIUM);
+// CI installs chromium (.ci/run): there a missing browser is a failure, never a silent skip.
+if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: .ci/install-browser.sh should have installed it`);
 const suite = hasChromium ? describe : describe.skip;
 const title = hasChromium
   ? "preview page in Chromium"
