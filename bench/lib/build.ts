@@ -1,0 +1,106 @@
+/**
+ * One `rigup build` in-process (src/build.ts, the CLI's own path) with a real
+ * MeshyClient over loopback, instrumented from the outside: the client's rate
+ * limiter is timed and the executor's events are kept, so a slow run can be
+ * explained with numbers rather than guesses.
+ */
+import { performance } from "node:perf_hooks";
+import { build } from "../../src/build.js";
+import type { ExecEvent, RunSummary } from "../../src/execute/events.js";
+import type { MeshyApi } from "../../src/meshy/api.js";
+import { MeshyClient } from "../../src/meshy/client.js";
+import { RateLimiter } from "../../src/meshy/rate-limit.js";
+import { openProject } from "../../src/project.js";
+
+/** The client's limiter, timing how long each request waited for a slot. */
+export class TimedLimiter extends RateLimiter {
+  acquired = 0;
+  waitedMs = 0;
+  maxPending = 0;
+
+  override async acquire(signal?: AbortSignal): Promise<void> {
+    const t = performance.now();
+    this.maxPending = Math.max(this.maxPending, this.pending + 1);
+    await super.acquire(signal);
+    this.acquired++;
+    this.waitedMs += performance.now() - t;
+  }
+}
+
+export interface BuildRun {
+  wallMs: number;
+  summary: RunSummary;
+  events: ExecEvent[];
+  limiter: TimedLimiter;
+}
+
+export interface BuildRunOptions {
+  concurrency: number;
+  requestsPerSecond: number;
+  /** What-if: asset downloads bypass the API's rate limiter (src/ sends them through it). */
+  assetsOutsideLimiter?: boolean;
+}
+
+export async function runBuild(dir: string, api: { url: string; apiKey: string }, opts: BuildRunOptions): Promise<BuildRun> {
+  const project = await openProject({
+    cwd: dir,
+    env: { MESHY_API_BASE: api.url, MESHY_API_KEY: api.apiKey },
+    flags: { concurrency: opts.concurrency, requestsPerSecond: opts.requestsPerSecond },
+  });
+  const limiter = new TimedLimiter({ limit: opts.requestsPerSecond });
+  const client = new MeshyClient({ baseUrl: api.url, apiKey: api.apiKey, rateLimiter: limiter });
+  const assets = opts.assetsOutsideLimiter ? new MeshyClient({ baseUrl: api.url, apiKey: api.apiKey, requestsPerSecond: 1_000_000 }) : client;
+  const events: ExecEvent[] = [];
+  const t = performance.now();
+  try {
+    const result = await build({ project, api: withAssetsFrom(client, assets), policy: { yes: true, interactive: false }, onEvent: (e) => events.push(e) });
+    if (result.kind !== "done") throw new Error(`build refused: ${result.message}`);
+    const { summary } = result;
+    if (summary.failed + summary.blocked > 0) {
+      const why = events.flatMap((e) => (e.type === "unit:done" && e.outcome === "failed" ? [`${e.key}: ${e.code} ${e.message}`] : []));
+      throw new Error(`build had ${summary.failed} failed and ${summary.blocked} blocked units\n${why.join("\n")}`);
+    }
+    return { wallMs: performance.now() - t, summary, events, limiter };
+  } finally {
+    await client.close();
+    if (assets !== client) await assets.close();
+  }
+}
+
+/** `api` with its asset downloads done by `assets`. */
+function withAssetsFrom(api: MeshyClient, assets: MeshyClient): MeshyApi {
+  if (api === assets) return api;
+  return {
+    createRig: (...a) => api.createRig(...a),
+    createAnimation: (...a) => api.createAnimation(...a),
+    getTask: (...a) => api.getTask(...a),
+    waitForTask: (...a) => api.waitForTask(...a),
+    listTasks: (...a) => api.listTasks(...a),
+    deleteTask: (...a) => api.deleteTask(...a),
+    listActions: (...a) => api.listActions(...a),
+    fetchAsset: (...a) => assets.fetchAsset(...a),
+  };
+}
+
+/** Where a task slot's time went, from the executor's events (ms, means over tasks). */
+export function slotBreakdown(run: BuildRun, durationOf: (key: string) => number) {
+  const intent = new Map<string, number>();
+  const created = new Map<string, number>();
+  let post = 0;
+  let overrun = 0;
+  let n = 0;
+  let lastFinish = 0;
+  for (const e of run.events) {
+    if (e.type === "task:intent") intent.set(e.key, e.at);
+    else if (e.type === "task:created") created.set(e.key, e.at);
+    else if (e.type === "task:finished") {
+      n++;
+      post += created.get(e.key)! - intent.get(e.key)!;
+      // After the answer: the task's own duration, then whatever it took to learn it ended and journal it.
+      overrun += e.at - created.get(e.key)! - durationOf(e.key);
+      lastFinish = Math.max(lastFinish, e.at);
+    }
+  }
+  const runEnd = run.events.at(-1)!.at;
+  return { tasks: n, postMs: post / n, overrunMs: overrun / n, downloadTailMs: runEnd - lastFinish };
+}
