@@ -84,3 +84,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     await writer.release();
   }
 }
+
+/** Whether a build has anything to run: prune steps are `rigup prune`'s, not the build's. */
+export function needsRun(plan: Plan): boolean {
+  return plan.steps.some((s) => s.action !== "noop" && s.action !== "prune");
+}

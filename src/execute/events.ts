@@ -59,3 +59,21 @@ export interface RunSummary {
 }
 
 export type EventSink = (event: ExecEvent) => void;
+
+/** A summary of a run that has done nothing yet. */
+export function emptySummary(): RunSummary {
+  return {
+    created: 0,
+    resumed: 0,
+    downloaded: 0,
+    upToDate: 0,
+    pruned: 0,
+    failed: 0,
+    blocked: 0,
+    creditsSpent: 0,
+    filesWritten: 0,
+    bytesWritten: 0,
+    wallMs: 0,
+    interrupted: false,
+  };
+}

@@ -22,7 +22,7 @@ import { animationOutputs, rigOutputs, type OutputFile } from "../plan/layout.js
 import type { Plan, PlanStep } from "../plan/types.js";
 import type { AnimationInputs, RigInputs } from "../lockfile/schema.js";
 import { ContentError, writeAtomically } from "./download.js";
-import type { EventSink, ExecEvent, RunSummary, UnitOutcome } from "./events.js";
+import { emptySummary, type EventSink, type ExecEvent, type RunSummary, type UnitOutcome } from "./events.js";
 import type { Journal } from "./journal.js";
 import { reconcileLostCreate } from "./reconcile.js";
 
@@ -101,20 +101,7 @@ class Executor {
   private inFlight = 0;
   private finishWaiters: Array<() => void> = [];
   private readonly started: number;
-  private readonly summary: RunSummary = {
-    created: 0,
-    resumed: 0,
-    downloaded: 0,
-    upToDate: 0,
-    pruned: 0,
-    failed: 0,
-    blocked: 0,
-    creditsSpent: 0,
-    filesWritten: 0,
-    bytesWritten: 0,
-    wallMs: 0,
-    interrupted: false,
-  };
+  private readonly summary: RunSummary = emptySummary();
 
   constructor(private readonly o: ExecuteOptions) {
     this.now = o.now ?? Date.now;

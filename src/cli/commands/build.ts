@@ -34,15 +34,32 @@ export function registerBuildCommand(program: Command, ctx: CliEnv, setExit: (co
 }
 
 export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> {
-  const [{ openProject }, { build }, { MeshyClient }, { renderPlan }] = await Promise.all([
+  const [{ openProject, planProject }, { build, needsRun }, { filterPlan }, { renderPlan }] = await Promise.all([
     import("../../project.js"),
     import("../../build.js"),
-    import("../../meshy/client.js"),
+    import("../../plan/filter.js"),
     import("../../report/plan-text.js"),
   ]);
   const project = await openProject(projectOptions(flags, ctx));
   const { settings } = project;
   if (flags.shard) ctx.stderr.write(shardNotice(flags.shard, project.resolved.characters.map((c) => c.name)));
+
+  // Up to date (the common case before every game build): answer from the plan alone, without
+  // loading the network stack, starting an emulator or taking the writer lock.
+  const started = Date.now();
+  const preview = await planProject(project);
+  const planned = flags.shard ? filterPlan(preview.plan, inShard(flags.shard)) : preview.plan;
+  if (!needsRun(planned)) {
+    await preview.statCache.save();
+    const { emptySummary } = await import("../../execute/events.js");
+    const summary = { ...emptySummary(), upToDate: planned.summary.noop, wallMs: Date.now() - started };
+    if (flags.json) {
+      ctx.stdout.write(`${JSON.stringify({ type: "plan", plan: planned })}\n`);
+      ctx.stdout.write(`${JSON.stringify({ type: "run:done", at: Date.now(), summary })}\n`);
+    } else ctx.stderr.write(renderPlan(planned, { color: ctx.color }));
+    return EXIT.OK;
+  }
+  const { MeshyClient } = await import("../../meshy/client.js");
 
   let apiBase = settings.apiBase;
   let apiKey = settings.apiKey;
