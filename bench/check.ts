@@ -1,6 +1,7 @@
 /**
  * `rigup check` latency: the prebuild hook must cost about as much as starting
- * Node. A synthetic, up-to-date project of 200 characters x 10 actions (5,600
+ * Node. The first (full) check of each variant leaves the check snapshot; the
+ * measured runs are the warm path a pre-build hook takes. A synthetic, up-to-date project of 200 characters x 10 actions (5,600
  * output files) with its lockfile; the stat cache is warmed once; then the median
  * wall time of `node dist/cli/bin.js check` against `node -e 0`.
  *

@@ -9,7 +9,7 @@ import type { ResolvedManifest } from "./manifest/resolve.js";
 import { resolveSettings, type Settings } from "./config/load.js";
 import { readLockfile } from "./lockfile/read.js";
 import type { Lockfile } from "./lockfile/schema.js";
-import { gatherFacts } from "./scan/facts.js";
+import { gatherFacts, type GatherFactsOptions } from "./scan/facts.js";
 import { StatCache } from "./scan/stat-cache.js";
 import { plan } from "./plan/plan.js";
 import type { Facts, Plan } from "./plan/types.js";
@@ -48,7 +48,7 @@ export interface PlannedProject {
 /** Gathers facts (size/mtime checks; `verify` re-hashes everything) and plans. */
 export async function planProject(
   project: Project,
-  opts: { verify?: boolean; now?: number; lock?: Lockfile } = {},
+  opts: { verify?: boolean; now?: number; lock?: Lockfile; onStat?: GatherFactsOptions["onStat"] } = {},
 ): Promise<PlannedProject> {
   const { settings, resolved } = project;
   const lock = opts.lock ?? project.lock;
@@ -60,6 +60,7 @@ export async function planProject(
     lock,
     statCache,
     verify: opts.verify ?? false,
+    onStat: opts.onStat,
   });
   const result = plan({ manifest: resolved, lock, facts, now: opts.now ?? Date.now() });
   return { plan: result, facts, statCache };

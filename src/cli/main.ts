@@ -9,7 +9,7 @@ import { detectColor, isCi, type CliEnv, type SignalHub } from "./env.js";
 import { registerCommands } from "./commands/index.js";
 import { redactSecrets } from "./redact.js";
 
-export const VERSION = "0.1.0";
+import { VERSION } from "../version.js";
 
 export async function main(argv: string[], overrides: Partial<CliEnv> = {}): Promise<number> {
   const env = overrides.env ?? process.env;

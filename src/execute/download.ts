@@ -4,9 +4,10 @@
  * may answer 200 with an HTML page), fsync, rename into place. A crash at any
  * point leaves either the old file or the new one, never half of one.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
+import { isTempName, tempPathFor } from "../lockfile/atomic-write.js";
 import type { AssetResponse } from "../meshy/api.js";
 import type { OutputFile } from "../plan/layout.js";
 
@@ -42,12 +43,6 @@ export function checkContent(head: Buffer, format: OutputFile["format"]): void {
   );
 }
 
-export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-}
-
-const TEMP_NAME = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
-
 /**
  * Removes temp files a killed run left behind. Only call while holding the
  * writer lock: then no other rigup is writing into this tree.
@@ -60,7 +55,7 @@ export async function removeStaleTempFiles(outDir: string): Promise<string[]> {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw err;
   }
-  const stale = entries.filter((e) => e.isFile() && TEMP_NAME.test(e.name)).map((e) => join(e.parentPath, e.name));
+  const stale = entries.filter((e) => e.isFile() && isTempName(e.name)).map((e) => join(e.parentPath, e.name));
   await Promise.all(stale.map((p) => rm(p, { force: true })));
   return stale;
 }

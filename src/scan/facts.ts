@@ -25,11 +25,18 @@ export interface GatherFactsOptions extends FsOptions {
   statCache: StatCache;
   /** Hash every input and every recorded output, ignoring the stat cache (`--verify`). */
   verify: boolean;
+  /** Sees every file stat the facts are based on (absolute path), e.g. to snapshot them. */
+  onStat?: (file: string, stat: { size: number; mtimeMs: number }) => void;
 }
 
 /** Gathers input hashes and the output tree (with hashes where the lockfile records a file of that size). */
 export async function gatherFacts(options: GatherFactsOptions): Promise<Facts> {
-  const { manifest, manifestDir, outDir, lock, statCache, verify, fs = defaultFs } = options;
+  const { manifest, manifestDir, outDir, lock, statCache, verify, onStat, fs = defaultFs } = options;
+  const observe = async (file: string) => {
+    const stat = await statFile(fs, file);
+    if (stat) onStat?.(file, stat);
+    return stat;
+  };
 
   /** Hash through the cache; the file is stat-ed again after hashing so a file changing meanwhile is not cached. */
   const digest = async (file: string, stat: { size: number; mtimeMs: number }): Promise<string> => {
@@ -49,7 +56,7 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<Facts> {
   const inputList = [...inputPaths].sort();
   const inputHashes = await mapLimit(inputList, CONCURRENCY, async (rel) => {
     const file = path.resolve(manifestDir, rel);
-    const stat = await statFile(fs, file);
+    const stat = await observe(file);
     return stat && (await digest(file, stat));
   });
   const inputs: Facts["inputs"] = {};
@@ -69,7 +76,7 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<Facts> {
   const relPaths = trees.flat().sort();
   const found = await mapLimit(relPaths, CONCURRENCY, async (rel) => {
     const file = path.join(outDir, ...rel.split("/"));
-    const stat = await statFile(fs, file);
+    const stat = await observe(file);
     if (!stat) return undefined;
     const sha256 = recorded.get(rel) === stat.size ? await digest(file, stat) : undefined;
     return sha256 ? { size: stat.size, sha256 } : { size: stat.size };
