@@ -73,6 +73,16 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", done, { once: true });
   });
 
+const NETWORK_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNREFUSED", "UND_ERR_SOCKET", "UND_ERR_BODY_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_CLOSED"]);
+
+/** A connection failure while a body streamed (undici raises these, not MeshyError). */
+function isNetworkError(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (NETWORK_CODES.has(String((e as { code?: unknown }).code))) return true;
+  }
+  return false;
+}
+
 /** A unit that cannot go on; `outcome` says how it is reported. */
 class UnitStop extends Error {
   constructor(
@@ -532,8 +542,11 @@ class Executor {
         return current;
       } catch (err) {
         const expiredUrl = isMeshyError(err, "FORBIDDEN", "NOT_FOUND") || err instanceof ContentError;
-        if (!expiredUrl || attempt >= URL_REFRESH_ATTEMPTS || this.hardStop.signal.aborted) throw err;
-        // Signed URLs expire on their own (API-NOTES): GET the task for fresh ones.
+        const transient = isMeshyError(err, "SERVER", "NETWORK", "RATE_LIMITED") || isNetworkError(err);
+        if (!(expiredUrl || transient) || attempt >= URL_REFRESH_ATTEMPTS || this.hardStop.signal.aborted) throw err;
+        // Signed URLs expire on their own (API-NOTES): GET the task for fresh ones. A cut
+        // connection gets the same treatment after a pause: downloads are free to repeat.
+        if (transient) await this.sleep(500 * attempt, this.hardStop.signal);
         current = await this.getTask(step.kind, current.id);
       }
     }

@@ -48,6 +48,7 @@ describe("fault injection", () => {
       },
     ],
     ["slow downloads", { slowDownloadBps: 400_000 }],
+    ["downloads cut off midway", { script: [1, 2, 4, 9].map((nth) => ({ match: "GET assets", nth, fault: "drop-stream" as const })) }],
     ["lost POST answers", { lostPost: 0.4 }],
   ])("%s: completes with no duplicate task", async (_name, faults) => {
     const { project, results, lock, stats } = await buildUnder(faults);

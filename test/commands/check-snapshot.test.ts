@@ -41,7 +41,7 @@ describe("rigup check fast path", () => {
     ["an output changed in place (same size)", async (dir) => {
       const file = join(dir, "out/hero/animations/action-4.glb");
       const bytes = await readFile(file);
-      bytes[bytes.length - 1] ^= 0xff;
+      bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
       await writeFile(file, bytes);
     }],
     ["an output deleted", (dir) => rm(join(dir, "out/goblin/animations/swing.glb"))],
