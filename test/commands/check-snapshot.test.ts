@@ -33,6 +33,10 @@ describe("rigup check fast path", () => {
     const second = await run("check", "--json");
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toEqual({ ok: true, items: [], upToDate: 5, credits: 0, warnings: [] });
+    // An up-to-date build answers from it too, without the network.
+    const build = await run("build", "--yes");
+    expect(build.code).toBe(0);
+    expect(build.stderr).toBe("No changes. Outputs match characters.yaml and characters.lock (5 units up to date).\n");
     // It expires before any rig could start to draw an expiry warning.
     expect(await holds(Date.now() + 60 * 24 * 3600 * 1000)).toBeUndefined();
   });

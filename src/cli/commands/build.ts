@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { EXIT, UserError } from "../../errors.js";
 import type { CliEnv } from "../env.js";
 import { inShard } from "../../plan/shard.js";
+import { snapshotVerdict } from "./check.js";
 import { intArg, jsonOption, projectOptions, shardNotice, shardOption, withProjectOptions, type ProjectFlags } from "./common.js";
 
 export interface BuildFlags extends ProjectFlags {
@@ -34,6 +35,14 @@ export function registerBuildCommand(program: Command, ctx: CliEnv, setExit: (co
 }
 
 export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> {
+  // The last full check proved everything up to date and nothing it read has moved: nothing to build.
+  if (!flags.json && !flags.shard) {
+    const { hit } = await snapshotVerdict(flags, ctx);
+    if (hit) {
+      ctx.stderr.write(`No changes. Outputs match characters.yaml and characters.lock (${hit.upToDate} units up to date).\n`);
+      return EXIT.OK;
+    }
+  }
   const [{ openProject, planProject }, { build, needsRun }, { filterPlan }, { renderPlan }] = await Promise.all([
     import("../../project.js"),
     import("../../build.js"),

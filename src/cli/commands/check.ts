@@ -15,7 +15,11 @@ export function registerCheckCommand(program: Command, ctx: CliEnv, setExit: (co
     .action(async (flags: ProjectFlags) => setExit(await runCheck(flags, ctx)));
 }
 
-export async function runCheck(flags: ProjectFlags, ctx: CliEnv): Promise<number> {
+/**
+ * The check snapshot's verdict, loading nothing but Node built-ins: `upToDate`
+ * when the last full check's proof still holds, else undefined (do the full work).
+ */
+export async function snapshotVerdict(flags: ProjectFlags, ctx: CliEnv) {
   const [snap, { isTempName }, { VERSION }] = await Promise.all([
     import("../../check-snapshot.js"),
     import("../../lockfile/atomic-write.js"),
@@ -28,7 +32,12 @@ export async function runCheck(flags: ProjectFlags, ctx: CliEnv): Promise<number
     manifestText === undefined
       ? undefined
       : snap.snapshotKey({ version: VERSION, manifestFile, manifestText, pathOverrides: [flags.out, flags.lockfile, ctx.env.RIGUP_OUT_DIR, ctx.cwd] });
-  const hit = key && snap.snapshotHolds(stateDir, key, Date.now(), isTempName);
+  const hit = key ? snap.snapshotHolds(stateDir, key, Date.now(), isTempName) : undefined;
+  return { snap, manifestFile, manifestText, stateDir, key, hit };
+}
+
+export async function runCheck(flags: ProjectFlags, ctx: CliEnv): Promise<number> {
+  const { snap, manifestFile, manifestText, stateDir, key, hit } = await snapshotVerdict(flags, ctx);
   if (hit) return report(ctx, flags, { ok: true, items: [], upToDate: hit.upToDate, credits: 0, warnings: [] }, []);
 
   const [{ openProject, planProject }, { checkPlan, formatCheckItem }, { CONFIG_SEARCH_PLACES }, { serializeLockfile }, { DEFAULT_EXPIRY_WARNING_MS }] =
