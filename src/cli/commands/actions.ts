@@ -4,6 +4,7 @@ import { EXIT, UserError } from "../../errors.js";
 import type { LibraryAction } from "../../meshy/schemas.js";
 import type { CliEnv } from "../env.js";
 import { jsonOption, projectOptions, type ProjectFlags } from "./common.js";
+import { apiTarget } from "./api-target.js";
 
 interface ActionsFlags extends ProjectFlags {
   manifest: string;
@@ -41,15 +42,7 @@ export function registerActionsCommand(program: Command, ctx: CliEnv, setExit: (
       const cacheDir = hasManifest ? settings.stateDir : userCacheDir(ctx.env, process.platform, ctx.env.HOME || os.homedir());
       const file = path.join(cacheDir, ACTIONS_CACHE_FILE);
 
-      let apiBase = settings.apiBase;
-      let apiKey = settings.apiKey;
-      let stop = async () => {};
-      if (flags.emulator) {
-        const { startEmulator } = await import("../../emulator/index.js");
-        const emulator = await startEmulator({ speed: "fast" });
-        stop = () => emulator.close();
-        ({ url: apiBase, apiKey } = emulator);
-      }
+      const { apiBase, apiKey, close: stop } = await apiTarget(settings, flags.emulator);
       // Two tries, not six: a listing with a cache to fall back on should not sit out a long backoff.
       const client = apiKey
         ? new MeshyClient({ baseUrl: apiBase, apiKey, requestsPerSecond: settings.requestsPerSecond, retries: { get: 2 } })

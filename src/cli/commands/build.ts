@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { EXIT, UserError } from "../../errors.js";
 import type { CliEnv } from "../env.js";
 import { inShard } from "../../plan/shard.js";
+import { apiTarget } from "./api-target.js";
 import { snapshotVerdict } from "./check.js";
 import { intArg, jsonOption, projectOptions, shardNotice, shardOption, withProjectOptions, type ProjectFlags } from "./common.js";
 
@@ -70,17 +71,8 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
   }
   const { MeshyClient } = await import("../../meshy/client.js");
 
-  let apiBase = settings.apiBase;
-  let apiKey = settings.apiKey;
-  let stopEmulator = async () => {};
-  if (flags.emulator) {
-    const { startEmulator } = await import("../../emulator/index.js");
-    const emulator = await startEmulator({ speed: "fast" });
-    stopEmulator = () => emulator.close();
-    apiBase = emulator.url;
-    apiKey = emulator.apiKey;
-    ctx.stderr.write(`Using the built-in Meshy emulator at ${emulator.url} (no account, no cost).\n`);
-  }
+  const { apiBase, apiKey, close: stopEmulator } = await apiTarget(settings, flags.emulator);
+  if (flags.emulator) ctx.stderr.write(`Using the built-in Meshy emulator at ${apiBase} (no account, no cost).\n`);
   if (!apiKey) {
     await stopEmulator();
     throw new UserError("NO_API_KEY", "no Meshy API key", {
