@@ -67,6 +67,14 @@ describe("rigup check fast path", () => {
     expect(r.code, r.stderr).toBe(2);
   });
 
+  it("an up-to-date build leaves the snapshot too (no check needed first)", async () => {
+    const { project, run, holds } = await checkedTwice();
+    await rm(join(project.dir, ".rigup/check-snapshot.json"));
+    expect(await holds()).toBeUndefined();
+    expect((await run("build", "--yes")).stderr).toContain("No changes.");
+    expect(await holds()).toEqual({ upToDate: 5 });
+  });
+
   it("a touched but unchanged output falls back to the full check, which still says up to date", async () => {
     const { project, run, holds } = await checkedTwice();
     const file = join(project.dir, "out/hero/rig/hero.glb");

@@ -37,19 +37,20 @@ export function registerBuildCommand(program: Command, ctx: CliEnv, setExit: (co
 
 export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> {
   // The last full check proved everything up to date and nothing it read has moved: nothing to build.
-  if (!flags.json && !flags.shard) {
-    const { hit } = await snapshotVerdict(flags, ctx);
-    if (hit) {
-      ctx.stderr.write(`No changes. Outputs match characters.yaml and characters.lock (${hit.upToDate} units up to date).\n`);
-      return EXIT.OK;
-    }
+  const verdict = await snapshotVerdict(flags, ctx);
+  if (verdict.hit && !flags.json && !flags.shard) {
+    ctx.stderr.write(`No changes. Outputs match characters.yaml and characters.lock (${verdict.hit.upToDate} units up to date).\n`);
+    return EXIT.OK;
   }
-  const [{ openProject, planProject }, { build, needsRun }, { filterPlan }, { renderPlan }] = await Promise.all([
+  const [{ openProject, planProject }, { build, needsRun }, { filterPlan }, { renderPlan }, { SnapshotRecorder }] = await Promise.all([
     import("../../project.js"),
     import("../../build.js"),
     import("../../plan/filter.js"),
     import("../../report/plan-text.js"),
+    import("../../check-snapshot-record.js"),
   ]);
+  const { key, stateDir, manifestFile, manifestText } = verdict;
+  const recorder = key && manifestText !== undefined && !flags.shard ? new SnapshotRecorder(key, stateDir, manifestFile, manifestText) : undefined;
   const project = await openProject(projectOptions(flags, ctx));
   const { settings } = project;
   if (flags.shard) ctx.stderr.write(shardNotice(flags.shard, project.resolved.characters.map((c) => c.name)));
@@ -57,10 +58,11 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
   // Up to date (the common case before every game build): answer from the plan alone, without
   // loading the network stack, starting an emulator or taking the writer lock.
   const started = Date.now();
-  const preview = await planProject(project);
+  const preview = await planProject(project, { onStat: recorder?.onStat });
   const planned = flags.shard ? filterPlan(preview.plan, inShard(flags.shard)) : preview.plan;
   if (!needsRun(planned)) {
     await preview.statCache.save();
+    recorder?.finish(project, planned, preview.facts);
     const { emptySummary } = await import("../../execute/events.js");
     const summary = { ...emptySummary(), upToDate: planned.summary.noop, wallMs: Date.now() - started };
     if (flags.json) {

@@ -33,53 +33,26 @@ export async function snapshotVerdict(flags: ProjectFlags, ctx: CliEnv) {
       ? undefined
       : snap.snapshotKey({ version: VERSION, manifestFile, manifestText, pathOverrides: [flags.out, flags.lockfile, ctx.env.RIGUP_OUT_DIR, ctx.cwd] });
   const hit = key ? snap.snapshotHolds(stateDir, key, Date.now(), isTempName) : undefined;
-  return { snap, manifestFile, manifestText, stateDir, key, hit };
+  return { manifestFile, manifestText, stateDir, key, hit };
 }
 
 export async function runCheck(flags: ProjectFlags, ctx: CliEnv): Promise<number> {
-  const { snap, manifestFile, manifestText, stateDir, key, hit } = await snapshotVerdict(flags, ctx);
+  const { manifestFile, manifestText, stateDir, key, hit } = await snapshotVerdict(flags, ctx);
   if (hit) return report(ctx, flags, { ok: true, items: [], upToDate: hit.upToDate, credits: 0, warnings: [] }, []);
 
-  const [{ openProject, planProject }, { checkPlan, formatCheckItem }, { CONFIG_SEARCH_PLACES }, { serializeLockfile }, { DEFAULT_EXPIRY_WARNING_MS }] =
-    await Promise.all([
-      import("../../project.js"),
-      import("../../check.js"),
-      import("../../config/load.js"),
-      import("../../lockfile/format.js"),
-      import("../../plan/words.js"),
-    ]);
-  const candidates = snap.configCandidates(path.dirname(manifestFile), CONFIG_SEARCH_PLACES);
-  const configBefore = snap.contentHashes(candidates);
-  const stats: Record<string, [number, number]> = {};
+  const [{ openProject, planProject }, { checkPlan, formatCheckItem }, { SnapshotRecorder }] = await Promise.all([
+    import("../../project.js"),
+    import("../../check.js"),
+    import("../../check-snapshot-record.js"),
+  ]);
+  const recorder = key && manifestText !== undefined ? new SnapshotRecorder(key, stateDir, manifestFile, manifestText) : undefined;
   const project = await openProject(projectOptions(flags, ctx));
-  const { plan, statCache, facts } = await planProject(project, { onStat: (file, st) => (stats[file] = [st.size, st.mtimeMs]) });
+  const { plan, statCache, facts } = await planProject(project, { onStat: recorder?.onStat });
   // Only dirty when something had to be hashed: the next check is then stat-only.
   await statCache.save();
-  const { settings, lock } = project;
-  const outPrefix = path.relative(ctx.cwd, settings.outDir).split(path.sep).join("/") || ".";
-  const result = checkPlan(plan, lock, outPrefix);
-
-  // Record the fast path only from what this check saw, and only if nothing it read moved meanwhile.
-  const lockText = readText(settings.lockfile);
-  const lockMatches = lockText === undefined ? Object.keys(lock.characters).length === 0 : lockText === serializeLockfile(lock);
-  const configIsData = !settings.configFile || !/\.(c|m)?(js|ts)$/.test(settings.configFile);
-  const configAfter = snap.contentHashes(candidates);
-  const configSteady = candidates.every((c) => configAfter[c] === configBefore[c]);
-  if (key && result.ok && result.warnings.length === 0 && lockMatches && configIsData && configSteady && readText(manifestFile) === manifestText) {
-    const rigExpiries = Object.values(lock.characters).flatMap((c) => (c.rig?.expires_at ? [c.rig.expires_at] : []));
-    const folders: Record<string, string[]> = {};
-    for (const name of new Set([...project.resolved.characters.map((c) => c.name), ...Object.keys(lock.characters)])) folders[name] = [];
-    for (const rel of Object.keys(facts.outputs).sort()) folders[rel.slice(0, rel.indexOf("/"))]?.push(rel);
-    snap.writeSnapshot(stateDir, {
-      key,
-      validUntil: Math.min(Number.MAX_SAFE_INTEGER, ...rigExpiries.map((t) => t - DEFAULT_EXPIRY_WARNING_MS)),
-      upToDate: result.upToDate,
-      outDir: settings.outDir,
-      contents: { ...configAfter, ...snap.contentHashes([settings.lockfile]) },
-      stats,
-      folders,
-    });
-  }
+  const outPrefix = path.relative(ctx.cwd, project.settings.outDir).split(path.sep).join("/") || ".";
+  const result = checkPlan(plan, project.lock, outPrefix);
+  recorder?.finish(project, plan, facts);
   return report(ctx, flags, result, result.items.map(formatCheckItem));
 }
 
