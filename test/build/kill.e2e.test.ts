@@ -99,3 +99,56 @@ it("survives SIGKILL at random moments without paying twice", { timeout: 240_000
   const leftovers = (await readdir(join(project.dir, "out"), { recursive: true })).filter((f) => f.endsWith(".tmp"));
   expect(leftovers).toEqual([]);
 });
+
+/** Starts `rigup build` from source; returns the child and a promise of how it ended. */
+function startBuild(cwd: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "src/cli/bin.ts"), "build", "--yes"], {
+    cwd,
+    env: { ...process.env, ...env, CI: "true", NO_COLOR: "1" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  const limit = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const ended = new Promise<{ code: number | null; at: number; stderr: string }>((resolve) =>
+    child.on("exit", (code) => {
+      clearTimeout(limit);
+      resolve({ code, at: Date.now(), stderr });
+    }),
+  );
+  return { child, ended };
+}
+
+it.each([
+  ["once: stops new submissions, flushes the lockfile, exits 130", 1],
+  ["twice: exits at once, still 130, lockfile still valid", 2],
+])("Ctrl-C %s", { timeout: 120_000 }, async (_name, times) => {
+  emulator = await startEmulator({ speed: "instant", rigMs: 2_000, animationMs: 2_000, rateLimit: 0 });
+  const project = await tempProject({ "characters.yaml": MANIFEST });
+  await project.model("models/hero.glb");
+  await project.model("models/goblin.glb", 1.1);
+  await project.model("models/mage.glb", 1.75);
+  const env = { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey };
+  const { child, ended } = startBuild(project.dir, env);
+  for (let i = 0; i < 3000 && emulator.stats().tasksCreated.rig === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  child.kill("SIGINT");
+  // Signals are not queued: a second press is a separate delivery, as a person makes it.
+  if (times === 2) await new Promise((r) => setTimeout(r, 200));
+  if (times === 2) child.kill("SIGINT");
+  const sentAt = Date.now();
+  const end = await ended;
+  expect(end.code).toBe(130);
+  // A second Ctrl-C does not wait for the running tasks (2 s each).
+  if (times === 2) expect(end.at - sentAt).toBeLessThan(1_000);
+  else expect(end.stderr).toContain("stopping: interrupted");
+  const lock = await readLockfile(join(project.dir, "characters.lock"));
+  const created = emulator.stats().tasksCreated;
+  const ids = Object.values(lock.characters).flatMap((c) => [c.rig, ...Object.values(c.animations)]).filter((e) => e?.task_id);
+  expect(created.rig + created.animation).toBeLessThan(UNITS.rig + UNITS.animation);
+  // Every task Meshy created is in the lockfile (the intent is written before the POST, the id right after).
+  if (times === 1) expect(ids).toHaveLength(created.rig + created.animation);
+  // Either way the next build finishes without paying twice.
+  const again = await runBuild(project.dir, env);
+  expect(again.code, again.stderr).toBe(0);
+  expect(emulator.stats().tasksCreated).toEqual(UNITS);
+});
