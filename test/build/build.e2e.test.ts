@@ -10,23 +10,15 @@ import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { readLockfile } from "../../src/lockfile/read.js";
 import { writeLockfile } from "../../src/lockfile/write.js";
 import { runCli } from "../helpers/cli.js";
-import { tempProject, type TempProject } from "../helpers/project.js";
+import { heroGoblinManifest, tempProject, type TempProject } from "../helpers/project.js";
 import { expectTreeMatchesLock, posts } from "../helpers/assert.js";
 
-const MANIFEST = (heroHeight = 1.8, heroActions = "[0, 4]") => `# yaml-language-server: $schema=../schemas/characters.schema.json
-version: 1
-characters:
-  hero:
-    model: models/hero.glb
-    height_meters: ${heroHeight}
-    actions: ${heroActions}
-  goblin:
-    model: models/goblin.glb
-    height_meters: 1.1
-    actions:
-      - 2
-      - { action_id: 92, name: swing, post_process: { operation_type: change_fps, fps: 60 } }
-`;
+const MANIFEST = (heroHeight = 1.8, heroActions = "[0, 4]") =>
+  heroGoblinManifest({
+    heroHeight,
+    heroActions,
+    goblinActions: "[2, { action_id: 92, name: swing, post_process: { operation_type: change_fps, fps: 60 } }]",
+  });
 
 let emulator: Emulator;
 let project: TempProject;

@@ -30,25 +30,35 @@ afterEach(async () => {
   await emulator?.close();
 });
 
-/** Runs the CLI from source in a child process; SIGKILLs it once `killWhen` turns true (polled every 5 ms). */
-function runBuild(cwd: string, env: Record<string, string>, killWhen?: () => boolean): Promise<{ code: number | null; signal: string | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "src/cli/bin.ts"), "build", "--yes"], {
-      cwd,
-      env: { ...process.env, ...env, CI: "true", NO_COLOR: "1" },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const timer = killWhen && setInterval(() => killWhen() && child.kill("SIGKILL"), 5);
-    const limit = setTimeout(() => child.kill("SIGKILL"), 60_000);
+/** Starts `rigup build --yes` from source in a child process; `ended` says how it ended. */
+function startBuild(cwd: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "src/cli/bin.ts"), "build", "--yes"], {
+    cwd,
+    env: { ...process.env, ...env, CI: "true", NO_COLOR: "1" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  const limit = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const ended = new Promise<{ code: number | null; signal: string | null; at: number; stderr: string }>((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", (code, signal) => {
-      clearInterval(timer);
       clearTimeout(limit);
-      resolve({ code, signal, stderr });
+      resolve({ code, signal, at: Date.now(), stderr });
     });
   });
+  return { child, ended };
+}
+
+/** Runs a build to its end, SIGKILLing it once `killWhen` turns true (polled every 5 ms). */
+async function runBuild(cwd: string, env: Record<string, string>, killWhen?: () => boolean) {
+  const { child, ended } = startBuild(cwd, env);
+  const timer = killWhen && setInterval(() => killWhen() && child.kill("SIGKILL"), 5);
+  try {
+    return await ended;
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 it("survives SIGKILL at random moments without paying twice", { timeout: 240_000 }, async () => {
@@ -99,25 +109,6 @@ it("survives SIGKILL at random moments without paying twice", { timeout: 240_000
   const leftovers = (await readdir(join(project.dir, "out"), { recursive: true })).filter((f) => f.endsWith(".tmp"));
   expect(leftovers).toEqual([]);
 });
-
-/** Starts `rigup build` from source; returns the child and a promise of how it ended. */
-function startBuild(cwd: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "src/cli/bin.ts"), "build", "--yes"], {
-    cwd,
-    env: { ...process.env, ...env, CI: "true", NO_COLOR: "1" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const limit = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  const ended = new Promise<{ code: number | null; at: number; stderr: string }>((resolve) =>
-    child.on("exit", (code) => {
-      clearTimeout(limit);
-      resolve({ code, at: Date.now(), stderr });
-    }),
-  );
-  return { child, ended };
-}
 
 it.each([
   ["once: stops new submissions, flushes the lockfile, exits 130", 1],

@@ -12,20 +12,10 @@ import { readLockfile } from "../../src/lockfile/read.js";
 import { writeLockfile } from "../../src/lockfile/write.js";
 import type { Plan } from "../../src/plan/types.js";
 import { runCli } from "../helpers/cli.js";
-import { tempProject, type TempProject } from "../helpers/project.js";
+import { heroGoblinManifest, tempProject, type TempProject } from "../helpers/project.js";
 import { expectTreeMatchesLock, posts } from "../helpers/assert.js";
 
-const MANIFEST = (heroHeight = 1.8, heroActions = "[0, 4]") => `version: 1
-characters:
-  hero:
-    model: models/hero.glb
-    height_meters: ${heroHeight}
-    actions: ${heroActions}
-  goblin:
-    model: models/goblin.glb
-    height_meters: 1.1
-    actions: [2]
-`;
+const MANIFEST = (heroHeight = 1.8, heroActions = "[0, 4]") => heroGoblinManifest({ heroHeight, heroActions });
 
 let emulator: Emulator;
 let project: TempProject;

@@ -6,28 +6,10 @@ import { createServer, type AddressInfo } from "node:net";
 import { afterEach } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { runCli } from "../helpers/cli.js";
-import { tempProject, type TempProject } from "../helpers/project.js";
+import { heroGoblinManifest, tempProject, type TempProject } from "../helpers/project.js";
 
-export const MANIFEST = (opts: { heroHeight?: number; heroActions?: string; goblin?: boolean } = {}) => {
-  const { heroHeight = 1.8, heroActions = "[0, 4]", goblin = true } = opts;
-  return `# yaml-language-server: $schema=../schemas/characters.schema.json
-version: 1
-characters:
-  hero:
-    model: models/hero.glb
-    height_meters: ${heroHeight}
-    actions: ${heroActions}
-${
-  goblin
-    ? `  goblin:
-    model: models/goblin.glb
-    height_meters: 1.1
-    actions:
-      - { action_id: 92, name: swing }
-`
-    : ""
-}`;
-};
+export const MANIFEST = (opts: { heroHeight?: number; heroActions?: string; goblin?: boolean } = {}) =>
+  heroGoblinManifest({ ...opts, goblinActions: opts.goblin === false ? false : "[{ action_id: 92, name: swing }]" });
 
 export interface Built {
   project: TempProject;

@@ -60,3 +60,25 @@ export async function twoCharacterProject(): Promise<TempProject> {
   await project.model("models/goblin.glb", 1.1);
   return project;
 }
+
+export interface HeroGoblinOptions {
+  heroHeight?: number;
+  /** YAML for the hero's actions. */
+  heroActions?: string;
+  /** YAML for the goblin's actions, or false for no goblin. */
+  goblinActions?: string | false;
+}
+
+/** The e2e tests' game: a hero (1.8 m) and a goblin (1.1 m), with what each test varies. */
+export function heroGoblinManifest(o: HeroGoblinOptions = {}): string {
+  const { heroHeight = 1.8, heroActions = "[0, 4]", goblinActions = "[2]" } = o;
+  const goblin = goblinActions === false ? "" : `  goblin:\n    model: models/goblin.glb\n    height_meters: 1.1\n    actions: ${goblinActions}\n`;
+  return `# yaml-language-server: $schema=../schemas/characters.schema.json
+version: 1
+characters:
+  hero:
+    model: models/hero.glb
+    height_meters: ${heroHeight}
+    actions: ${heroActions}
+${goblin}`;
+}
