@@ -3,22 +3,13 @@
  * everything up to date: used by `rigup check` and by an up-to-date `rigup build`.
  * Records only what that plan saw, and only when nothing it read moved meanwhile.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
-import { configCandidates, contentHashes, writeSnapshot } from "./check-snapshot.js";
+import { configCandidates, contentHashes, readText, writeSnapshot } from "./check-snapshot.js";
 import { CONFIG_SEARCH_PLACES } from "./config/load.js";
 import { serializeLockfile } from "./lockfile/format.js";
 import type { Project } from "./project.js";
 import { DEFAULT_EXPIRY_WARNING_MS } from "./plan/words.js";
 import type { Facts, Plan } from "./plan/types.js";
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
-}
 
 export class SnapshotRecorder {
   readonly #stats: Record<string, [number, number]> = {};

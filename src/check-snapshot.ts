@@ -49,6 +49,15 @@ export function snapshotKey(s: SnapshotSelector): string {
   return sha256(JSON.stringify([FORMAT, s.version, s.manifestFile, sha256(s.manifestText), s.pathOverrides]));
 }
 
+/** A file's text, or undefined when it cannot be read (missing files are data here, not errors). */
+export function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 function readOrNull(file: string): Buffer | null {
   try {
     return readFileSync(file);

@@ -1,5 +1,4 @@
 /** `rigup check` (and `rigup build --check`): do the outputs match the manifest and lockfile? Offline, fast. */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { EXIT } from "../../errors.js";
@@ -26,7 +25,7 @@ export async function snapshotVerdict(flags: ProjectFlags, ctx: CliEnv) {
     import("../../version.js"),
   ]);
   const manifestFile = path.resolve(ctx.cwd, flags.manifest ?? "characters.yaml");
-  const manifestText = readText(manifestFile);
+  const manifestText = snap.readText(manifestFile);
   const stateDir = path.join(path.dirname(manifestFile), ".rigup");
   const key =
     manifestText === undefined
@@ -54,14 +53,6 @@ export async function runCheck(flags: ProjectFlags, ctx: CliEnv): Promise<number
   const result = checkPlan(plan, project.lock, outPrefix);
   recorder?.finish(project, plan, facts);
   return report(ctx, flags, result, result.items.map(formatCheckItem));
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
 }
 
 function report(
