@@ -1,8 +1,9 @@
 /**
- * The animation library (`rigup actions`), cached on disk: it changes rarely and
- * listing it should not need the network every time. A cache older than
- * ACTIONS_CACHE_DEFAULTS.maxAgeMs is refetched; when that fails, the old list is
- * used with a warning rather than failing a lookup.
+ * The animation library (`rigup actions`, and the action ids `plan` checks), cached
+ * on disk: it changes rarely and listing it should not need the network every time.
+ * A cache older than ACTIONS_CACHE_DEFAULTS.maxAgeMs is refetched; when that fails,
+ * the old list is used with a warning rather than failing a lookup. With no cache
+ * and nothing fetched, the snapshot shipped with rigup stands in (actions/snapshot.ts).
  */
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -10,6 +11,7 @@ import { z } from "zod";
 import { UserError } from "./errors.js";
 import { writeFileAtomic } from "./lockfile/atomic-write.js";
 import { errorCode } from "./lockfile/fs.js";
+import { SNAPSHOT } from "./actions/snapshot.js";
 import { LibraryListSchema, type LibraryAction } from "./meshy/schemas.js";
 
 export const ACTIONS_CACHE_DEFAULTS = { maxAgeMs: 7 * 24 * 60 * 60 * 1000 };
@@ -38,9 +40,11 @@ export interface LoadActionsOptions {
 
 export interface LoadedActions {
   actions: LibraryAction[];
+  /** The API just now, the cache file, or (no cache, nothing fetched) the snapshot shipped with rigup. */
+  from: "network" | "cache" | "snapshot";
+  /** Unix ms the list was fetched; for the snapshot, the day it was taken. */
   fetchedAt: number;
-  from: "cache" | "network";
-  /** Set when a stale cache was used. */
+  /** Set when an older list than wanted was used: a stale cache, or the snapshot after a failed fetch. */
   warning?: string;
 }
 
@@ -56,22 +60,46 @@ export async function loadActions(opts: LoadActionsOptions): Promise<LoadedActio
   if (cached && !refresh && now - cached.fetched_at < maxAgeMs) return fromCache();
   const date = cached && new Date(cached.fetched_at).toISOString().slice(0, 10);
   if (!fetch) {
-    if (cached && !refresh) return fromCache(`the cached library is from ${date}; set MESHY_API_KEY to refresh it`);
-    throw new UserError("NO_API_KEY", "no Meshy API key to fetch the animation library", {
-      hint: "set MESHY_API_KEY, or pass --api-key-file FILE; or try `rigup actions --emulator`",
-    });
+    if (refresh) {
+      throw new UserError("NO_API_KEY", "no Meshy API key to fetch the animation library", {
+        hint: "set MESHY_API_KEY, or pass --api-key-file FILE; or try `rigup actions --emulator`",
+      });
+    }
+    return cached ? fromCache(`the cached library is from ${date}; set MESHY_API_KEY to refresh it`) : fromSnapshot();
   }
   let actions: LibraryAction[];
   try {
     actions = await fetch();
   } catch (err) {
-    if (!cached || refresh) throw err;
-    return fromCache(`could not refresh the library (${err instanceof Error ? err.message : String(err)}); using the list from ${date}`);
+    if (refresh) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    return cached
+      ? fromCache(`could not refresh the library (${why}); using the list from ${date}`)
+      : fromSnapshot(`could not fetch the library (${why}); using the snapshot shipped with rigup (taken ${SNAPSHOT.taken})`);
   }
   const cache: ActionsCache = { version: 1, source, fetched_at: now, actions };
   await mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, `${JSON.stringify(cache)}\n`);
   return { actions, fetchedAt: now, from: "network" };
+}
+
+/** The snapshot shipped with rigup, as a loaded list. */
+export function fromSnapshot(warning?: string): LoadedActions {
+  return { actions: SNAPSHOT.actions, fetchedAt: Date.parse(SNAPSHOT.taken), from: "snapshot", ...(warning ? { warning } : {}) };
+}
+
+/** Where a list came from, for a note on stderr: "the cache (FILE, fetched 3 days ago)". */
+export function describeSource(loaded: LoadedActions, file: string, now: number): string {
+  if (loaded.from === "snapshot") return `the snapshot shipped with rigup (taken ${SNAPSHOT.taken})`;
+  if (loaded.from === "network") return `the API, just now (cached in ${file})`;
+  return `the cache (${file}, fetched ${age(now - loaded.fetchedAt)})`;
+}
+
+function age(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return "just now";
+  const [n, unit] = minutes < 60 ? [minutes, "minute"] : minutes < 48 * 60 ? [Math.floor(minutes / 60), "hour"] : [Math.floor(minutes / 1440), "day"];
+  return `${n} ${unit}${n === 1 ? "" : "s"} ago`;
 }
 
 /** The cache if it is readable and from `source`; anything else is a miss. */

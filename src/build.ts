@@ -11,11 +11,18 @@ import { CREDITS } from "./meshy/schemas.js";
 import { planProject, type Project } from "./project.js";
 import { filterPlan } from "./plan/filter.js";
 import type { Plan, PlanStep } from "./plan/types.js";
+import type { Lockfile, Target, UnitEntry } from "./lockfile/schema.js";
+import { getUnit, madeBy } from "./lockfile/units.js";
 import type { EventSink, RunSummary } from "./execute/events.js";
 import { removeStaleTempFiles } from "./execute/download.js";
 import { execute } from "./execute/executor.js";
 import { lockJournal } from "./execute/journal.js";
+import type { Ledger } from "./execute/ledger.js";
+import { assertWritable, foldersWritten } from "./execute/writable.js";
+import { applyPrune } from "./prune.js";
 import { decideSpend, worstCaseCredits, type SpendPolicy } from "./execute/policy.js";
+import { refuseLinksOutOf } from "./out-path.js";
+import { checkPaidModels } from "./check-models.js";
 
 export interface BuildOptions {
   project: Project;
@@ -28,6 +35,12 @@ export interface BuildOptions {
   onEvent?: EventSink;
   signal?: AbortSignal;
   resendUnknown?: boolean;
+  /** `--replace`: units to re-make on purpose (plan/types.ts). */
+  replace?: readonly string[];
+  /** Where the tasks are made (the built-in emulator, or Meshy). */
+  target: Target;
+  /** This machine's record of tasks on the account (execute/ledger.ts). */
+  ledger?: Ledger;
   /** Keep only these steps (`--shard`); the plan is filtered before the policy sees it. */
   filter?: (step: PlanStep) => boolean;
   now?: () => number;
@@ -49,26 +62,45 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     command: opts.command ?? "rigup build",
   });
   try {
+    // Every output this run pays for lands in this tree: refuse one that leads elsewhere before spending.
+    await refuseLinksOutOf(settings.outDir);
     await removeStaleTempFiles(settings.outDir);
     // Plan against the lockfile as it is now that we hold it, not as first read.
     const store = await LockStore.open(settings.lockfile);
-    const planned = await planProject(project, { lock: store.lock, now: now() });
+    const planned = await planProject(project, { lock: store.lock, now: now(), replace: opts.replace, target: opts.target });
     const plan = opts.filter ? filterPlan(planned.plan, opts.filter) : planned.plan;
+    // A model this plan would pay to rig but cannot be rigged as asked: an input error before the spend question.
+    await checkPaidModels(project, plan);
     opts.onPlan?.(plan);
 
+    if (opts.target === "emulator") {
+      const real = stepsOnMeshyTasks(plan, store.lock);
+      if (real.length > 0) {
+        return {
+          kind: "refused",
+          plan,
+          steps: real,
+          message:
+            "--emulator would put placeholder outputs in place of what Meshy made (below); nothing was sent. " +
+            "Build for real, or try the emulator in a tree of its own: `rigup build --emulator -o out-emulator --lockfile .rigup/emulator.lock`",
+        };
+      }
+    }
     const decision = decideSpend(plan, opts.policy, worstCaseCredits(plan, (s) => CREDITS[s.kind]));
     if (decision.kind === "refuse") return { kind: "refused", plan, message: decision.message, steps: decision.steps };
     if (decision.kind === "ask" && !(opts.confirm && (await opts.confirm(decision.question)))) {
       return { kind: "refused", plan, message: "not confirmed; nothing was sent" };
     }
 
+    await assertWritable(settings.outDir, foldersWritten(plan.steps));
     const summary = await execute({
       plan,
       manifest: project.resolved,
       manifestDir: settings.manifestDir,
       outDir: settings.outDir,
       api: opts.api,
-      journal: lockJournal(store),
+      journal: lockJournal(store, { target: opts.target, apiVersion: project.settings.apiVersion }),
+      ledger: opts.ledger,
       concurrency: settings.concurrency,
       resendUnknown: opts.resendUnknown,
       // The policy refused every create/replace; this also stops a lost create that turns out never to have happened.
@@ -78,6 +110,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       now,
       onFileWritten: (path, facts) => planned.statCache.record(path, facts),
     });
+    // What the plan showed, it does: prunes too (files inside the output folder; task ids are kept).
+    if (!summary.interrupted && plan.steps.some((s) => s.action === "prune")) {
+      summary.pruned = (await applyPrune(plan.steps, store, settings.outDir)).items.length;
+    }
     await planned.statCache.save();
     return { kind: "done", plan, summary };
   } finally {
@@ -85,7 +121,21 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   }
 }
 
-/** Whether a build has anything to run: prune steps are `rigup prune`'s, not the build's. */
+/**
+ * Steps the emulator cannot serve: they change a unit whose task Meshy made, or a clip
+ * of a character whose rig Meshy made (the emulator does not know that rig).
+ */
+function stepsOnMeshyTasks(plan: Plan, lock: Lockfile): PlanStep[] {
+  const real = (e: UnitEntry | undefined) => e?.task_id !== undefined && e.state !== "retired" && madeBy(e) === "meshy";
+  return plan.steps.filter(
+    (s) =>
+      s.action !== "noop" &&
+      s.action !== "prune" &&
+      (real(getUnit(lock, s.character, s.kind, s.name)) || real(lock.characters[s.character]?.rig)),
+  );
+}
+
+/** Whether a build has anything to run, prunes included. */
 export function needsRun(plan: Plan): boolean {
-  return plan.steps.some((s) => s.action !== "noop" && s.action !== "prune");
+  return plan.steps.some((s) => s.action !== "noop");
 }

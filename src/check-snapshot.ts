@@ -9,14 +9,16 @@
  * only written when its inputs did not move while the full check ran, and it
  * expires before any rig would start to draw an expiry warning.
  *
- * Only node: imports here, so the fast path stays cheap to load.
+ * Only node: imports here (and the temp-file name helper, which the fast path
+ * loads anyway), so the fast path stays cheap to load.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { tempPathFor } from "./lockfile/atomic-write.js";
 
 const SNAPSHOT_FILE = "check-snapshot.json";
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface Snapshot {
   format: typeof FORMAT;
@@ -25,6 +27,8 @@ interface Snapshot {
   /** Unix ms after which the snapshot no longer holds (an expiry warning could start). */
   validUntil: number;
   upToDate: number;
+  /** Units whose outputs the built-in emulator made: up to date for `check`, not for a real build. */
+  placeholders: number;
   /** The output directory the folders are in (settings are pinned by `contents` and `key`). */
   outDir: string;
   /** sha256 of each file whose bytes the verdict depends on; null: the file must stay absent. */
@@ -108,7 +112,12 @@ export function configCandidates(manifestDir: string, searchPlaces: readonly str
  * True when the snapshot in `stateDir` proves the project is still up to date.
  * Any error or difference answers false (run the full check).
  */
-export function snapshotHolds(stateDir: string, key: string, now: number, isTemp: (name: string) => boolean): { upToDate: number } | undefined {
+export function snapshotHolds(
+  stateDir: string,
+  key: string,
+  now: number,
+  isTemp: (name: string) => boolean,
+): { upToDate: number; placeholders: number } | undefined {
   try {
     const snap = JSON.parse(readFileSync(path.join(stateDir, SNAPSHOT_FILE), "utf8")) as Snapshot;
     if (snap.format !== FORMAT || snap.key !== key || !(now < snap.validUntil)) return undefined;
@@ -122,7 +131,7 @@ export function snapshotHolds(stateDir: string, key: string, now: number, isTemp
       const st = statSync(file, { throwIfNoEntry: false });
       if (!st || !st.isFile() || st.size !== size || st.mtimeMs !== mtimeMs) return undefined;
     }
-    return { upToDate: snap.upToDate };
+    return { upToDate: snap.upToDate, placeholders: snap.placeholders };
   } catch {
     return undefined;
   }
@@ -130,12 +139,20 @@ export function snapshotHolds(stateDir: string, key: string, now: number, isTemp
 
 export type SnapshotRecord = Omit<Snapshot, "format">;
 
+/**
+ * Forgets the snapshot: a file that `verify` found changed kept its size and mtime,
+ * which is all the snapshot compares.
+ */
+export function dropSnapshot(stateDir: string): void {
+  rmSync(path.join(stateDir, SNAPSHOT_FILE), { force: true });
+}
+
 /** Best effort, atomic: a snapshot that cannot be written only costs the next check its fast path. */
 export function writeSnapshot(stateDir: string, record: SnapshotRecord): void {
   try {
     mkdirSync(stateDir, { recursive: true });
     const file = path.join(stateDir, SNAPSHOT_FILE);
-    const tmp = `${file}.${process.pid}.tmp`;
+    const tmp = tempPathFor(file);
     writeFileSync(tmp, JSON.stringify({ format: FORMAT, ...record }));
     renameSync(tmp, file);
   } catch {

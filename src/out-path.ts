@@ -1,40 +1,75 @@
 /**
- * Lockfile paths come from a file anyone can edit (or a merge gone wrong): before
- * reading or deleting one, make sure it stays inside the output directory.
+ * The one guard between a path under the output folder and the file system.
+ * Lockfile paths come from a file anyone can edit (or a merge gone wrong), and any
+ * folder in the tree may be a symlink: before reading, writing or deleting, make
+ * sure the real location stays inside the output folder.
  */
-import { realpath } from "node:fs/promises";
+import { lstat, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
+import { EXIT, UserError } from "./errors.js";
 
 /**
- * The absolute path of out-relative `rel`, or undefined when it would leave `outDir`
- * (`..`, an absolute path, or a symlinked folder pointing elsewhere).
+ * The absolute path of out-relative `rel`, or undefined when it would leave `outDir`:
+ * `..`, an absolute path, or a symlink on the way (a folder or the file itself)
+ * that leads elsewhere or nowhere.
  */
 export async function resolveInsideOut(outDir: string, rel: string): Promise<string | undefined> {
   const abs = path.resolve(outDir, rel);
   if (!isInside(outDir, abs)) return undefined;
-  // The folders on the way may be symlinks: compare real locations of what exists.
-  const [realOut, realParent] = await Promise.all([realpathOrSelf(outDir), realpathOrSelf(path.dirname(abs))]);
-  return isInside(realOut, path.join(realParent, path.basename(abs))) ? abs : undefined;
+  const [realOut, real] = await Promise.all([realLocation(outDir), realLocation(abs)]);
+  return realOut !== undefined && real !== undefined && isInside(realOut, real) ? abs : undefined;
+}
+
+/**
+ * Throws UserError (exit 3) naming the first symlink under `outDir` that leads out of it.
+ * A build checks this before it spends anything: every output it pays for would land there.
+ */
+export async function refuseLinksOutOf(outDir: string): Promise<void> {
+  let entries;
+  try {
+    // Recursive readdir does not descend into symlinked folders: every link is seen, none followed.
+    entries = await readdir(outDir, { recursive: true, withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw err;
+  }
+  for (const link of entries.filter((e) => e.isSymbolicLink())) {
+    const abs = path.join(link.parentPath, link.name);
+    if (await resolveInsideOut(outDir, path.relative(outDir, abs))) continue;
+    throw new UserError("OUT_LINK_OUTSIDE", `${abs} is a symlink that leads outside the output folder ${outDir}`, {
+      diagnostics: [{ file: abs, message: "rigup writes only inside the output folder; nothing was sent or spent" }],
+      hint: "remove the symlink, or point --out (config outDir) at the folder it leads to",
+      exitCode: EXIT.INVALID_INPUT,
+    });
+  }
 }
 
 function isInside(dir: string, abs: string): boolean {
   const rel = path.relative(dir, abs);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
-/** The real path of the nearest existing ancestor, with the rest appended. */
-async function realpathOrSelf(p: string): Promise<string> {
+/**
+ * The real path of the nearest existing ancestor, with the rest appended; undefined
+ * when a symlink on the way cannot be resolved (dangling or looping): it leads
+ * somewhere this cannot see.
+ */
+async function realLocation(p: string): Promise<string | undefined> {
   const missing: string[] = [];
   let current = p;
-  // Bounded by the path's depth: dirname of a root is the root.
-  while (true) {
+  // Each turn moves one folder up (dirname of a root is the root), or retries a folder another task just created.
+  for (let turns = 2 * p.split(path.sep).length + 2; turns > 0; turns--) {
     try {
       return path.join(await realpath(current), ...missing.reverse());
     } catch {
+      const found = await lstat(current).catch(() => undefined);
+      if (found?.isSymbolicLink()) return undefined;
+      if (found) continue;
       const parent = path.dirname(current);
       if (parent === current) return p;
       missing.push(path.basename(current));
       current = parent;
     }
   }
+  return undefined;
 }

@@ -3,19 +3,20 @@
  * settings, manifest, lockfile and file facts in, a Plan out. Every command that
  * needs to know "what would a build do" goes through here.
  */
+import { locateManifest } from "./locate-manifest.js";
 import { loadManifest } from "./manifest/load.js";
 import type { Manifest } from "./manifest/schema.js";
 import type { ResolvedManifest } from "./manifest/resolve.js";
 import { resolveSettings, type Settings } from "./config/load.js";
 import { readLockfile } from "./lockfile/read.js";
-import type { Lockfile } from "./lockfile/schema.js";
+import type { Lockfile, Target } from "./lockfile/schema.js";
 import { gatherFacts, type GatherFactsOptions } from "./scan/facts.js";
 import { StatCache } from "./scan/stat-cache.js";
 import { plan } from "./plan/plan.js";
 import type { Facts, Plan } from "./plan/types.js";
 
 export interface ProjectOptions {
-  /** Manifest path as given (default characters.yaml in cwd). */
+  /** Manifest path as given (`-m`); without it, the nearest characters.yaml (locate-manifest.ts). */
   manifest?: string;
   cwd: string;
   env: Record<string, string | undefined>;
@@ -31,8 +32,7 @@ export interface Project {
 }
 
 export async function openProject(opts: ProjectOptions): Promise<Project> {
-  const { resolve } = await import("node:path");
-  const manifestFile = resolve(opts.cwd, opts.manifest ?? "characters.yaml");
+  const manifestFile = locateManifest(opts.cwd, opts.manifest);
   const settings = await resolveSettings({ manifestFile, flags: opts.flags ?? {}, env: opts.env, cwd: opts.cwd });
   const { manifest, resolved } = await loadManifest(settings.manifestFile);
   const lock = await readLockfile(settings.lockfile);
@@ -48,7 +48,14 @@ export interface PlannedProject {
 /** Gathers facts (size/mtime checks; `verify` re-hashes everything) and plans. */
 export async function planProject(
   project: Project,
-  opts: { verify?: boolean; now?: number; lock?: Lockfile; onStat?: GatherFactsOptions["onStat"] } = {},
+  opts: {
+    verify?: boolean;
+    now?: number;
+    lock?: Lockfile;
+    onStat?: GatherFactsOptions["onStat"];
+    replace?: readonly string[];
+    target?: Target;
+  } = {},
 ): Promise<PlannedProject> {
   const { settings, resolved } = project;
   const lock = opts.lock ?? project.lock;
@@ -62,6 +69,6 @@ export async function planProject(
     verify: opts.verify ?? false,
     onStat: opts.onStat,
   });
-  const result = plan({ manifest: resolved, lock, facts, now: opts.now ?? Date.now() });
+  const result = plan({ manifest: resolved, lock, facts, now: opts.now ?? Date.now(), replace: opts.replace, target: opts.target });
   return { plan: result, facts, statCache };
 }

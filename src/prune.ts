@@ -1,16 +1,17 @@
 /**
- * `rigup prune`: delete outputs and forget lock entries of characters and actions
- * no longer in the manifest: the plan's `prune` steps. Dry run unless `apply`;
- * applying holds the writer lock and plans again under it, so a concurrent build
- * never loses an entry. Deletes only inside the output directory and removes the
- * folders it empties.
+ * The plan's `prune` steps: delete outputs of characters and actions no longer in
+ * the manifest, and retire their lock entries (their task ids stay, so adding one
+ * back while its tasks live is a free re-download). `rigup prune` is a dry run
+ * unless `apply`; applying holds the writer lock and plans again under it, so a
+ * concurrent build never loses an entry; `rigup build` applies them the same way.
+ * Deletes only inside the output directory and removes the folders it empties.
  */
 import { rmdir, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { errorCode } from "./lockfile/fs.js";
 import { LockStore } from "./lockfile/store.js";
-import { deleteUnit, unitKey } from "./lockfile/units.js";
+import { retireUnit, unitKey } from "./lockfile/units.js";
 import { acquireWriterLock } from "./lockfile/writer-lock.js";
 import { resolveInsideOut } from "./out-path.js";
 import type { PlanStep } from "./plan/types.js";
@@ -34,7 +35,7 @@ export interface PruneResult {
   deleted: string[];
   /** Out-relative folders removed because pruning emptied them. */
   removedDirs: string[];
-  /** Lock entries removed (or that would be). */
+  /** Lock entries retired (or that would be): files gone, task ids kept. */
   lockEntries: string[];
 }
 
@@ -60,23 +61,28 @@ export async function prune(project: Project, opts: PruneOptions): Promise<Prune
   try {
     const store = await LockStore.open(settings.lockfile);
     const { plan } = await planProject(project, { lock: store.lock, now: opts.now });
-    const items = await pruneItems(plan.steps, settings.outDir);
-    const deleted: string[] = [];
-    const parents = new Set<string>();
-    for (const item of items) {
-      for (const rel of item.paths) {
-        if (await unlinkIfPresent(path.resolve(settings.outDir, rel))) deleted.push(rel);
-        parents.add(path.posix.dirname(rel));
-      }
-    }
-    // Files first: a crash in between leaves an entry whose files are gone, which the next prune finishes.
-    const steps = plan.steps.filter((s) => s.action === "prune" && isLockUnit(s));
-    if (steps.length > 0) await store.update((lock) => steps.forEach((s) => deleteUnit(lock, s.character, s.kind, s.name)));
-    const removedDirs = await removeEmptyDirs(settings.outDir, parents);
-    return { applied: true, items, deleted, removedDirs, lockEntries: lockKeys(items) };
+    return await applyPrune(plan.steps, store, settings.outDir);
   } finally {
     await writer.release();
   }
+}
+
+/** Carries out the prune steps among `steps`. The caller holds the writer lock and `store`. */
+export async function applyPrune(steps: readonly PlanStep[], store: LockStore, outDir: string): Promise<PruneResult> {
+  const items = await pruneItems(steps, outDir);
+  const deleted: string[] = [];
+  const parents = new Set<string>();
+  for (const item of items) {
+    for (const rel of item.paths) {
+      if (await unlinkIfPresent(path.resolve(outDir, rel))) deleted.push(rel);
+      parents.add(path.posix.dirname(rel));
+    }
+  }
+  // Files first: a crash in between leaves an entry whose files are gone, which the next prune finishes.
+  const units = steps.filter((s) => s.action === "prune" && isLockUnit(s));
+  if (units.length > 0) await store.update((lock) => units.forEach((s) => retireUnit(lock, s.character, s.kind, s.name)));
+  const removedDirs = await removeEmptyDirs(outDir, parents);
+  return { applied: true, items, deleted, removedDirs, lockEntries: lockKeys(items) };
 }
 
 /** A prune step that names a lock entry (not `<character>/stray`). */

@@ -3,10 +3,10 @@
  * new clips, and which units a build would touch. Pure: built from the plan, the
  * lockfile and `now`.
  */
-import type { Lockfile } from "./lockfile/schema.js";
+import type { Lockfile, UnitEntry } from "./lockfile/schema.js";
 import type { ResolvedManifest } from "./manifest/resolve.js";
 import type { Plan, StepAction } from "./plan/types.js";
-import { isExpired } from "./plan/expiry.js";
+import { availableUntil, isExpired } from "./plan/expiry.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -26,6 +26,10 @@ export interface CharacterStatus {
   /** "expires in 12 days", "expired 3 days ago: adding actions needs a re-rig", "not rigged yet". */
   expiry: string;
   clips: { upToDate: number; outOfDate: number };
+  /** The Meshy API version the rig task was made through (1 for entries from before v2); absent until rigged. */
+  rigApiVersion?: 1 | 2;
+  /** Units whose outputs the built-in emulator made (placeholders; a real build re-makes them). */
+  emulatorUnits: string[];
   /** Steps of this character a build would run (its rig and clips, and prunes). */
   changes: StatusChange[];
 }
@@ -50,21 +54,33 @@ export function projectStatus(manifest: ResolvedManifest, lock: Lockfile, plan: 
   const characters = manifest.characters.map((c): CharacterStatus => {
     const steps = byCharacter.get(c.name) ?? [];
     const rig = lock.characters[c.name]?.rig;
+    const until = rig && availableUntil(rig);
     const clipSteps = steps.filter((s) => s.kind === "animation" && s.action !== "prune");
     const outOfDate = clipSteps.filter((s) => s.action !== "noop").length;
     const status: CharacterStatus = {
       name: c.name,
-      rigExpired: isExpired(rig?.expires_at, now),
-      expiry: expiryWords(rig?.task_id, rig?.expires_at, now),
+      rigExpired: isExpired(until, now),
+      expiry: rig?.gone_at !== undefined ? "gone at Meshy (deleted, or expired early): adding actions needs a re-rig" : expiryWords(rig?.task_id, until, now),
       clips: { upToDate: clipSteps.length - outOfDate, outOfDate },
+      emulatorUnits: emulatorUnits(c.name, lock),
       changes: steps.filter((s) => s.action !== "noop").map(toChange),
     };
-    if (rig?.task_id) status.rigTaskId = rig.task_id;
-    if (rig?.expires_at) status.rigExpiresAt = rig.expires_at;
+    if (rig?.task_id) {
+      status.rigTaskId = rig.task_id;
+      status.rigApiVersion = rig.api_version ?? 1;
+    }
+    if (until) status.rigExpiresAt = until;
     return status;
   });
   const removed = plan.steps.filter((s) => !inManifest.has(s.character)).map(toChange);
   return { now, characters, removed };
+}
+
+function emulatorUnits(character: string, lock: Lockfile): string[] {
+  const c = lock.characters[character];
+  if (!c) return [];
+  const units: [string, UnitEntry | undefined][] = [[`${character}/rig`, c.rig], ...Object.entries(c.animations).map(([n, a]): [string, UnitEntry] => [`${character}/animations/${n}`, a])];
+  return units.filter(([, e]) => e?.made_by === "emulator").map(([key]) => key);
 }
 
 function expiryWords(taskId: string | undefined, expiresAt: number | undefined, now: number): string {

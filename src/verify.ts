@@ -2,7 +2,9 @@
  * `rigup verify`: re-hash every output the lockfile records, trusting nothing
  * cached. Slower than `check` by design: for CI gates and after copying trees.
  */
+import { stat } from "node:fs/promises";
 import type { Lockfile, UnitEntry } from "./lockfile/schema.js";
+import type { StatCacheEntry } from "./scan/stat-cache.js";
 import { hashFile } from "./scan/hash-file.js";
 import { errorCode } from "./lockfile/fs.js";
 import { resolveInsideOut } from "./out-path.js";
@@ -28,7 +30,15 @@ export interface VerifyReport {
 /** Hashing is I/O- and CPU-bound: a few at a time keeps both busy without flooding the thread pool. */
 const CONCURRENCY = 8;
 
-export async function verifyOutputs(lock: Lockfile, outDir: string): Promise<VerifyReport> {
+/**
+ * `onHashed`: each file's size, mtime and real hash, so the stat cache stops vouching
+ * for a file changed in place with its size and mtime kept (the next build sees it).
+ */
+export async function verifyOutputs(
+  lock: Lockfile,
+  outDir: string,
+  onHashed?: (absPath: string, facts: StatCacheEntry) => void,
+): Promise<VerifyReport> {
   const files: VerifiedFile[] = [];
   for (const [character, c] of Object.entries(lock.characters)) {
     const units: [string, UnitEntry | undefined][] = [
@@ -43,20 +53,23 @@ export async function verifyOutputs(lock: Lockfile, outDir: string): Promise<Ver
 
   let next = 0;
   const worker = async () => {
-    while (next < files.length) await verifyOne(files[next++]!, outDir);
+    while (next < files.length) await verifyOne(files[next++]!, outDir, onHashed);
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
   return { ok: files.every((f) => f.status === "ok"), files };
 }
 
-async function verifyOne(file: VerifiedFile, outDir: string): Promise<void> {
+async function verifyOne(file: VerifiedFile, outDir: string, onHashed: ((absPath: string, facts: StatCacheEntry) => void) | undefined): Promise<void> {
   const abs = await resolveInsideOut(outDir, file.path);
   if (!abs) {
     file.status = "outside-out-dir";
     return;
   }
   try {
+    // Stat first: if the file changes while it is hashed, the pair is stale and the next look hashes again.
+    const { size, mtimeMs } = await stat(abs);
     file.actual = await hashFile(abs);
+    onHashed?.(abs, { size, mtimeMs, sha256: file.actual });
     file.status = file.actual === file.expected ? "ok" : "mismatch";
   } catch (err) {
     if (errorCode(err) !== "ENOENT" && errorCode(err) !== "EISDIR" && errorCode(err) !== "ENOTDIR") throw err;

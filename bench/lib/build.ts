@@ -53,7 +53,7 @@ export async function runBuild(dir: string, api: { url: string; apiKey: string }
   const events: ExecEvent[] = [];
   const t = performance.now();
   try {
-    const result = await build({ project, api: withAssetsFrom(client, assets), policy: { yes: true, interactive: false }, onEvent: (e) => events.push(e) });
+    const result = await build({ project, api: withAssetsFrom(client, assets), target: "meshy", policy: { yes: true, interactive: false }, onEvent: (e) => events.push(e) });
     if (result.kind !== "done") throw new Error(`build refused: ${result.message}`);
     const { summary } = result;
     if (summary.failed + summary.blocked > 0) {
@@ -78,6 +78,8 @@ function withAssetsFrom(api: MeshyClient, assets: MeshyClient): MeshyApi {
     listTasks: (...a) => api.listTasks(...a),
     deleteTask: (...a) => api.deleteTask(...a),
     listActions: (...a) => api.listActions(...a),
+    serviceNow: () => api.serviceNow(),
+    echoVerdict: (...a) => api.echoVerdict(...a),
     fetchAsset: (...a) => assets.fetchAsset(...a),
   };
 }

@@ -31,7 +31,7 @@ if (mode === "upload") {
     Array.from({ length: Number(arg) }, (_, i) =>
       queue.add(async () => {
         const target = join(path, `out-${i}.glb`);
-        const { size } = await writeAtomically(target, await client.fetchAsset(`${url}/${i}.glb`), "glb");
+        const { size } = await writeAtomically(path, target, await client.fetchAsset(`${url}/${i}.glb`), "glb");
         bytes += size;
         await rm(target); // only the memory is measured; keep the disk free
       }),

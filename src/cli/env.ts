@@ -16,7 +16,7 @@ export interface CliEnv {
   color: boolean;
   /** Running in CI (`CI` set): no prompts, plain lines. */
   ci: boolean;
-  /** Asks a yes/no question on the terminal; undefined when there is no TTY. */
+  /** Asks a yes/no question on the terminal; undefined when there is no TTY. Ctrl-C while asking interrupts (signals) and answers no. */
   confirm?: (question: string) => Promise<boolean>;
   /** Ctrl-C handling is installed by main; commands subscribe. */
   signals: SignalHub;

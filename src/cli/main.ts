@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { EXIT, ExitError, UserError } from "../errors.js";
+import { escapeControls, formatUserError, userErrorJson } from "../report/diagnostics.js";
 import { detectColor, isCi, type CliEnv, type SignalHub } from "./env.js";
 import { registerCommands } from "./commands/index.js";
 import { redactSecrets } from "./redact.js";
@@ -35,21 +36,32 @@ export async function main(argv: string[], overrides: Partial<CliEnv> = {}): Pro
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void ctx.stdout.write(s),
-      writeErr: (s) => void ctx.stderr.write(s),
+      // Usage errors quote the flags as typed.
+      writeErr: (s) => void ctx.stderr.write(escapeLines(s)),
     });
   registerCommands(program, ctx, (code) => {
     exitCode = code;
+  });
+  // A --json caller reads stdout only: it gets the error there too.
+  let json = false;
+  program.hook("preAction", (_program, command) => {
+    json = command.opts().json === true;
   });
 
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (err) {
-    return await reportError(err, ctx);
+    return reportError(err, ctx, json);
   }
 }
 
-async function reportError(err: unknown, ctx: CliEnv): Promise<number> {
+/** Control characters escaped, line breaks kept. */
+function escapeLines(s: string): string {
+  return s.split("\n").map(escapeControls).join("\n");
+}
+
+function reportError(err: unknown, ctx: CliEnv, json: boolean): number {
   const secrets = [ctx.env.MESHY_API_KEY];
   const write = (s: string) => void ctx.stderr.write(redactSecrets(s, secrets));
   if (err instanceof CommanderError) {
@@ -58,11 +70,11 @@ async function reportError(err: unknown, ctx: CliEnv): Promise<number> {
   }
   if (err instanceof ExitError) return err.exitCode;
   if (err instanceof UserError) {
-    const { formatUserError } = await import("../report/diagnostics.js");
+    if (json) ctx.stdout.write(redactSecrets(`${JSON.stringify(userErrorJson(err))}\n`, secrets));
     write(formatUserError(err, { color: ctx.color, cwd: ctx.cwd }) + "\n");
     return err.exitCode;
   }
-  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const detail = escapeLines(err instanceof Error ? (err.stack ?? err.message) : String(err));
   write(
     `rigup hit an internal error. This is a bug: please report it with the text below.\n` +
       `rigup ${VERSION}, node ${process.version}, ${process.platform}-${process.arch}\n${detail}\n`,
@@ -99,9 +111,19 @@ function processSignals(): SignalHub {
 async function askOnTerminal(question: string): Promise<boolean> {
   const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // While asking, the terminal is raw and Ctrl-C arrives as a key: hand it to the one interrupt path, answer no.
+  const ctrlC = new AbortController();
+  rl.on("SIGINT", () => {
+    process.stderr.write("\n");
+    process.emit("SIGINT", "SIGINT");
+    ctrlC.abort();
+  });
   try {
-    const answer = await rl.question(`${question} [y/N] `);
+    const answer = await rl.question(`${question} [y/N] `, { signal: ctrlC.signal });
     return /^y(es)?$/i.test(answer.trim());
+  } catch (err) {
+    if (ctrlC.signal.aborted) return false;
+    throw err;
   } finally {
     rl.close();
   }

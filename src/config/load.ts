@@ -4,8 +4,10 @@
  * manifest's directory up to the nearest package.json.
  *
  * The API key comes only from MESHY_API_KEY or a key file the user names
- * (--api-key-file, MESHY_API_KEY_FILE, config apiKeyFile): a config file is
- * usually committed, so one that holds a key is refused, without echoing it.
+ * (--api-key-file, MESHY_API_KEY_FILE). A config file is usually committed with
+ * the repository, so one that holds a key, names a key file or points the key
+ * anywhere but Meshy or loopback is refused, without echoing what it holds
+ * (api-origin.ts has the rule).
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -15,7 +17,8 @@ import { z } from "zod";
 import { EXIT, UserError, type Diagnostic } from "../errors.js";
 import { formatPath, parseYamlWithPositions, type DataPath, type Position } from "../manifest/positions.js";
 import { issuesToDiagnostics } from "../manifest/zod-issues.js";
-import { ConfigSchema, type Config, type Timeouts } from "./schema.js";
+import { apiBaseProblem } from "./api-origin.js";
+import { ConfigSchema, PLAN_TASK_LIMITS, type Config, type Timeouts } from "./schema.js";
 
 export const CONFIG_SEARCH_PLACES = [
   "package.json",
@@ -42,6 +45,7 @@ export interface SettingsFlags {
   apiKeyFile: string;
   concurrency: number;
   requestsPerSecond: number;
+  apiVersion: number;
 }
 
 export interface ResolveSettingsOptions {
@@ -62,6 +66,7 @@ export interface Settings {
   apiBase: string;
   /** Absent when none is configured; commands that spend ask for it. Never log it. */
   apiKey?: string;
+  apiVersion: 1 | 2;
   concurrency: number;
   requestsPerSecond: number;
   timeouts: Timeouts;
@@ -79,9 +84,11 @@ export async function resolveSettings(opts: ResolveSettingsOptions): Promise<Set
   const manifestDir = path.dirname(manifestFile);
   const { config, file: configFile } = await loadConfig(manifestDir, flags.config && path.resolve(cwd, flags.config));
 
-  const envConcurrency = parseEnvNumber(env, "RIGUP_CONCURRENCY", ConfigSchema.shape.concurrency);
-  const flagged = <K extends "concurrency" | "requestsPerSecond">(key: K) =>
-    flags[key] === undefined ? undefined : checkValue(`--${kebab(key)}`, flags[key], ConfigSchema.shape[key]);
+  const shape = { concurrency: ConfigSchema.shape.concurrency.unwrap(), requestsPerSecond: ConfigSchema.shape.requestsPerSecond.unwrap(), apiVersion: ConfigSchema.shape.apiVersion.unwrap() };
+  const envConcurrency = parseEnvNumber(env, "RIGUP_CONCURRENCY", shape.concurrency);
+  const envVersion = parseEnvNumber(env, "MESHY_API_VERSION", shape.apiVersion) as 1 | 2 | undefined;
+  const flagged = <K extends keyof typeof shape>(key: K): z.infer<(typeof shape)[K]> | undefined =>
+    flags[key] === undefined ? undefined : (checkValue(`--${kebab(key)}`, flags[key], shape[key] as z.ZodType) as z.infer<(typeof shape)[K]>);
   const fromCwd = (p: string | undefined) => (p ? path.resolve(cwd, p) : undefined);
 
   const settings: Settings = {
@@ -92,11 +99,12 @@ export async function resolveSettings(opts: ResolveSettingsOptions): Promise<Set
     stateDir: path.join(manifestDir, ".rigup"),
     apiBase:
       flags.apiBase !== undefined
-        ? checkValue("--api-base", flags.apiBase, ConfigSchema.shape.apiBase)
+        ? userApiBase("--api-base", flags.apiBase)
         : nonEmpty(env.MESHY_API_BASE) !== undefined
-          ? checkValue("MESHY_API_BASE", env.MESHY_API_BASE, ConfigSchema.shape.apiBase)
+          ? userApiBase("MESHY_API_BASE", env.MESHY_API_BASE)
           : config.apiBase,
-    concurrency: flagged("concurrency") ?? envConcurrency ?? config.concurrency,
+    apiVersion: flagged("apiVersion") ?? envVersion ?? config.apiVersion,
+    concurrency: flagged("concurrency") ?? envConcurrency ?? config.concurrency ?? PLAN_TASK_LIMITS[config.meshyPlan],
     requestsPerSecond: flagged("requestsPerSecond") ?? config.requestsPerSecond,
     timeouts: config.timeouts,
     configFile,
@@ -106,7 +114,6 @@ export async function resolveSettings(opts: ResolveSettingsOptions): Promise<Set
     flagFile: fromCwd(flags.apiKeyFile),
     envKey: nonEmpty(env.MESHY_API_KEY),
     envFile: fromCwd(nonEmpty(env.MESHY_API_KEY_FILE)),
-    configFile: config.apiKeyFile && configFile ? path.resolve(path.dirname(configFile), config.apiKeyFile) : undefined,
   });
   if (apiKey !== undefined) settings.apiKey = apiKey;
   return guardKey(settings);
@@ -114,7 +121,7 @@ export async function resolveSettings(opts: ResolveSettingsOptions): Promise<Set
 
 /**
  * Finds and validates the config file (or loads `explicit`). No file: all defaults.
- * @throws UserError `CONFIG_INVALID` or `CONFIG_HAS_API_KEY`
+ * @throws UserError `CONFIG_INVALID`, `CONFIG_HAS_API_KEY` or `CONFIG_KEY_ROUTE`
  */
 export async function loadConfig(searchFrom: string, explicit?: string): Promise<{ config: Config; file?: string }> {
   const explorer = cosmiconfig("rigup", { searchPlaces: CONFIG_SEARCH_PLACES, searchStrategy: "project", cache: false });
@@ -145,6 +152,14 @@ export async function loadConfig(searchFrom: string, explicit?: string): Promise
       })),
     );
   }
+  const routes = keyRouteFields(raw);
+  if (routes.length > 0) {
+    throw configError(
+      "CONFIG_KEY_ROUTE",
+      file,
+      routes.map(({ field, message, hint }) => ({ file, ...locate?.([field], "key"), field, message, hint })),
+    );
+  }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     throw configError("CONFIG_INVALID", file, issuesToDiagnostics(parsed.error.issues, { file, schema: ConfigSchema, data: raw, locate }));
@@ -165,6 +180,29 @@ function findKeyLikeFields(value: unknown, at: DataPath): DataPath[] {
   });
 }
 
+/**
+ * Fields through which a committed config would choose where the key comes from or goes:
+ * `apiKeyFile` (any file of the user's, e.g. ~/.git-credentials, sent as the key) and an
+ * `apiBase` other than Meshy's or loopback. Never reads the named file.
+ */
+function keyRouteFields(raw: unknown): { field: string; message: string; hint: string }[] {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return [];
+  const { apiKeyFile, apiBase } = raw as Record<string, unknown>;
+  const found = [];
+  if (apiKeyFile !== undefined) {
+    found.push({
+      field: "apiKeyFile",
+      message: "a config file may not name the API key file: a committed config could send any file of yours as the key",
+      hint: "remove it; pass --api-key-file FILE or set MESHY_API_KEY_FILE (or MESHY_API_KEY) yourself",
+    });
+  }
+  const problem = typeof apiBase === "string" && URL.canParse(apiBase) ? apiBaseProblem(apiBase, "config") : undefined;
+  if (problem) {
+    found.push({ field: "apiBase", message: problem, hint: "remove it; to use another API, pass --api-base URL or set MESHY_API_BASE yourself" });
+  }
+  return found;
+}
+
 /** Positions for data files (YAML, JSON, package.json); none for code configs. */
 async function locatorFor(file: string): Promise<((p: DataPath, at?: "key" | "value") => Position) | undefined> {
   const base = path.basename(file);
@@ -181,15 +219,13 @@ interface KeySources {
   flagFile?: string;
   envKey?: string;
   envFile?: string;
-  configFile?: string;
 }
 
-/** flags > env > config: --api-key-file, MESHY_API_KEY, MESHY_API_KEY_FILE, config apiKeyFile. */
+/** flags > env: --api-key-file, MESHY_API_KEY, MESHY_API_KEY_FILE. */
 async function readApiKey(src: KeySources): Promise<string | undefined> {
   if (src.flagFile) return readKeyFile(src.flagFile, "--api-key-file");
   if (src.envKey) return src.envKey.trim();
   if (src.envFile) return readKeyFile(src.envFile, "MESHY_API_KEY_FILE");
-  if (src.configFile) return readKeyFile(src.configFile, "apiKeyFile");
   return undefined;
 }
 
@@ -216,6 +252,18 @@ async function readKeyFile(file: string, namedBy: string): Promise<string> {
   return key;
 }
 
+/** An API base the user named: any https URL, or loopback over http. */
+function userApiBase(source: "--api-base" | "MESHY_API_BASE", value: unknown): string {
+  const apiBase = checkValue(source, value, ConfigSchema.shape.apiBase);
+  const problem = apiBaseProblem(apiBase, "user");
+  if (!problem) return apiBase;
+  const file = source.startsWith("--") ? "(command line)" : "(environment)";
+  throw new UserError("SETTINGS_INVALID", `invalid ${source}`, {
+    diagnostics: [{ file, field: source, message: problem, hint: "use https://, or run the emulator on this machine" }],
+    exitCode: EXIT.INVALID_INPUT,
+  });
+}
+
 function parseEnvNumber(env: Record<string, string | undefined>, name: string, schema: z.ZodType<number>): number | undefined {
   const raw = nonEmpty(env[name]);
   return raw === undefined ? undefined : checkValue(name, Number(raw), schema, raw);
@@ -231,7 +279,11 @@ function checkValue<T>(source: string, value: unknown, schema: z.ZodType<T>, sho
 }
 
 function configError(code: string, file: string, diagnostics: Diagnostic[]): UserError {
-  const summary = code === "CONFIG_HAS_API_KEY" ? `${path.basename(file)} must not contain the API key` : `${path.basename(file)} is not a valid rigup config`;
+  const summaries: Record<string, string> = {
+    CONFIG_HAS_API_KEY: "must not contain the API key",
+    CONFIG_KEY_ROUTE: "may not choose where the API key comes from or goes",
+  };
+  const summary = `${path.basename(file)} ${summaries[code] ?? "is not a valid rigup config"}`;
   return new UserError(code, summary, { diagnostics, exitCode: EXIT.INVALID_INPUT });
 }
 

@@ -1,15 +1,26 @@
 /**
  * rigup's tool config (`rigup.config.*`, `.riguprc*`, `"rigup"` in package.json):
- * how to run, never what to build (that is characters.yaml) and never the API
- * key (environment or a key file only, so the key cannot be committed with the config).
+ * how to run, never what to build (that is characters.yaml), and never the API
+ * key or where it comes from (the user's environment, flags or key file only, so
+ * a committed config can neither hold the key nor send a file of the user's as one).
  */
 import { z } from "zod";
+import { MESHY_API_ORIGIN } from "./api-origin.js";
+
+/**
+ * Tasks an account may have in flight (PENDING + IN_PROGRESS) by Meshy plan
+ * (API-V2-NOTES 7, CONFIRMED); v1 and v2 share them. rigup's task slots default to it.
+ */
+export const PLAN_TASK_LIMITS = { pro: 10, studio: 60, premium: 30, ultra: 100, enterprise: 100 } as const;
+export type MeshyPlan = keyof typeof PLAN_TASK_LIMITS;
 
 export const CONFIG_DEFAULTS = {
-  apiBase: "https://api.meshy.ai",
+  apiBase: MESHY_API_ORIGIN,
+  /** Meshy switches v1 off on 2027-03-15. */
+  apiVersion: 2,
+  meshyPlan: "pro",
   outDir: "out",
   lockfile: "characters.lock",
-  concurrency: 10,
   // API-NOTES: 20 requests/s on most tiers.
   requestsPerSecond: 20,
   requestMs: 30_000,
@@ -36,8 +47,19 @@ export const ConfigSchema = z
     apiBase: z
       .string()
       .regex(/^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/, { message: "must be an http(s):// URL without a query" })
+      .refine((s) => URL.canParse(s), { message: "must be a valid URL" })
       .default(CONFIG_DEFAULTS.apiBase)
-      .meta({ description: "Meshy API base URL (a local emulator's URL in tests)." }),
+      .meta({
+        description: `Meshy API base URL. In a config file only ${MESHY_API_ORIGIN} or a loopback emulator (http://127.0.0.1:PORT); any other API must be named by --api-base or MESHY_API_BASE.`,
+      }),
+    apiVersion: z
+      .union([z.literal(1), z.literal(2)])
+      .default(CONFIG_DEFAULTS.apiVersion)
+      .meta({ description: "Meshy API version: 2 (default), or 1 for as long as Meshy serves it (until 2027-03-15)." }),
+    meshyPlan: z
+      .enum(Object.keys(PLAN_TASK_LIMITS) as [MeshyPlan, ...MeshyPlan[]])
+      .default(CONFIG_DEFAULTS.meshyPlan)
+      .meta({ description: "Your Meshy plan: sets how many tasks rigup keeps in flight (pro 10, premium 30, studio 60, ultra and enterprise 100) unless `concurrency` says otherwise." }),
     outDir: z
       .string()
       .min(1)
@@ -53,8 +75,8 @@ export const ConfigSchema = z
       .int()
       .min(1)
       .max(100)
-      .default(CONFIG_DEFAULTS.concurrency)
-      .meta({ description: "Tasks waited on at once (the account's queue limit applies too)." }),
+      .optional()
+      .meta({ description: "Tasks kept in flight at once (default: your meshyPlan's limit; the account's limit applies too)." }),
     requestsPerSecond: z
       .number()
       .positive()
@@ -62,10 +84,6 @@ export const ConfigSchema = z
       .default(CONFIG_DEFAULTS.requestsPerSecond)
       .meta({ description: "Client-side rate limit for API requests (Meshy allows 20/s on most tiers)." }),
     timeouts: TimeoutsSchema.prefault({}),
-    apiKeyFile: z.string().min(1).optional().meta({
-      description:
-        "A file holding the Meshy API key, relative to this config file. Never put the key itself in the config: use MESHY_API_KEY or this file.",
-    }),
   })
   .meta({
     title: "rigup config",

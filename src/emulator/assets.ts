@@ -6,6 +6,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { buildHumanoid } from "../gltf/humanoid.js";
+import { animationGlb, clipSpecs } from "./clips.js";
 import { BASIC_CLIPS } from "./library.js";
 import type { TaskRecord } from "./state.js";
 import { fbxStandIn, usdzStandIn } from "./standins.js";
@@ -42,10 +43,10 @@ export function taskAssets(task: TaskRecord): Map<string, AssetSpec> {
   if (task.animation) {
     const { action, postProcess, rigTaskId, rigHeightMeters } = task.animation;
     const fps = postProcess?.operation_type === "change_fps" ? (postProcess.fps ?? DEFAULT_FPS) : DEFAULT_FPS;
-    // Seeded by the rig task id: the clip's skeleton is the rig's skeleton.
-    const clip = { name: action.name, durationSec: action.durationSec, fps, motion: action.motion };
+    const specs = clipSpecs(task.animation.clips ?? [action], fps);
     const stem = `Animation_${action.name}_withSkin`;
-    add(`${stem}.glb`, ["animation_glb_url"], () => buildHumanoid({ heightMeters: rigHeightMeters, seed: rigTaskId, skinned: true, clip }));
+    // Seeded by the rig task id: the clips' skeleton is the rig's skeleton.
+    add(`${stem}.glb`, ["animation_glb_url"], () => animationGlb({ heightMeters: rigHeightMeters, seed: rigTaskId, skinned: true }, specs));
     add(`${stem}.fbx`, ["animation_fbx_url"], fbx(`${action.name} with skin`));
     if (postProcess?.operation_type === "fbx2usdz") {
       add("processed.usdz", ["processed_usdz_url"], async () => usdzStandIn(action.name, `${action.name} (task ${task.id})`));
@@ -58,7 +59,7 @@ export function taskAssets(task: TaskRecord): Map<string, AssetSpec> {
   return files;
 }
 
-/** Builds the `result` object of a SUCCEEDED task with freshly signed URLs. */
+/** The `result` object of a SUCCEEDED task (v1 names, only the files produced), URLs from `urlFor`. */
 export function buildResult(task: TaskRecord, urlFor: (file: string) => string): Record<string, unknown> {
   const result: Record<string, Record<string, string> | string> = {};
   for (const [file, spec] of taskAssets(task)) {

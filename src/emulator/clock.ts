@@ -6,9 +6,12 @@
 export class Clock {
   private offsetMs = 0;
 
+  /** `skewMs`: a fixed difference from real time (a service clock that is not the client's). */
+  constructor(private readonly skewMs = 0) {}
+
   /** Unix ms, as the API reports timestamps. */
   now(): number {
-    return Date.now() + this.offsetMs;
+    return Date.now() + this.skewMs + this.offsetMs;
   }
 
   advance(ms: number): number {

@@ -1,16 +1,18 @@
 /**
  * What every handler can reach: the emulator's parts, and per request the
- * account, the fault chosen for it, and how to answer (or lose the answer).
+ * account, the API version of its route, the fault chosen for it, and how to
+ * answer (or lose the answer).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { TERMINAL_STATUSES, CREDITS, type Task } from "../meshy/schemas.js";
-import { buildResult, type AssetCache, type UrlSigner } from "./assets.js";
+import type { AssetCache, UrlSigner } from "./assets.js";
 import type { Clock } from "./clock.js";
 import type { FaultInjector, FaultKind } from "./faults.js";
+import { sendJson } from "./http.js";
 import type { ResolvedOptions } from "./options.js";
 import type { RateLimiter } from "./rate-limit.js";
-import type { TaskRecord, TaskStore } from "./state.js";
+import type { TaskStore } from "./state.js";
 import type { StatsRecorder } from "./stats.js";
+import type { ApiVersion } from "./wire.js";
 
 export interface EmulatorParts {
   options: ResolvedOptions;
@@ -33,46 +35,20 @@ export interface RequestContext {
   params: Record<string, string>;
   /** Digest of the bearer key; "" for unauthenticated routes. */
   account: string;
+  /** Which API the route belongs to: how errors are written. */
+  version: ApiVersion;
   /** The scripted fault for this request, if any. */
   fault?: FaultKind;
 }
 
-/** Signed asset URL for a task file, valid for urlTtlMs (or already expired under the expired-url fault). */
-export function signedUrl(parts: EmulatorParts, taskId: string, file: string, expired: boolean): string {
-  const path = `/assets/${taskId}/output/${file}`;
-  const nowSec = Math.floor(parts.clock.now() / 1000);
-  const expires = expired ? nowSec - 1 : Math.floor((parts.clock.now() + parts.options.urlTtlMs) / 1000);
-  return `${parts.baseUrl}${path}?Expires=${expires}&Signature=${parts.signer.sign(path, expires)}`;
-}
+export type Handler = (c: RequestContext) => Promise<void>;
 
-/**
- * A task as the API shows it. `partial` gives the stream's in-flight shape
- * (id/status/progress/preceding_tasks only, API page "Stream a Rigging Task").
- */
-export function taskJson(parts: EmulatorParts, task: TaskRecord, partial = false): Task {
-  const now = parts.clock.now();
-  const s = parts.store.state(task, now);
-  const terminal = TERMINAL_STATUSES.has(s.status);
-  if (partial && !terminal) return { id: task.id, status: s.status, progress: s.progress, preceding_tasks: s.precedingTasks };
-  let result: Task["result"] = null;
-  if (s.status === "SUCCEEDED") {
-    const expired = parts.faults.roll(parts.faults.current.expiredUrls);
-    if (expired) parts.faults.count("expired-url");
-    result = buildResult(task, (file) => signedUrl(parts, task.id, file, expired));
+/** Answers, unless a lost-answer fault is due: then the socket dies unanswered (the work is done). */
+export function answer(c: RequestContext, status: number, body: unknown, lose = false): void {
+  if (lose || c.fault === "lost-answer") {
+    c.parts.faults.count("lost-answer");
+    c.req.socket.destroy();
+    return;
   }
-  return {
-    id: task.id,
-    type: task.kind === "rig" ? "rig" : "animate",
-    status: s.status,
-    progress: s.progress,
-    created_at: task.createdAt,
-    started_at: s.status === "PENDING" ? 0 : task.startedAt,
-    finished_at: terminal ? task.finishedAt : 0,
-    expires_at: s.expiresAt,
-    preceding_tasks: s.precedingTasks,
-    task_error: { message: s.status === "FAILED" ? (task.failMessage ?? "Task failed") : "" },
-    result,
-    // Charged at creation; FAILED tasks are refunded (API-NOTES "Task object").
-    consumed_credits: s.status === "FAILED" ? 0 : CREDITS[task.kind],
-  };
+  sendJson(c.res, status, body);
 }

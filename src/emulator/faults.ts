@@ -12,7 +12,7 @@ export const FAULT_KINDS = ["429", "500", "502", "503", "lost-answer", "drop-str
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export const ScriptedFaultSchema = z.strictObject({
-  /** Endpoint key as counted in stats, e.g. "POST /openapi/v1/rigging", "GET /openapi/v1/rigging/:id/stream", "GET assets". */
+  /** Endpoint key as counted in stats, e.g. "POST /openapi/v2/rigging", "GET /openapi/v2/tasks/:id/stream", "GET /openapi/v1/rigging/:id", "GET assets". */
   match: z.string().min(1),
   /** 1-based: the n-th request matching `match`, counted from when the script was set. */
   nth: z.number().int().positive(),
@@ -27,7 +27,7 @@ export const ScriptedFaultSchema = z.strictObject({
 export type ScriptedFault = z.infer<typeof ScriptedFaultSchema>;
 
 export const FaultsSchema = z.strictObject({
-  /** Share of API requests answered 429 RateLimitExceeded. */
+  /** Share of API requests answered 429 rate_limit_exceeded (v1: RateLimitExceeded). */
   rate429: Rate.default(0),
   /** Share of API requests answered 500, 502 or 503. */
   rate5xx: Rate.default(0),

@@ -1,4 +1,4 @@
-/** Response helpers: JSON with Content-Length, Meshy-style error bodies, CDN-style HTML errors. */
+/** Response helpers: JSON with Content-Length, `{"message"}` error bodies, CDN-style HTML errors. API errors go through errors.ts. */
 import type { ServerResponse } from "node:http";
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -11,7 +11,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** Meshy's error body: `{"message": "..."}` (API-NOTES "Errors"). */
+/** A `{"message": "..."}` body, as Meshy's v1 errors (API-NOTES "Errors"); the admin endpoints and the asset host use it. */
 export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { message }, headers);
 }

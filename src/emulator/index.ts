@@ -1,7 +1,8 @@
 /**
- * A local emulator of Meshy's Auto-Rigging & Animation API: a real HTTP server
- * with the same endpoints, status codes, bodies and headers, a configurable
- * clock, limits and fault injection. Library first; `rigup emulator` wraps it.
+ * A local emulator of Meshy's Auto-Rigging & Animation API, v1 and v2 over one
+ * store of tasks: a real HTTP server with the same endpoints, status codes,
+ * bodies and headers, a configurable clock, limits and fault injection. Library
+ * first; `rigup emulator` wraps it.
  *
  * @example
  * const emu = await startEmulator({ speed: "instant" });
@@ -11,6 +12,7 @@
 import type { AddressInfo } from "node:net";
 import { AssetCache, UrlSigner } from "./assets.js";
 import { Clock } from "./clock.js";
+import { loadTasks, saveTasks } from "./persist.js";
 import type { EmulatorParts } from "./context.js";
 import { FaultInjector, type Faults, type FaultsPatch } from "./faults.js";
 import { EmulatorOptionsSchema, taskDurations, type EmulatorOptions } from "./options.js";
@@ -22,6 +24,7 @@ import { StatsRecorder, type EmulatorStats } from "./stats.js";
 export { EmulatorOptionsSchema, SPEED_PRESETS, DEFAULT_API_KEY, type EmulatorOptions, type ResolvedOptions } from "./options.js";
 export { FaultsSchema, FaultsPatchSchema, ScriptedFaultSchema, FAULT_KINDS, type Faults, type FaultsPatch, type FaultKind, type ScriptedFault } from "./faults.js";
 export type { EmulatorStats } from "./stats.js";
+export { ERRORS, type ErrorCode } from "./errors.js";
 export { CATALOG } from "./library.js";
 
 export interface Emulator {
@@ -45,14 +48,13 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const o = EmulatorOptionsSchema.parse(options);
-  const clock = new Clock();
+  const clock = new Clock(o.clockSkewMs);
   const durations = taskDurations(o);
   const parts: EmulatorParts = {
     options: o,
     clock,
     store: new TaskStore(clock, {
       concurrentTasks: o.concurrentTasks,
-      queueLimit: o.queueLimit,
       credits: o.credits,
       durations,
       retention: { rig: o.rigRetentionMs, animation: o.animationRetentionMs },
@@ -64,6 +66,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cache: new AssetCache(),
     baseUrl: "",
   };
+  if (o.stateFile !== undefined) {
+    const file = o.stateFile;
+    parts.store.restore(loadTasks(file));
+    parts.store.onChange = () => saveTasks(file, parts.store.records());
+  }
   const stats = () => parts.stats.snapshot(parts.faults.injected);
   const advanceClock = (ms: number) => clock.advance(ms);
   const setFaults = (patch: FaultsPatch) => parts.faults.update(patch);

@@ -1,11 +1,11 @@
 /**
- * The animation library: only action ids and names published by Meshy.
- * Source: the Animation Library Reference table, https://docs.meshy.ai/api/animation-library
- * (ids 0-18 with name, category and sub-category), and its usage example,
- * `action_id: 92, // Double Combo Attack animation` (the API page's animation
- * example names its output "Reaping_Swing"). Durations are the emulator's own
- * choice: the catalog does not publish them.
+ * The animation library: Meshy's real catalogue (ids, names, categories), from
+ * the snapshot shipped with rigup (src/actions/library-snapshot.json), so the
+ * emulator takes every real id and refuses the rest as the service does. Clip
+ * lengths and motions are the emulator's own choice: the catalogue publishes
+ * neither, so they follow the action's sub-category.
  */
+import { SNAPSHOT } from "../actions/snapshot.js";
 import type { LibraryAction } from "../meshy/schemas.js";
 import type { MotionStyle } from "../gltf/motion.js";
 
@@ -19,37 +19,58 @@ export interface CatalogEntry {
   motion: MotionStyle;
 }
 
-const e = (action_id: number, name: string, category: string, sub_category: string, durationSec: number, motion: MotionStyle): CatalogEntry => ({
-  action_id,
-  name,
-  category,
-  sub_category,
-  durationSec,
-  motion,
+/** The closest of the emulator's stock motions to each sub-category; anything else idles. */
+const MOTION_BY_SUB_CATEGORY: Readonly<Record<string, MotionStyle>> = {
+  Idle: "idle",
+  Sleeping: "idle",
+  Drinking: "idle",
+  HangingfromLedge: "idle",
+  LookingAround: "look",
+  Interacting: "look",
+  Transitioning: "arise",
+  PickingUpItem: "arise",
+  Walking: "walk",
+  CrouchWalking: "walk",
+  TurningAround: "walk",
+  Swimming: "walk",
+  Pushing: "walk",
+  Running: "run",
+  AttackingwithWeapon: "attack",
+  Punching: "attack",
+  Blocking: "hit",
+  GettingHit: "hit",
+  Dying: "dead",
+  FallingFreely: "dead",
+  CastingSpell: "cast",
+  Acting: "cast",
+  Jumping: "jump",
+  PerformingStunt: "jump",
+  VaultingOverObstacle: "jump",
+  Climbing: "jump",
+  WorkingOut: "jump",
+  Dancing: "jump",
+};
+
+/** Seconds per motion: one gait cycle for walks and runs, a few seconds for the rest. */
+const DURATION_SEC: Readonly<Record<MotionStyle, number>> = {
+  idle: 4,
+  look: 3,
+  arise: 2.5,
+  walk: 1.1,
+  run: 0.8,
+  attack: 1.6,
+  hit: 2,
+  dead: 3,
+  cast: 2.4,
+  jump: 1.2,
+};
+
+export const CATALOG: readonly CatalogEntry[] = SNAPSHOT.actions.map((a) => {
+  const motion = MOTION_BY_SUB_CATEGORY[a.sub_category] ?? "idle";
+  return { ...a, durationSec: DURATION_SEC[motion], motion };
 });
 
-export const CATALOG: readonly CatalogEntry[] = [
-  e(0, "Idle", "DailyActions", "Idle", 4, "idle"),
-  e(1, "Walking_Woman", "WalkAndRun", "Walking", 1.1, "walk"),
-  e(2, "Alert", "DailyActions", "LookingAround", 3, "look"),
-  e(3, "Arise", "DailyActions", "LookingAround", 2.5, "arise"),
-  e(4, "Attack", "Fighting", "AttackingwithWeapon", 1.6, "attack"),
-  e(5, "BackLeft_run", "WalkAndRun", "Running", 0.8, "run"),
-  e(6, "BackRight_Run", "WalkAndRun", "Running", 0.8, "run"),
-  e(7, "BeHit_FlyUp", "Fighting", "GettingHit", 2, "hit"),
-  e(8, "Dead", "Fighting", "Dying", 3, "dead"),
-  e(9, "ForwardLeft_Run_Fight", "Fighting", "Transitioning", 0.8, "run"),
-  e(10, "ForwardRight_Run_Fight", "Fighting", "Transitioning", 0.8, "run"),
-  e(11, "Idle_02", "DailyActions", "Idle", 4, "idle"),
-  e(12, "Idle_03", "DailyActions", "Idle", 5, "idle"),
-  e(13, "Jump_Run", "WalkAndRun", "Running", 1.2, "jump"),
-  e(14, "Run_02", "WalkAndRun", "Running", 0.8, "run"),
-  e(15, "Run_03", "WalkAndRun", "Running", 0.8, "run"),
-  e(16, "RunFast", "WalkAndRun", "Running", 0.6, "run"),
-  e(17, "Skill_01", "BodyMovements", "Acting", 2.4, "cast"),
-  e(18, "Skill_02", "BodyMovements", "Acting", 2.4, "cast"),
-  e(92, "Double_Combo_Attack", "Fighting", "AttackingwithWeapon", 2.2, "attack"),
-];
+const byId = new Map(CATALOG.map((a) => [a.action_id, a]));
 
 /** The free clips bundled with every rig (API page, `basic_animations`); not library actions. */
 export const BASIC_CLIPS = {
@@ -58,7 +79,7 @@ export const BASIC_CLIPS = {
 } as const satisfies Record<string, { name: string; durationSec: number; motion: MotionStyle }>;
 
 export function findAction(actionId: number): CatalogEntry | undefined {
-  return CATALOG.find((a) => a.action_id === actionId);
+  return byId.get(actionId);
 }
 
 export interface LibraryQuery {

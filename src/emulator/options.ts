@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { FaultsSchema } from "./faults.js";
+import { V2_INFERRED } from "./inferred.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -26,8 +27,17 @@ export const EmulatorOptionsSchema = z.strictObject({
   rigMs: z.number().nonnegative().optional(),
   /** Overrides the preset's animation duration. */
   animationMs: z.number().nonnegative().optional(),
-  /** Non-terminal tasks an account may have (API-NOTES: 10 on Pro). */
+  /** Which API versions answer; the other's routes are unknown (404), as after Meshy switches v1 off on 2027-03-15. */
+  apiVersions: z.enum(["both", "v1", "v2"]).default("both"),
+  /** GET /openapi/v2/tasks answers `{"data": [...], "has_more": bool}` or a bare array (shape UNKNOWN, API-V2-NOTES §5). */
+  v2ListShape: z.enum(["envelope", "array"]).default(V2_INFERRED.listShape),
+  /** Non-terminal tasks an account may have (API-NOTES: 10 on Pro); beyond: 429 NoMorePendingTasks (v1) / pending_task_limit_reached (v2). */
   queueLimit: z.number().int().positive().default(10),
+  /**
+   * Makes every account a no-credit "unlimited" plan allowing this many tasks in flight; beyond:
+   * 429 concurrent_task_limit_reached (v2) / NoMoreConcurrentTasks (v1). Unset: a credit plan.
+   */
+  unlimitedPlanTaskLimit: z.number().int().positive().optional(),
   /** Starting credit balance per account (rig 5, animation 3); creates beyond it answer 402. Unset = unlimited. */
   credits: z.number().int().nonnegative().optional(),
   /** Tasks of an account running IN_PROGRESS at once; the rest wait PENDING. */
@@ -40,6 +50,8 @@ export const EmulatorOptionsSchema = z.strictObject({
   rigRetentionMs: z.number().positive().default(60 * DAY_MS),
   /** API-NOTES: animation results are kept 3 days. */
   animationRetentionMs: z.number().positive().default(3 * DAY_MS),
+  /** Meshy's clock minus real time, ms: a client whose clock runs ahead sees a negative skew. Task times and `Date` follow it. */
+  clockSkewMs: z.number().int().default(0),
   /** The real stream re-sends the current state about every 10 s. */
   keepAliveMs: z.number().positive().default(10_000),
   /** The key printed for users; accepted even when apiKeys is set. */
@@ -51,6 +63,8 @@ export const EmulatorOptionsSchema = z.strictObject({
   /** Create bodies above this size answer 413 (model data URIs run to ~150 MB). */
   maxBodyBytes: z.number().int().positive().default(160 * 1024 * 1024),
   faults: FaultsSchema.default(FaultsSchema.parse({})),
+  /** Keep tasks in this file across runs (the built-in emulator of `rigup build --emulator`); unset: in memory only. */
+  stateFile: z.string().min(1).optional(),
 });
 export type EmulatorOptions = z.input<typeof EmulatorOptionsSchema>;
 export type ResolvedOptions = z.infer<typeof EmulatorOptionsSchema>;

@@ -5,43 +5,31 @@
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { KIND_PATH } from "../meshy/schemas.js";
 import { handleAdmin, type AdminControls } from "./admin.js";
-import type { EmulatorParts, RequestContext } from "./context.js";
+import type { EmulatorParts, Handler, RequestContext } from "./context.js";
 import { serveAsset } from "./downloads.js";
-import { sendError, sendJson } from "./http.js";
-import { answerError, apiHandlers, type Handler } from "./routes.js";
-import { streamTask } from "./sse.js";
+import { ApiError, sendApiError, type ErrorCode } from "./errors.js";
+import { sendError } from "./http.js";
+import type { ResolvedOptions } from "./options.js";
+import { Router, type RouteSpec } from "./router.js";
+import { V1_ROUTES } from "./routes-v1.js";
+import { V2_ROUTES } from "./routes-v2.js";
 import { PREVIEW_GIF } from "./standins.js";
+import type { ApiVersion } from "./wire.js";
 
-interface Match {
-  endpoint: string;
-  params: Record<string, string>;
+/** The routes of the versions served: "v1" or "v2" alone rehearses the other's switch-off. */
+function servedRoutes(versions: ResolvedOptions["apiVersions"]): { version: ApiVersion; routes: readonly RouteSpec[] }[] {
+  return [
+    ...(versions !== "v2" ? [{ version: 1 as const, routes: V1_ROUTES }] : []),
+    ...(versions !== "v1" ? [{ version: 2 as const, routes: V2_ROUTES }] : []),
+  ];
 }
 
-const ID = "([^/]+)";
-const PATTERNS: [RegExp, string, string[]][] = [
-  [/^\/openapi\/v1\/animations\/library$/, "/openapi/v1/animations/library", []],
-  ...(["rig", "animation"] as const).flatMap((kind): [RegExp, string, string[]][] => {
-    const base = `/openapi/v1/${KIND_PATH[kind]}`;
-    return [
-      [new RegExp(`^${base}$`), base, []],
-      [new RegExp(`^${base}/${ID}/stream$`), `${base}/:id/stream`, ["id"]],
-      [new RegExp(`^${base}/${ID}$`), `${base}/:id`, ["id"]],
-    ];
-  }),
-];
-
-/** Endpoint key ("GET /openapi/v1/rigging/:id") and path params, or undefined. */
-function matchApi(method: string, pathname: string): Match | undefined {
-  for (const [re, key, names] of PATTERNS) {
-    const m = re.exec(pathname);
-    if (!m) continue;
-    const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
-    return { endpoint: `${method} ${key}`, params };
-  }
-  return undefined;
-}
+const SERVER_ERRORS: Record<string, [ErrorCode, string]> = {
+  "500": ["internal_server_error", "Internal Server Error"],
+  "502": ["bad_gateway", "Service temporarily unavailable"],
+  "503": ["service_unavailable", "Service temporarily unavailable"],
+};
 
 /** Which bearer keys are accepted: any "msy_" key, unless apiKeys restricts. Returns the account digest. */
 function authenticate(parts: EmulatorParts, req: IncomingMessage): string | undefined {
@@ -55,30 +43,29 @@ function authenticate(parts: EmulatorParts, req: IncomingMessage): string | unde
 }
 
 export function createEmulatorServer(parts: EmulatorParts, controls: AdminControls): Server {
-  const handlers: Record<string, Handler> = { ...apiHandlers() };
-  for (const kind of ["rig", "animation"] as const) handlers[`GET /openapi/v1/${KIND_PATH[kind]}/:id/stream`] = streamTask(kind);
+  const router = new Router(servedRoutes(parts.options.apiVersions));
 
-  async function api(c: RequestContext, endpoint: string): Promise<void> {
-    const handler = handlers[endpoint];
-    if (!handler) return sendError(c.res, 405, "Method not allowed");
+  async function api(c: RequestContext, handler: Handler): Promise<void> {
     const account = authenticate(parts, c.req);
-    if (!account) return sendError(c.res, 401, "Invalid or missing API key");
+    if (!account) throw new ApiError("invalid_api_key", "Invalid or missing API key");
     c.account = account;
     const { faults, limiter } = parts;
     const injected = c.fault && ["429", "500", "502", "503"].includes(c.fault) ? c.fault : undefined;
     const status = injected ?? (faults.roll(faults.current.rate429) ? "429" : faults.roll(faults.current.rate5xx) ? faults.pick5xx() : undefined);
     if (status === "429") {
       faults.count("429");
-      return sendError(c.res, 429, "RateLimitExceeded", { "Retry-After": "1" });
+      throw new ApiError("rate_limit_exceeded", "RateLimitExceeded", { "Retry-After": "1" });
     }
     if (status) {
       faults.count(status);
-      return sendError(c.res, Number(status), Number(status) === 500 ? "Internal Server Error" : "Service temporarily unavailable");
+      const [code, message] = SERVER_ERRORS[status]!;
+      throw new ApiError(code, message);
     }
+    // One budget per account, whichever version's routes it calls (API-V2-NOTES §7).
     const retryAfter = limiter.take(account);
     if (retryAfter !== undefined) {
       faults.count("rate-limit");
-      return sendError(c.res, 429, "RateLimitExceeded", { "Retry-After": String(retryAfter) });
+      throw new ApiError("rate_limit_exceeded", "RateLimitExceeded", { "Retry-After": String(retryAfter) });
     }
     await handler(c);
   }
@@ -86,7 +73,9 @@ export function createEmulatorServer(parts: EmulatorParts, controls: AdminContro
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://emulator.local");
     const method = req.method ?? "GET";
-    const c: RequestContext = { parts, req, res, url, params: {}, account: "" };
+    const c: RequestContext = { parts, req, res, url, params: {}, account: "", version: 1 };
+    // The service's clock, not this machine's: clients compare it with task times.
+    res.setHeader("Date", new Date(parts.clock.now()).toUTCString());
     try {
       if (url.pathname.startsWith("/__emulator/")) return await handleAdmin(c, controls);
       const asset = /^\/assets\/([^/]+)\/output\/([^/]+)$/.exec(url.pathname);
@@ -106,19 +95,32 @@ export function createEmulatorServer(parts: EmulatorParts, controls: AdminContro
         res.writeHead(200, { "Content-Type": "image/gif", "Content-Length": String(PREVIEW_GIF.length) });
         return void res.end(PREVIEW_GIF);
       }
-      const match = matchApi(method, url.pathname);
-      if (!match) {
+      const match = router.match(method, url.pathname);
+      c.version = match.version;
+      if (match.kind === "method" && match.version === 1) {
+        parts.stats.request(match.endpoint, true);
+        throw new ApiError("method_not_allowed", "Method not allowed");
+      }
+      if (match.kind !== "route") {
+        // v2 answers unknown paths and methods alike (API-V2-NOTES §6, message CONFIRMED).
         parts.stats.request("other", false);
-        return sendJson(res, 404, { message: "Not found" });
+        throw new ApiError("route_not_found", match.version === 1 ? "Not found" : "NoMatchingRoute: Please double check the path and method");
       }
       parts.stats.request(match.endpoint, true);
       c.params = match.params;
       c.fault = parts.faults.scripted(match.endpoint);
-      await api(c, match.endpoint);
+      await api(c, match.handler);
     } catch (err) {
       answerError(c, err);
     }
   }
 
   return createServer((req, res) => void route(req, res));
+}
+
+/** Turns a thrown ApiError into its answer for the route's version; anything else is a 500 (an emulator bug). */
+function answerError(c: RequestContext, err: unknown): void {
+  if (c.res.headersSent || c.res.destroyed) return;
+  const error = err instanceof ApiError ? err : new ApiError("internal_server_error", `Internal emulator error: ${err instanceof Error ? err.message : String(err)}`);
+  sendApiError(c.res, c.version, error);
 }

@@ -1,25 +1,36 @@
 /**
- * GET .../:id/stream: Server-Sent Events as the API page shows them. An event on
- * every status/progress change, the full object at the end, then the stream
- * closes; the current state again every keepAliveMs; and for an unknown task,
- * HTTP 200 followed by `event: error` (that is how the real service answers).
+ * Task streams, GET /openapi/v1/<kind>/:id/stream and /openapi/v2/tasks/:id/stream:
+ * Server-Sent Events as the API page shows them. An event on every
+ * status/progress change, the full object at the end, then the stream closes; the
+ * current state again every keepAliveMs; and for an unknown task, HTTP 200
+ * followed by `event: error` (that is how the real service answers). v2 streams
+ * the same way with v2 task objects (API-V2-NOTES §4: INFERRED from v1).
  */
-import { TERMINAL_STATUSES, type TaskKind } from "../meshy/schemas.js";
-import { taskJson, type RequestContext } from "./context.js";
+import type { EmulatorParts, Handler, RequestContext } from "./context.js";
+import type { TaskRecord } from "./state.js";
+import { TERMINAL_STATUSES } from "./wire.js";
 
 const SSE_HEADERS = { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", Connection: "keep-alive" };
+
+/** How one API version finds and shows a streamed task. */
+export interface StreamView {
+  find(c: RequestContext): TaskRecord | undefined;
+  json(parts: EmulatorParts, task: TaskRecord, partial: boolean): unknown;
+  /** The `event: error` payload for a task that is not (or no longer) there. */
+  notFound: unknown;
+}
 
 function write(c: RequestContext, event: "message" | "error", data: unknown): void {
   c.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
-export function streamTask(kind: TaskKind) {
-  return async (c: RequestContext): Promise<void> => {
+export function streamTask(view: StreamView): Handler {
+  return async (c) => {
     const { store, options, faults } = c.parts;
-    const task = store.get(c.params.id!, c.account, kind);
+    const task = view.find(c);
     c.res.writeHead(200, SSE_HEADERS);
     if (!task) {
-      write(c, "error", { status_code: 404, message: "Task not found" });
+      write(c, "error", view.notFound);
       c.res.end();
       return;
     }
@@ -33,7 +44,7 @@ export function streamTask(kind: TaskKind) {
     const tick = () => {
       if (!store.get(task.id)) {
         // Deleted or expired while streaming.
-        write(c, "error", { status_code: 404, message: "Task not found" });
+        write(c, "error", view.notFound);
         return finish();
       }
       const s = store.state(task);
@@ -49,7 +60,7 @@ export function streamTask(kind: TaskKind) {
       if (key === last && Date.now() - lastSentAt < options.keepAliveMs) return;
       last = key;
       lastSentAt = Date.now();
-      write(c, "message", taskJson(c.parts, task, true));
+      write(c, "message", view.json(c.parts, task, true));
       if (terminal) finish();
     };
     const finish = () => {

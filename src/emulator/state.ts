@@ -5,19 +5,31 @@
  * thousands of tasks cost a few objects, and clock jumps just work.
  */
 import { randomUUID } from "node:crypto";
-import type { PostProcess, TaskKind, TaskStatus } from "../meshy/schemas.js";
+import type { MotionStyle } from "../gltf/motion.js";
 import type { Clock } from "./clock.js";
-import type { CatalogEntry } from "./library.js";
+import type { PostProcess, TaskKind, TaskStatus } from "./wire.js";
 
 export interface RigInfo {
   heightMeters: number;
+  /** v2 `animation_type`; absent = biped (v1 rigs, saved tasks from before). */
+  animationType?: "biped" | "quadruped";
+}
+
+/** One clip of an animation's files: a library action or a text-to-motion stand-in. */
+export interface ClipSource {
+  name: string;
+  durationSec: number;
+  motion: MotionStyle;
 }
 
 export interface AnimationInfo {
   rigTaskId: string;
   /** The rig's height, kept so clips can be built after the rig task is gone. */
   rigHeightMeters: number;
-  action: CatalogEntry;
+  /** The first (or only) clip: it names the files. */
+  action: ClipSource;
+  /** Every clip in request order, when `action_ids` named several. */
+  clips?: ClipSource[];
   postProcess?: PostProcess;
 }
 
@@ -31,6 +43,10 @@ export interface TaskRecord {
   finishedAt: number;
   outcome: "SUCCEEDED" | "FAILED";
   failMessage?: string;
+  /** Credits charged at creation (refunded if FAILED, or deleted while PENDING). */
+  credits: number;
+  /** The create request's fields as sent (v2 `input`); data URIs as digests. */
+  input: Record<string, unknown>;
   rig?: RigInfo;
   animation?: AnimationInfo;
 }
@@ -45,7 +61,6 @@ export interface TaskState {
 
 export interface StoreLimits {
   concurrentTasks: number;
-  queueLimit: number;
   /** Starting credit balance of each account; undefined = unlimited. */
   credits?: number;
   durations: Record<TaskKind, number>;
@@ -61,12 +76,11 @@ interface Account {
   slotFreeAt: number[];
 }
 
-/** Why a create was refused: the account's queue is full (API-NOTES "Errors", 429). */
-export type QueueFull = "NoMoreConcurrentTasks" | "NoMorePendingTasks";
-
 export class TaskStore {
   private byId = new Map<string, TaskRecord>();
   private accounts = new Map<string, Account>();
+  /** Called after every create and delete (emulator/persist.ts saves then). */
+  onChange?: () => void;
 
   constructor(
     private readonly clock: Clock,
@@ -87,12 +101,11 @@ export class TaskStore {
     return a.active;
   }
 
-  /** Refusal reason when the account cannot queue another task now. */
-  queueFull(account: string): QueueFull | undefined {
+  /** The account's unfinished tasks (what the queue limits count): all of them, and those still PENDING. */
+  inFlight(account: string): { total: number; pending: number } {
     const now = this.clock.now();
     const active = this.activeNow(this.accountOf(account), now);
-    if (active.length < this.limits.queueLimit) return undefined;
-    return active.some((t) => t.startedAt > now) ? "NoMorePendingTasks" : "NoMoreConcurrentTasks";
+    return { total: active.length, pending: active.filter((t) => t.startedAt > now).length };
   }
 
   /**
@@ -106,8 +119,8 @@ export class TaskStore {
     return true;
   }
 
-  /** Creates a task queued FIFO behind the account's others. Check queueFull() first. */
-  create(account: string, kind: TaskKind, detail: Pick<TaskRecord, "outcome" | "failMessage" | "rig" | "animation">): TaskRecord {
+  /** Creates a task queued FIFO behind the account's others. Check the limits (inFlight()) first. */
+  create(account: string, kind: TaskKind, detail: Pick<TaskRecord, "outcome" | "failMessage" | "credits" | "input" | "rig" | "animation">): TaskRecord {
     const a = this.accountOf(account);
     const now = this.clock.now();
     const task: TaskRecord = { id: randomUUID(), kind, account, createdAt: now, startedAt: now, finishedAt: now, ...detail };
@@ -115,7 +128,26 @@ export class TaskStore {
     this.byId.set(task.id, task);
     a.tasks.push(task);
     a.active.push(task);
+    this.onChange?.();
     return task;
+  }
+
+  /** Every task that still exists, for saving. */
+  records(): TaskRecord[] {
+    return [...this.byId.values()];
+  }
+
+  /** Puts saved tasks back with their times as they were: those that finished meanwhile are done, expired ones gone. */
+  restore(records: readonly TaskRecord[]): void {
+    const now = this.clock.now();
+    for (const t of records) {
+      if (this.byId.has(t.id) || this.isExpired(t, now)) continue;
+      const a = this.accountOf(t.account);
+      this.byId.set(t.id, t);
+      a.tasks.push(t);
+      if (now < t.finishedAt) a.active.push(t);
+    }
+    for (const a of this.accounts.values()) this.reschedule(a, now);
   }
 
   /** Earliest free slot, never before `notBefore`: creation order is queue order. */
@@ -160,7 +192,7 @@ export class TaskStore {
     };
   }
 
-  /** The account's live tasks of one kind, creation order. */
+  /** The account's live tasks of one kind, creation order (both API versions' tasks: one store). */
   list(account: string, kind: TaskKind): TaskRecord[] {
     const now = this.clock.now();
     const a = this.accountOf(account);
@@ -168,13 +200,19 @@ export class TaskStore {
     return a.tasks.filter((t) => t.kind === kind);
   }
 
-  /** Removes a task. A queued or running one frees its slot; later tasks move up. */
-  delete(id: string, account: string, kind: TaskKind): boolean {
+  /**
+   * Removes a task. A queued or running one frees its slot; later tasks move up.
+   * A PENDING one is refunded (API-V2-NOTES §3.6, INFERRED); tasks bound to fail were never charged.
+   */
+  delete(id: string, account: string, kind?: TaskKind): boolean {
     const t = this.get(id, account, kind);
     if (!t) return false;
-    this.byId.delete(id);
     const now = this.clock.now();
-    if (now < t.finishedAt) this.reschedule(this.accountOf(account), now);
+    const a = this.accountOf(account);
+    if (this.state(t, now).status === "PENDING" && t.outcome === "SUCCEEDED") a.spent -= t.credits;
+    this.byId.delete(id);
+    if (now < t.finishedAt) this.reschedule(a, now);
+    this.onChange?.();
     return true;
   }
 

@@ -3,10 +3,10 @@
  * GET /__emulator/stats. The per-second histogram and the sliding peak let
  * benchmarks check that a client never exceeded the request rate.
  */
-import type { TaskKind } from "../meshy/schemas.js";
+import type { TaskKind } from "./wire.js";
 
 export interface EmulatorStats {
-  /** Requests per endpoint key, e.g. "POST /openapi/v1/rigging", "GET /openapi/v1/rigging/:id", "GET assets". */
+  /** Requests per endpoint key, e.g. "POST /openapi/v1/rigging", "GET /openapi/v2/tasks/:id", "GET assets". */
   requests: Record<string, number>;
   tasksCreated: Record<TaskKind, number>;
   /** Tasks created per input digest (normalised request body): duplicates show up as counts > 1. */

@@ -2,13 +2,15 @@
  * One output file: stream to a temp file beside the target, hash while
  * streaming, check the bytes are the format we asked for (an expired signed URL
  * may answer 200 with an HTML page), fsync, rename into place. A crash at any
- * point leaves either the old file or the new one, never half of one.
+ * point leaves either the old file or the new one, never half of one. Nothing is
+ * written where the output folder's symlinks would lead outside it.
  */
 import { createHash } from "node:crypto";
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { isTempName, tempPathFor } from "../lockfile/atomic-write.js";
 import type { AssetResponse } from "../meshy/api.js";
+import { resolveInsideOut } from "../out-path.js";
 import type { OutputFile } from "../plan/layout.js";
 
 export interface DownloadResult {
@@ -60,16 +62,30 @@ export async function removeStaleTempFiles(outDir: string): Promise<string[]> {
   return stale;
 }
 
+class OutsideOutError extends Error {
+  override readonly name = "OutsideOutError";
+  readonly code = "OUTSIDE_OUT_DIR";
+}
+
+/** Throws unless `target` really is inside `outDir`; checked before the first and the last write of each file. */
+async function guardTarget(outDir: string, target: string): Promise<void> {
+  if (await resolveInsideOut(outDir, relative(outDir, target))) return;
+  throw new OutsideOutError(`refusing to write ${target}: a symlink on the way leads outside the output folder ${outDir}`);
+}
+
 /**
- * Streams `response.body` into `target` atomically. `onBytes` reports progress.
- * On any failure the temp file is removed and the target is untouched.
+ * Streams `response.body` into `target` (under `outDir`) atomically. `onBytes`
+ * reports progress. On any failure the temp file is removed and the target is untouched.
  */
 export async function writeAtomically(
+  outDir: string,
   target: string,
   response: AssetResponse,
   format: OutputFile["format"],
   onBytes?: (bytes: number) => void,
 ): Promise<DownloadResult> {
+  // mkdir -p follows symlinks: check first, or it creates folders wherever a link points.
+  await guardTarget(outDir, target);
   await mkdir(dirname(target), { recursive: true });
   const tmp = tempPathFor(target);
   const hash = createHash("sha256");
@@ -98,6 +114,8 @@ export async function writeAtomically(
     await handle.sync();
     const { mtimeMs } = await handle.stat();
     await handle.close();
+    // A folder on the way may have been swapped for a symlink while the bytes streamed.
+    await guardTarget(outDir, target);
     await rename(tmp, target);
     return { size, sha256: hash.digest("hex"), mtimeMs };
   } catch (err) {

@@ -16,6 +16,7 @@ import { join } from "node:path";
 import PQueue from "p-queue";
 import type { AnimationInput, MeshyApi, RigInput } from "../meshy/api.js";
 import { isMeshyError, MeshyError } from "../meshy/errors.js";
+import { SERVICE_CLOCK_MARGIN_MS } from "../meshy/service-clock.js";
 import { CREDITS, type Task, type TaskKind } from "../meshy/schemas.js";
 import type { ResolvedCharacter, ResolvedManifest } from "../manifest/resolve.js";
 import { animationOutputs, rigOutputs, type OutputFile } from "../plan/layout.js";
@@ -24,7 +25,8 @@ import type { AnimationInputs, RigInputs } from "../lockfile/schema.js";
 import { ContentError, writeAtomically } from "./download.js";
 import { emptySummary, type EventSink, type ExecEvent, type RunSummary, type UnitOutcome } from "./events.js";
 import type { Journal } from "./journal.js";
-import { reconcileLostCreate } from "./reconcile.js";
+import type { Ledger } from "./ledger.js";
+import { reconcileLostCreate, type CreateWindow } from "./reconcile.js";
 
 export interface ExecuteOptions {
   plan: Plan;
@@ -34,6 +36,8 @@ export interface ExecuteOptions {
   outDir: string;
   api: MeshyApi;
   journal: Journal;
+  /** Task ids other rigup runs on this machine hold for this account: never reconcile candidates. */
+  ledger?: Ledger;
   /** Task slots: how many of our tasks may be queued at Meshy at once (the account's queue limit). */
   concurrency: number;
   downloadConcurrency?: number;
@@ -145,16 +149,17 @@ class Executor {
     // Lost creates are settled before anything new is sent: a new POST in the
     // reconcile window would make the match ambiguous.
     const resolved = new Map<string, PlanStep | null>();
+    const characters = new Map(this.o.manifest.characters.map((c) => [c.name, c]));
     for (const s of steps.filter((x) => x.action === "reconcile")) {
       try {
-        resolved.set(s.key, await this.reconcile(s));
+        const character = characters.get(s.character)!;
+        resolved.set(s.key, await this.reconcile(s, this.request(character, s, this.o.journal.intentRigTaskId(s))));
       } catch (err) {
         await this.unitFailed(s, err);
         resolved.set(s.key, null);
       }
     }
 
-    const characters = new Map(this.o.manifest.characters.map((c) => [c.name, c]));
     await Promise.all(
       [...byCharacter].map(([name, list]) => {
         const character = characters.get(name);
@@ -240,7 +245,7 @@ class Executor {
     const all = () => this.wanted(character, step).map((f) => f.role);
     switch (step.action) {
       case "download": {
-        const task = await this.getTask(step.kind, step.taskId!);
+        const task = await this.getTask(step, step.taskId!);
         // Re-using an earlier task with the same inputs (plan's reuse rule): it becomes current.
         if (task.id !== this.o.journal.currentTaskId(step)) {
           await this.o.journal.reuse(step, task);
@@ -322,20 +327,22 @@ class Executor {
     // Checked before the intent is journalled: a refused create leaves no trace.
     if (this.o.noCreate) throw new UnitStop("blocked", "--frozen: this needs a new paid task; nothing was sent", "FROZEN");
     const { journal, api } = this.o;
-    const intentAt = this.now();
-    await journal.intent(step, intentAt, rigTaskId);
+    const sentAt = await this.serviceNow(step.kind);
+    await journal.intent(step, sentAt ?? this.now(), { rigTaskId, onMeshyClock: sentAt !== undefined });
     this.emit({ type: "task:intent", key: step.key, kind: step.kind });
+    const request = step.kind === "rig" ? this.rigInput(character) : this.animationInput(character, step, rigTaskId);
     try {
-      const id =
-        step.kind === "rig"
-          ? await api.createRig(this.rigInput(character))
-          : await api.createAnimation(this.animationInput(character, step, rigTaskId));
+      const id = "rigTaskId" in request ? await api.createAnimation(request) : await api.createRig(request);
       await this.created(step, id);
       return id;
     } catch (err) {
       if (isMeshyError(err, "UNKNOWN_OUTCOME")) {
         await journal.unknown(step);
-        const found = await this.reconcile({ ...step, action: "reconcile" }, intentAt);
+        // Our task, if any, was made between the intent and now, both on Meshy's clock.
+        const lostAt = api.serviceNow();
+        const window: CreateWindow =
+          sentAt === undefined ? {} : { from: sentAt - SERVICE_CLOCK_MARGIN_MS, to: lostAt === undefined ? undefined : lostAt + SERVICE_CLOCK_MARGIN_MS };
+        const found = await this.reconcile({ ...step, action: "reconcile" }, request, window);
         if (found.action === "resume") return found.taskId!;
         // Reconcile found nothing: the request never created a task, so sending it again cannot pay twice.
         if (attempt >= LOST_ANSWER_ATTEMPTS) {
@@ -347,36 +354,65 @@ class Executor {
         await journal.failed(step, { code: err.code, message: err.meshyMessage || err.message });
         throw new UnitStop("failed", `Meshy refused the request: ${err.meshyMessage || err.message}`, err.code);
       }
-      if (isMeshyError(err, "QUEUE_FULL", "RATE_LIMITED", "AUTH", "CREDITS")) {
-        // Provably nothing was created: drop the intent so the plan stays "create".
+      if (isMeshyError(err, "NOT_FOUND", "FORBIDDEN")) {
+        // An answer that refuses created nothing. A clip's 404 means its rig is gone: record that, so the next plan re-rigs.
+        await journal.withdraw(step);
+        if (step.kind === "animation" && rigTaskId && isMeshyError(err, "NOT_FOUND")) {
+          await journal.gone({ key: `${step.character}/rig`, character: step.character, kind: "rig" }, rigTaskId, this.now());
+          throw new UnitStop("failed", `rig task ${rigTaskId} is gone at Meshy (deleted, or expired early); \`rigup plan\` shows the re-rig`, "RIG_GONE");
+        }
+        throw new UnitStop("failed", `Meshy refused the request (${err.status}): ${err.meshyMessage || err.message}; nothing was created`, err.code);
+      }
+      if (isMeshyError(err, "QUEUE_FULL", "RATE_LIMITED", "AUTH", "CREDITS", "NETWORK", "ABORTED")) {
+        // Provably nothing was created (refused, or never sent): drop the intent so the plan stays "create".
         await journal.withdraw(step);
       }
       throw err;
     }
   }
 
+  /** Meshy's clock now; a one-item list teaches it when no answer has yet (once a run). */
+  private async serviceNow(kind: TaskKind): Promise<number | undefined> {
+    const known = this.o.api.serviceNow();
+    if (known !== undefined) return known;
+    await this.o.api.listTasks(kind, { pageSize: 1, signal: this.hardStop.signal });
+    return this.o.api.serviceNow();
+  }
+
   private async created(step: PlanStep, taskId: string): Promise<void> {
     await this.o.journal.created(step, taskId);
+    await this.o.ledger?.record({ task_id: taskId, kind: step.kind, unit: step.key, digest: step.digest ?? "" });
     const credits = CREDITS[step.kind];
     this.emit({ type: "task:created", key: step.key, kind: step.kind, taskId, credits });
+  }
+
+  /** Ids no reconcile may adopt: this lockfile's, current and past, and those other rigup runs here recorded. */
+  private async knownTaskIds(): Promise<ReadonlySet<string>> {
+    const ids = this.o.journal.knownTaskIds();
+    for (const id of (await this.o.ledger?.taskIds()) ?? []) ids.add(id);
+    return ids;
   }
 
   /**
    * Settles a unit whose create may have happened. Returns the step as it now
    * stands: `resume` with the adopted task id, or `create` when nothing was made.
+   * `window`: where our task can be, on Meshy's clock; from a previous run, it is
+   * bounded below by the recorded intent (when that was on Meshy's clock) and open above.
    */
-  private async reconcile(step: PlanStep, intentAt?: number): Promise<PlanStep> {
+  private async reconcile(step: PlanStep, request: RigInput | AnimationInput | undefined, window?: CreateWindow): Promise<PlanStep> {
     const { journal, api } = this.o;
-    const at = intentAt ?? journal.intentAt(step) ?? this.now();
+    const intentAt = journal.intentOnMeshyClock(step);
     const result = await reconcileLostCreate(api, {
       kind: step.kind,
-      intentAt: at,
-      known: journal.knownTaskIds(),
+      window: window ?? { from: intentAt === undefined ? undefined : intentAt - SERVICE_CLOCK_MARGIN_MS },
+      known: () => this.knownTaskIds(),
+      verdict: request && ((task) => api.echoVerdict(task, request)),
       sleep: (ms) => this.sleep(ms, this.hardStop.signal),
       signal: this.hardStop.signal,
     });
     if (result.kind === "found") {
       await journal.created(step, result.task.id);
+      await this.o.ledger?.record({ task_id: result.task.id, kind: step.kind, unit: step.key, digest: step.digest ?? "" });
       this.emit({ type: "task:adopted", key: step.key, kind: step.kind, taskId: result.task.id, how: "reconciled" });
       return { ...step, action: "resume", taskId: result.task.id };
     }
@@ -390,9 +426,11 @@ class Executor {
     }
     const message =
       `a create request for ${step.key} was sent but its answer was lost, and Meshy's task list has ` +
-      `${result.candidates.length} unclaimed ${step.kind} tasks from that time (${result.candidates.join(", ")}). ` +
-      `rigup will not guess which one is ours, nor pay again. If none of them is yours, run ` +
-      "`rigup build --resend-unknown` to send it again.";
+      `${result.candidates.length} ${step.kind} tasks from that time that no lockfile here holds (${result.candidates.join(", ")}): ` +
+      "another client on this account (a teammate, a CI shard, another tool) made them at the same time. " +
+      "rigup will not guess which one is ours, nor pay again. Run `rigup build` again once the other runs have " +
+      "recorded their tasks (merge their lockfiles with `rigup lock merge`); only if you know none of them is " +
+      "this unit's, `rigup build --resend-unknown` sends it again, which may pay twice.";
     throw new UnitStop("blocked", message, "UNKNOWN_OUTCOME");
   }
 
@@ -406,6 +444,8 @@ class Executor {
             ? { kind: "url", url: c.source.url }
             : { kind: "task", taskId: c.source.taskId },
       heightMeters: c.heightMeters,
+      ...(c.skeleton !== undefined ? { skeleton: c.skeleton } : {}),
+      ...(c.body !== undefined ? { body: c.body } : {}),
       texture: !c.texture
         ? undefined
         : c.texture.kind === "file"
@@ -418,6 +458,12 @@ class Executor {
     const action = c.actions.find((a) => a.name === step.name);
     if (!action || !rigTaskId) throw new Error(`animation ${step.key} has no action or rig`);
     return { rigTaskId, actionId: action.actionId, postProcess: action.postProcess ?? undefined };
+  }
+
+  /** The create request a step sends (or sent): what a lost answer's task must echo. Undefined: a clip whose rig is not known. */
+  private request(c: ResolvedCharacter, step: PlanStep, rigTaskId: string | undefined): RigInput | AnimationInput | undefined {
+    if (step.kind === "rig") return this.rigInput(c);
+    return rigTaskId ? this.animationInput(c, step, rigTaskId) : undefined;
   }
 
   // ---- waiting --------------------------------------------------------------
@@ -441,6 +487,7 @@ class Executor {
     } catch (err) {
       this.taskEnded();
       if (isMeshyError(err, "NOT_FOUND")) {
+        await this.o.journal.gone(step, taskId, this.now());
         await this.o.journal.failed(step, { code: "NOT_FOUND", message: `task ${taskId} is gone (expired or deleted)` });
         throw new UnitStop("failed", `task ${taskId} is gone (expired or deleted); \`rigup plan\` shows what re-making it costs`, "NOT_FOUND");
       }
@@ -487,11 +534,13 @@ class Executor {
     });
   }
 
-  private async getTask(kind: TaskKind, id: string): Promise<Task> {
+  /** A GET of the step's task; a 404 is recorded, so the next plan offers the paid re-make instead of this download. */
+  private async getTask(step: PlanStep, id: string): Promise<Task> {
     try {
-      return await this.o.api.getTask(kind, id, { signal: this.hardStop.signal });
+      return await this.o.api.getTask(step.kind, id, { signal: this.hardStop.signal });
     } catch (err) {
       if (isMeshyError(err, "NOT_FOUND")) {
+        await this.o.journal.gone(step, id, this.now());
         throw new UnitStop(
           "failed",
           `task ${id} is gone (expired or deleted), so its files cannot be fetched again for free; \`rigup plan\` shows what re-making it costs`,
@@ -506,7 +555,7 @@ class Executor {
 
   private async downloadAll(character: ResolvedCharacter, step: PlanStep, task: Task, roles: string[]): Promise<void> {
     const files = this.wanted(character, step).filter((f) => roles.includes(f.role));
-    const unavailable = files.filter((f) => !f.url(task.result ?? {})).map((f) => f.role);
+    const unavailable = files.filter((f) => !task.outputs?.[f.role]).map((f) => f.role);
     if (unavailable.length > 0) await this.o.journal.unavailable(step, unavailable);
     let current = task;
     const results = await Promise.allSettled(
@@ -522,16 +571,20 @@ class Executor {
     if (failure) throw failure.reason;
   }
 
-  /** Downloads one file, refreshing the task's signed URLs when they have expired. Returns the freshest task. */
+  /**
+   * Downloads one file. A refused asset URL before the task's expiry is a passing
+   * fault: the task is read again (v1 hands out a fresh URL; v2 the same one until
+   * expiry) after a pause; after the expiry the task is gone. Returns the freshest task.
+   */
   private async downloadOne(step: PlanStep, file: OutputFile, task: Task): Promise<Task> {
     const target = join(this.o.outDir, ...file.path.split("/"));
     let current = task;
     for (let attempt = 1; ; attempt++) {
-      const url = file.url(current.result ?? {});
+      const url = current.outputs?.[file.role];
       if (!url) throw new UnitStop("failed", `task ${current.id} no longer offers ${file.role}`, "BAD_RESPONSE");
       try {
         const response = await this.o.api.fetchAsset(url, { signal: this.hardStop.signal });
-        const result = await writeAtomically(target, response, file.format, (bytes) =>
+        const result = await writeAtomically(this.o.outDir, target, response, file.format, (bytes) =>
           this.emit({ type: "file:progress", key: step.key, path: file.path, bytes, total: response.contentLength }),
         );
         await this.o.journal.file(step, file.role, { path: file.path, size: result.size, sha256: result.sha256 });
@@ -541,13 +594,16 @@ class Executor {
         this.emit({ type: "file:written", key: step.key, path: file.path, size: result.size, sha256: result.sha256 });
         return current;
       } catch (err) {
-        const expiredUrl = isMeshyError(err, "FORBIDDEN", "NOT_FOUND") || err instanceof ContentError;
+        const refused = isMeshyError(err, "FORBIDDEN", "NOT_FOUND") || err instanceof ContentError;
         const transient = isMeshyError(err, "SERVER", "NETWORK", "RATE_LIMITED") || isNetworkError(err);
-        if (!(expiredUrl || transient) || attempt >= URL_REFRESH_ATTEMPTS || this.hardStop.signal.aborted) throw err;
-        // Signed URLs expire on their own (API-NOTES): GET the task for fresh ones. A cut
-        // connection gets the same treatment after a pause: downloads are free to repeat.
-        if (transient) await this.sleep(500 * attempt, this.hardStop.signal);
-        current = await this.getTask(step.kind, current.id);
+        if (!(refused || transient) || attempt >= URL_REFRESH_ATTEMPTS || this.hardStop.signal.aborted) throw err;
+        if (refused && current.expires_at !== undefined && this.now() >= current.expires_at) {
+          await this.o.journal.gone(step, current.id, this.now());
+          throw new UnitStop("failed", `task ${current.id} expired on ${new Date(current.expires_at).toISOString()}; its files are gone`, "NOT_FOUND");
+        }
+        // Downloads are free to repeat: pause, read the task again (a new URL under v1), try again.
+        await this.sleep(500 * attempt, this.hardStop.signal);
+        current = await this.getTask(step, current.id);
       }
     }
   }

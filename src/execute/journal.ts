@@ -5,8 +5,8 @@
  * intent (before POST) → created (task id, the moment the answer arrives) →
  * finished → file, file, ...
  */
-import type { FileRecord, Lockfile, PastTask, UnitEntry } from "../lockfile/schema.js";
-import { deleteUnit, getUnit, pastTaskOf, pushHistory, setUnit } from "../lockfile/units.js";
+import type { FileRecord, Lockfile, PastTask, Target, UnitEntry } from "../lockfile/schema.js";
+import { deleteUnit, getUnit, pastTaskOf, pushHistory, setUnit, taskIdsOf } from "../lockfile/units.js";
 import type { Task } from "../meshy/schemas.js";
 import type { PlanStep } from "../plan/types.js";
 
@@ -23,6 +23,11 @@ const getEntry = (lock: Lockfile, step: StepRef) => getUnit(lock, step.character
 const setEntry = (lock: Lockfile, step: StepRef, entry: UnitEntry | undefined) =>
   entry ? setUnit(lock, step.character, step.kind, step.name, entry) : deleteUnit(lock, step.character, step.kind, step.name);
 
+function withoutHistory(e: UnitEntry): UnitEntry {
+  const { history: _h, prior: _p, ...rest } = e;
+  return structuredClone(rest) as UnitEntry;
+}
+
 /** The entry's history with its current task (if any) pushed to the front. */
 function pastOf(e: UnitEntry): PastTask[] {
   const past = pastTaskOf(e);
@@ -31,18 +36,23 @@ function pastOf(e: UnitEntry): PastTask[] {
 
 export interface Journal {
   rigTaskId(character: string): string | undefined;
-  intentAt(step: StepRef): number | undefined;
+  /** The rig task a clip's recorded intent was for. */
+  intentRigTaskId(step: StepRef): string | undefined;
+  /** The entry's intent time when it is on Meshy's clock (so it bounds a lost create's window). */
+  intentOnMeshyClock(step: StepRef): number | undefined;
   currentTaskId(step: StepRef): string | undefined;
   /** Every task id the lockfile accounts for, current and past. */
   knownTaskIds(): Set<string>;
-  /** Before a POST: what is about to be paid for. The previous task moves to history. */
-  intent(step: StepRef, at: number, rigTaskId?: string): Promise<void>;
+  /** Before a POST: what is about to be paid for. The previous task moves to history. `onMeshyClock`: `at` is Meshy's time. */
+  intent(step: StepRef, at: number, opts: { rigTaskId?: string; onMeshyClock: boolean }): Promise<void>;
   /** The POST's answer was lost. */
   unknown(step: StepRef): Promise<void>;
   /** The task exists: its id, the moment the answer arrives. */
   created(step: StepRef, taskId: string): Promise<void>;
-  /** The POST provably created nothing: back to what the entry was before the intent. */
+  /** The POST provably created nothing: back to what the entry was before the intent (read from the intent itself, so any later run can). */
   withdraw(step: StepRef): Promise<void>;
+  /** Meshy answered 404 for this unit's task (current or past): its files can no longer be fetched (the id stays). */
+  gone(step: StepRef, taskId: string, at: number): Promise<void>;
   failed(step: StepRef, error: { code: string; message: string }): Promise<void>;
   finished(step: StepRef, task: Task, credits: number): Promise<void>;
   /** A download step that re-uses another (still alive) task with the same inputs. */
@@ -60,9 +70,19 @@ function taskTimes(task: Task): Partial<UnitEntry> {
   return t;
 }
 
-export function lockJournal(store: LockUpdater): Journal {
-  /** Entries as they were before an intent in this run, for `withdraw`. */
-  const before = new Map<string, UnitEntry | undefined>();
+/** The intent's `prior` with the history it had before the intent pushed its task. */
+function restorePrior(intent: UnitEntry): UnitEntry | undefined {
+  const { prior, history = [] } = intent;
+  if (!prior) return history.length > 0 ? ({ ...intent, state: "failed", error: { code: "WITHDRAWN", message: "the request created nothing" }, history } as UnitEntry) : undefined;
+  const rest = history.filter((h) => h.task_id !== prior.task_id);
+  return { ...prior, ...(rest.length > 0 ? { history: rest } : {}) } as UnitEntry;
+}
+
+/**
+ * `target`: where this run's tasks are made; the built-in emulator's are marked so no
+ * real build takes them for Meshy's. `apiVersion`: recorded with each task made.
+ */
+export function lockJournal(store: LockUpdater, { target = "meshy", apiVersion }: { target?: Target; apiVersion?: 1 | 2 } = {}): Journal {
   const edit = (step: StepRef, fn: (e: UnitEntry) => UnitEntry) =>
     store.update((lock) => {
       const e = getEntry(lock, step);
@@ -72,45 +92,57 @@ export function lockJournal(store: LockUpdater): Journal {
 
   return {
     rigTaskId: (character) => store.lock.characters[character]?.rig?.task_id,
-    intentAt: (step) => getEntry(store.lock, step)?.intent_at,
-    currentTaskId: (step) => getEntry(store.lock, step)?.task_id,
-    knownTaskIds() {
-      const ids = new Set<string>();
-      const add = (e: UnitEntry | undefined) => {
-        if (e?.task_id) ids.add(e.task_id);
-        for (const h of e?.history ?? []) ids.add(h.task_id);
-      };
-      for (const c of Object.values(store.lock.characters)) {
-        add(c.rig);
-        for (const a of Object.values(c.animations)) add(a);
-      }
-      return ids;
+    intentRigTaskId(step) {
+      const e = getEntry(store.lock, step);
+      return e && "rig_task_id" in e ? e.rig_task_id : undefined;
     },
-    intent(step, at, rigTaskId) {
+    intentOnMeshyClock(step) {
+      const e = getEntry(store.lock, step);
+      return e?.intent_clock === "meshy" ? e.intent_at : undefined;
+    },
+    currentTaskId: (step) => getEntry(store.lock, step)?.task_id,
+    knownTaskIds: () => taskIdsOf(store.lock),
+    intent(step, at, { rigTaskId, onMeshyClock }) {
       if (!step.digest || !step.inputs) throw new Error(`journal: step ${step.key} has no inputs`);
       return store.update((lock) => {
         const prev = getEntry(lock, step);
-        if (!before.has(step.key)) before.set(step.key, prev && structuredClone(prev));
+        // A repeated intent (a lost answer re-sent) keeps the prior of the first one.
+        const prior = prev && (prev.state === "intent" || prev.state === "unknown") ? prev.prior : prev && withoutHistory(prev);
         const history = prev ? pastOf(prev) : [];
         const entry = {
           digest: step.digest!,
           inputs: step.inputs!,
           state: "intent" as const,
           intent_at: at,
+          ...(onMeshyClock ? { intent_clock: "meshy" as const } : {}),
+          ...(target === "emulator" ? { made_by: "emulator" as const } : {}),
+          ...(apiVersion ? { api_version: apiVersion } : {}),
           files: {},
           ...(history.length > 0 ? { history } : {}),
+          ...(prior ? { prior } : {}),
           ...(step.kind === "animation" && rigTaskId ? { rig_task_id: rigTaskId } : {}),
         } as UnitEntry;
         setEntry(lock, step, entry);
       });
     },
     unknown: (step) => edit(step, (e) => ({ ...e, state: "unknown" })),
-    created: (step, taskId) => edit(step, (e) => ({ ...e, state: "pending", task_id: taskId })),
-    withdraw(step) {
-      const prev = before.get(step.key);
-      return store.update((lock) => setEntry(lock, step, prev && structuredClone(prev)));
-    },
-    failed: (step, error) => edit(step, (e) => ({ ...e, state: "failed", error })),
+    created: (step, taskId) => edit(step, ({ prior: _settled, ...e }) => ({ ...e, state: "pending", task_id: taskId })),
+    withdraw: (step) =>
+      store.update((lock) => {
+        const e = getEntry(lock, step);
+        if (e && (e.state === "intent" || e.state === "unknown")) setEntry(lock, step, restorePrior(e));
+      }),
+    gone: (step, taskId, at) =>
+      store.update((lock) => {
+        const e = getEntry(lock, step);
+        if (!e) return;
+        if (e.task_id === taskId) {
+          if (e.gone_at === undefined) setEntry(lock, step, { ...e, gone_at: at });
+        } else if (e.history?.some((h) => h.task_id === taskId && h.gone_at === undefined)) {
+          setEntry(lock, step, { ...e, history: e.history.map((h) => (h.task_id === taskId ? { ...h, gone_at: at } : h)) });
+        }
+      }),
+    failed: (step, error) => edit(step, ({ prior: _settled, ...e }) => ({ ...e, state: "failed", error })),
     finished: (step, task, credits) =>
       edit(step, (e) => {
         const ok = task.status === "SUCCEEDED";
@@ -121,7 +153,8 @@ export function lockJournal(store: LockUpdater): Journal {
       }),
     reuse: (step, task) =>
       edit(step, (e) => {
-        const { error: _dropped, ...rest } = e;
+        // The error, 404 and prior belonged to the task being replaced.
+        const { error: _e, gone_at: _g, prior: _p, made_by: _m, api_version: _v, ...rest } = e;
         const history = pastOf(e).filter((h) => h.task_id !== task.id);
         const past = e.history?.find((h) => h.task_id === task.id);
         return {
@@ -132,11 +165,13 @@ export function lockJournal(store: LockUpdater): Journal {
           state: "succeeded",
           status: task.status,
           task_id: task.id,
+          ...(past?.made_by ? { made_by: past.made_by } : {}),
+          ...(past?.api_version ? { api_version: past.api_version } : {}),
           ...(past?.credits !== undefined ? { credits: past.credits } : {}),
           ...(past?.rig_task_id ? { rig_task_id: past.rig_task_id } : {}),
           files: {},
           history,
-        };
+        } as UnitEntry;
       }),
     unavailable: (step, roles) =>
       edit(step, (e) => ({ ...e, unavailable: [...new Set([...(e.unavailable ?? []), ...roles])].sort() })),

@@ -1,11 +1,11 @@
 /**
  * `rigup init`: a starter characters.yaml plus the git conventions around it.
- * Never overwrites: an existing manifest is refused, and .gitignore/.gitattributes
- * only get the lines they lack, so running it twice changes nothing.
+ * Never overwrites: an existing manifest is kept as it is (a repo that already
+ * has one still gets the ignore and attributes lines), and .gitignore and
+ * .gitattributes only get the lines they lack, so running it twice changes nothing.
  */
 import { access, appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { UserError } from "../errors.js";
 import { errorCode } from "../lockfile/fs.js";
 import { gitattributesBlocks, gitignoreBlocks, PUBLISHED_SCHEMA_URL, starterManifest, type ManagedBlock } from "./templates.js";
 
@@ -17,7 +17,8 @@ export interface InitOptions {
   outDir?: string;
 }
 
-export type FileOutcome = "created" | "updated" | "unchanged";
+/** `kept`: the manifest existed and was left as it is. */
+export type FileOutcome = "created" | "updated" | "unchanged" | "kept";
 
 export interface InitResult {
   files: { path: string; outcome: FileOutcome; added: string[] }[];
@@ -31,17 +32,9 @@ export async function initProject(opts: InitOptions): Promise<InitResult> {
   const { manifestFile, commitOutputs } = opts;
   const dir = path.dirname(manifestFile);
   const outDir = (opts.outDir ?? "out").replace(/\\/g, "/").replace(/^\.\/|\/+$/g, "");
-  if (await exists(manifestFile)) {
-    throw new UserError("INIT_EXISTS", `${path.basename(manifestFile)} already exists; rigup init never overwrites it`, {
-      diagnostics: [{ file: manifestFile, message: "file exists" }],
-      hint: "edit it, or run `rigup init -m another.yaml` to start a second manifest",
-    });
-  }
   const schema = await schemaRef(dir);
   await mkdir(dir, { recursive: true });
-  // "wx": a manifest created between the check and now is still not overwritten.
-  await writeFile(manifestFile, starterManifest(schema), { flag: "wx" });
-  const files: InitResult["files"] = [{ path: manifestFile, outcome: "created", added: [] }];
+  const files: InitResult["files"] = [{ path: manifestFile, outcome: await writeStarter(manifestFile, schema), added: [] }];
   files.push(await mergeBlocks(path.join(dir, ".gitignore"), gitignoreBlocks({ commitOutputs, outDir })));
   files.push(await mergeBlocks(path.join(dir, ".gitattributes"), gitattributesBlocks({ outDir })));
 
@@ -63,6 +56,17 @@ async function schemaRef(dir: string): Promise<string> {
     const candidate = path.join(d, "node_modules", "rigup", "schemas", "characters.schema.json");
     if (await exists(candidate)) return path.relative(dir, candidate).split(path.sep).join("/");
     if (path.dirname(d) === d) return PUBLISHED_SCHEMA_URL;
+  }
+}
+
+/** "wx": an existing manifest, even one created a moment ago, is never overwritten. */
+async function writeStarter(manifestFile: string, schema: string): Promise<"created" | "kept"> {
+  try {
+    await writeFile(manifestFile, starterManifest(schema), { flag: "wx" });
+    return "created";
+  } catch (err) {
+    if (errorCode(err) === "EEXIST") return "kept";
+    throw err;
   }
 }
 

@@ -7,14 +7,22 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { defaultFs, type FileHandleLike, type FsOptions } from "./fs.js";
 
-/** `.<name>.<pid>.<random>.tmp`: hidden, and skipped by the output scan (scan/outputs.ts). */
+/**
+ * Every temp file rigup creates is named by `tempPathFor`, with a prefix of its own, so
+ * sweeping leftovers can never take a user's file (a `notes/.draft.tmp` in an output folder).
+ */
+const TEMP_PREFIX = ".rigup-tmp-";
+const TEMP_SUFFIX = /.\.\d+\.[0-9a-f]{12}\.tmp$/;
+
+/** `.rigup-tmp-<name>.<pid>.<random>.tmp` beside `file`: hidden, and skipped by the output scan (scan/facts.ts). */
 export function tempPathFor(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const name = `${TEMP_PREFIX}${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  return path.join(path.dirname(file), name);
 }
 
-/** True for names `tempPathFor` (and the downloader, by the same convention) creates. */
+/** True only for names `tempPathFor` creates. */
 export function isTempName(name: string): boolean {
-  return name.startsWith(".") && name.endsWith(".tmp");
+  return name.startsWith(TEMP_PREFIX) && TEMP_SUFFIX.test(name.slice(TEMP_PREFIX.length));
 }
 
 async function flush(handle: FileHandleLike): Promise<void> {

@@ -2,12 +2,13 @@
  * `rigup lock merge`: combine two lockfiles (the sides of a git conflict) so that
  * no task id either side paid for is lost.
  */
-import { canonicalJson, hasConflictMarkers, parseConflicted, parseLockfile } from "./format.js";
-import { HISTORY_LIMIT, LOCKFILE_VERSION, type CharacterLock, type Lockfile, type PastTask, type UnitEntry, type UnitState } from "./schema.js";
+import { canonicalJson } from "./canonical.js";
+import { hasConflictMarkers, parseConflicted, parseLockfile } from "./format.js";
+import { LOCKFILE_VERSION, type CharacterLock, type Lockfile, type PastTask, type UnitEntry, type UnitState } from "./schema.js";
 import { pastTaskOf } from "./units.js";
 
 /** Which side's entry survives: the one further along; a failure is worth least. */
-const RANK: Record<UnitState, number> = { succeeded: 4, pending: 3, unknown: 2, intent: 2, failed: 1 };
+const RANK: Record<UnitState, number> = { succeeded: 4, pending: 3, unknown: 2, intent: 2, failed: 1, retired: 0 };
 
 const byText = (a: unknown, b: unknown) => {
   const x = canonicalJson(a);
@@ -25,7 +26,7 @@ function compareUnits(a: UnitEntry, b: UnitEntry): number {
   );
 }
 
-/** One entry per task id (the fuller record), most recent first, at most HISTORY_LIMIT. */
+/** One entry per task id (the fuller record), most recent first: every id either side paid for. */
 function mergeHistory(items: PastTask[], currentTaskId: string | undefined): PastTask[] {
   const byId = new Map<string, PastTask>();
   for (const item of items) {
@@ -34,8 +35,7 @@ function mergeHistory(items: PastTask[], currentTaskId: string | undefined): Pas
     byId.set(item.task_id, other && (Object.keys(other).length - Object.keys(item).length || byText(other, item)) > 0 ? other : item);
   }
   return [...byId.values()]
-    .sort((x, y) => (y.created_at ?? -1) - (x.created_at ?? -1) || (x.task_id < y.task_id ? -1 : 1))
-    .slice(0, HISTORY_LIMIT);
+    .sort((x, y) => (y.created_at ?? -1) - (x.created_at ?? -1) || (x.task_id < y.task_id ? -1 : 1));
 }
 
 function mergeUnit<T extends UnitEntry>(a: T | undefined, b: T | undefined): T | undefined {

@@ -13,9 +13,14 @@
  */
 import { z } from "zod";
 import { PostProcessSchema, TaskStatusSchema } from "../meshy/schemas.js";
-import { SafeNameSchema } from "../manifest/schema.js";
+import { BodySchema, SafeNameSchema } from "../manifest/schema.js";
 
-export const LOCKFILE_VERSION = 1;
+/**
+ * 2 added the end line (a file cut short at a line boundary is refused, not read as
+ * "fewer units built"); version 1 files, which have none, are still read.
+ */
+export const LOCKFILE_VERSION = 2;
+export const LEGACY_LOCKFILE_VERSIONS: readonly number[] = [1];
 
 const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, { message: "must be a lowercase sha256 hex digest" });
 const MsSchema = z.number().int().nonnegative().meta({ description: "Unix time in milliseconds." });
@@ -34,8 +39,10 @@ export type FileRecord = z.infer<typeof FileRecordSchema>;
  * - unknown: the POST's answer was lost; it may have created (and billed) a task
  * - pending: the task exists and has not finished
  * - succeeded / failed: terminal (failed also covers a 400/422 refusal, which has no task id)
+ * - retired: pruned (no longer in the manifest, files deleted); its tasks stay in `history`,
+ *   so adding it back while they live is a free re-download, never a second payment
  */
-export const UnitStateSchema = z.enum(["intent", "unknown", "pending", "succeeded", "failed"]);
+export const UnitStateSchema = z.enum(["intent", "unknown", "pending", "succeeded", "failed", "retired"]);
 export type UnitState = z.infer<typeof UnitStateSchema>;
 
 /** Everything that determines a rig's result. Hashes, never file contents or paths. */
@@ -47,6 +54,9 @@ export const RigInputsSchema = z.strictObject({
   ]),
   height_meters: z.number().positive(),
   texture: z.union([z.strictObject({ file_sha256: Sha256Schema }), z.strictObject({ url: z.string() }), z.null()]),
+  // Present only when the manifest sets them: entries written before they existed keep their digest.
+  skeleton: z.string().optional(),
+  body: BodySchema.optional(),
 });
 export type RigInputs = z.infer<typeof RigInputsSchema>;
 
@@ -57,49 +67,74 @@ export const AnimationInputsSchema = z.strictObject({
 });
 export type AnimationInputs = z.infer<typeof AnimationInputsSchema>;
 
-/** A task this unit had before it was replaced: kept so a paid task id is never lost. */
+/**
+ * Where a task was made: absent is Meshy; "emulator" is rigup's built-in emulator
+ * (`build --emulator`), whose ids mean nothing to Meshy and whose outputs are placeholders.
+ */
+const MadeBySchema = z.literal("emulator").optional();
+/** The Meshy API version the task was created through; absent: 1 (entries from before v2). v2 reads v1's tasks. */
+const ApiVersionSchema = z.union([z.literal(1), z.literal(2)]).optional();
+export type Target = "meshy" | "emulator";
+
+/** A task this unit had before it was replaced: kept (all of them) so a paid task id is never lost. */
 export const PastTaskSchema = z.strictObject({
   task_id: z.string(),
+  made_by: MadeBySchema,
+  api_version: ApiVersionSchema,
   digest: Sha256Schema,
   rig_task_id: z.string().optional(),
   created_at: MsSchema.optional(),
   expires_at: MsSchema.optional(),
+  /** When Meshy answered 404 for it before `expires_at`. */
+  gone_at: MsSchema.optional(),
   credits: z.number().nonnegative().optional(),
 });
 export type PastTask = z.infer<typeof PastTaskSchema>;
-/** How many replaced tasks a unit remembers. */
-export const HISTORY_LIMIT = 10;
 
-const unitFields = {
+const entryFields = {
   /** sha256 of the canonical JSON of `inputs`. */
   digest: Sha256Schema,
   state: UnitStateSchema,
-  /** When the write-ahead intent was recorded (local clock). */
+  /** When the write-ahead intent was recorded: Meshy's clock when rigup knew it (reconcile compares it with `created_at`), else the local one. */
   intent_at: MsSchema,
+  /** "meshy": `intent_at` is on Meshy's clock, so it bounds where a lost create's task can be. Absent: the local clock, which bounds nothing. */
+  intent_clock: z.literal("meshy").optional(),
   task_id: z.string().min(1).optional(),
+  made_by: MadeBySchema,
+  api_version: ApiVersionSchema,
   /** Meshy's status as last seen. */
   status: TaskStatusSchema.optional(),
   created_at: MsSchema.optional(),
   finished_at: MsSchema.optional(),
   expires_at: MsSchema.optional(),
+  /** When Meshy answered 404 for this task before `expires_at` (deleted, or expired early): its files can no longer be fetched. */
+  gone_at: MsSchema.optional(),
   credits: z.number().nonnegative().optional(),
   error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
   /** Downloaded files by role (see plan/layout.ts). */
   files: z.record(z.string(), FileRecordSchema).default({}),
   /** Roles the service's result did not offer (so they are not "missing"). */
   unavailable: z.array(z.string()).optional(),
-  history: z.array(PastTaskSchema).max(HISTORY_LIMIT).optional(),
 };
 
-export const RigEntrySchema = z.strictObject({ ...unitFields, inputs: RigInputsSchema });
-export type RigEntry = z.infer<typeof RigEntrySchema>;
-
-export const AnimationEntrySchema = z.strictObject({
-  ...unitFields,
+const RigFields = { ...entryFields, inputs: RigInputsSchema };
+const AnimationFields = {
+  ...entryFields,
   inputs: AnimationInputsSchema,
   /** The rig task this clip was made on: clips of one character must share it. */
   rig_task_id: z.string().min(1).optional(),
-});
+};
+/** Every task this unit had before its current one, most recent first. */
+const HistorySchema = z.array(PastTaskSchema).optional();
+
+/**
+ * `prior`, on an intent: the entry as it was before it (its history is the intent's),
+ * so a create that provably made nothing puts it back, in this run or a later one.
+ */
+export const RigEntrySchema = z.strictObject({ ...RigFields, history: HistorySchema, prior: z.strictObject(RigFields).optional() });
+export type RigEntry = z.infer<typeof RigEntrySchema>;
+
+export const AnimationEntrySchema = z.strictObject({ ...AnimationFields, history: HistorySchema, prior: z.strictObject(AnimationFields).optional() });
 export type AnimationEntry = z.infer<typeof AnimationEntrySchema>;
 
 export type UnitEntry = RigEntry | AnimationEntry;
@@ -121,8 +156,9 @@ export function emptyLockfile(): Lockfile {
   return { lockfile_version: LOCKFILE_VERSION, characters: {} };
 }
 
-/** The lines on disk: a version line, then one line per unit. */
+/** The lines on disk: a version line, one line per unit, then the end line. */
 export const LockHeaderLineSchema = z.strictObject({ lockfile_version: z.literal(LOCKFILE_VERSION) });
+export const LockEndLineSchema = z.strictObject({ lockfile_end: z.literal(true) });
 export const RigLineSchema = z.strictObject({
   character: SafeNameSchema,
   kind: z.literal("rig"),
@@ -135,10 +171,10 @@ export const AnimationLineSchema = z.strictObject({
   ...AnimationEntrySchema.shape,
 });
 export const LockLineSchema = z
-  .union([LockHeaderLineSchema, RigLineSchema, AnimationLineSchema])
+  .union([LockHeaderLineSchema, RigLineSchema, AnimationLineSchema, LockEndLineSchema])
   .meta({
     title: "rigup lockfile line",
     description:
-      "characters.lock is line-oriented: lines starting with '#' are comments; every other line is one JSON value of this schema (the version line first, then one line per rig and per animation).",
+      "characters.lock is line-oriented: lines starting with '#' are comments; every other line is one JSON value of this schema (the version line first, then one line per rig and per animation, then the end line).",
   });
 export type LockLine = z.infer<typeof LockLineSchema>;

@@ -1,6 +1,6 @@
 /** Addressing units inside a Lockfile, and the history rule both the store and merge follow. */
 import type { TaskKind } from "../meshy/schemas.js";
-import { HISTORY_LIMIT, type AnimationEntry, type Lockfile, type PastTask, type RigEntry, type UnitEntry } from "./schema.js";
+import { type AnimationEntry, type Lockfile, type PastTask, type RigEntry, type Target, type UnitEntry } from "./schema.js";
 
 /** `<character>/rig` or `<character>/animations/<name>`, as plan steps key them. */
 export function unitKey(character: string, kind: TaskKind, name?: string): string {
@@ -39,18 +39,57 @@ export function deleteUnit(lock: Lockfile, character: string, kind: TaskKind, na
   return existed;
 }
 
+/**
+ * Prunes a unit from the lockfile without forgetting what was paid: the entry becomes
+ * `retired` with every task id in its history (a unit that never had one is removed).
+ */
+export function retireUnit(lock: Lockfile, character: string, kind: TaskKind, name?: string): void {
+  const entry = getUnit(lock, character, kind, name);
+  if (!entry || entry.state === "retired") return;
+  const past = pastTaskOf(entry);
+  const history = past ? pushHistory(entry.history, past) : (entry.history ?? []);
+  if (history.length === 0) {
+    deleteUnit(lock, character, kind, name);
+    return;
+  }
+  const { digest, inputs, intent_at } = entry;
+  setUnit(lock, character, kind, name, { digest, inputs, intent_at, state: "retired", files: {}, history } as UnitEntry);
+}
+
+/** Where an entry's or past task's task was made. */
+export function madeBy(t: { made_by?: "emulator" }): Target {
+  return t.made_by ?? "meshy";
+}
+
 /** The unit's current task as a history item, or undefined when it has no task id. */
 export function pastTaskOf(entry: UnitEntry): PastTask | undefined {
   if (!entry.task_id) return undefined;
   const past: PastTask = { task_id: entry.task_id, digest: entry.digest };
+  if (entry.made_by !== undefined) past.made_by = entry.made_by;
+  if (entry.api_version !== undefined) past.api_version = entry.api_version;
   if ("rig_task_id" in entry && entry.rig_task_id !== undefined) past.rig_task_id = entry.rig_task_id;
   if (entry.created_at !== undefined) past.created_at = entry.created_at;
   if (entry.expires_at !== undefined) past.expires_at = entry.expires_at;
+  if (entry.gone_at !== undefined) past.gone_at = entry.gone_at;
   if (entry.credits !== undefined) past.credits = entry.credits;
   return past;
 }
 
-/** Puts `past` first, drops other entries with its task id, keeps the HISTORY_LIMIT most recent. */
+/** Puts `past` first and drops other entries with its task id; every id is kept (a paid id is never lost). */
 export function pushHistory(history: readonly PastTask[] | undefined, past: PastTask): PastTask[] {
-  return [past, ...(history ?? []).filter((p) => p.task_id !== past.task_id)].slice(0, HISTORY_LIMIT);
+  return [past, ...(history ?? []).filter((p) => p.task_id !== past.task_id)];
+}
+
+/** Every task id the lockfile holds, current and past: what a paid-for record must never lose. */
+export function taskIdsOf(lock: Lockfile): Set<string> {
+  const ids = new Set<string>();
+  const add = (e: UnitEntry | undefined) => {
+    if (e?.task_id) ids.add(e.task_id);
+    for (const h of e?.history ?? []) ids.add(h.task_id);
+  };
+  for (const c of Object.values(lock.characters)) {
+    add(c.rig);
+    for (const a of Object.values(c.animations)) add(a);
+  }
+  return ids;
 }

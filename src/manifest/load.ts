@@ -7,8 +7,9 @@
 import fsPromises from "node:fs/promises";
 import path from "node:path";
 import { EXIT, UserError, type Diagnostic } from "../errors.js";
+import { FILE_CONCURRENCY, mapLimit } from "../scan/map-limit.js";
 import { checkCharacterFiles, type ManifestFs } from "./check-files.js";
-import { checkActionNames, checkOutputPaths, checkSource } from "./check-fields.js";
+import { checkActionNames, checkCharacterNames, checkOutputPaths, checkRigOutputs, checkSource } from "./check-fields.js";
 import { parseYamlWithPositions } from "./positions.js";
 import { resolveManifest, type ResolvedManifest } from "./resolve.js";
 import { ManifestSchema, type Manifest } from "./schema.js";
@@ -46,7 +47,7 @@ export async function loadManifest(file: string, opts: LoadManifestOptions = {})
   if (yaml.broken) throw invalid(abs, diagnostics);
 
   if (yaml.data == null) {
-    diagnostics.push({ file: abs, line: 1, column: 1, message: "the manifest is empty", hint: "start with `version: 1` and a `characters:` mapping (see examples/characters.yaml)" });
+    diagnostics.push({ file: abs, line: 1, column: 1, message: "the manifest is empty", hint: "start with `version: 1` and a `characters:` mapping (see the example in rigup's README)" });
     throw invalid(abs, diagnostics);
   }
   const ctx = { file: abs, dir, fs, locate: yaml.locate };
@@ -54,12 +55,14 @@ export async function loadManifest(file: string, opts: LoadManifestOptions = {})
   if (!parsed.success) {
     diagnostics.push(...issuesToDiagnostics(parsed.error.issues, { file: abs, schema: ManifestSchema, data: yaml.data, locate: yaml.locate }));
   }
-  const fileChecks: Promise<Diagnostic[]>[] = [];
-  for (const [name, c] of characterEntries(yaml.data)) {
-    diagnostics.push(...checkSource(name, c, ctx), ...checkActionNames(name, c, ctx));
-    fileChecks.push(checkCharacterFiles(name, c, ctx));
-  }
-  for (const found of await Promise.all(fileChecks)) diagnostics.push(...found);
+  const characters = charactersOf(yaml.data);
+  diagnostics.push(...checkCharacterNames(Object.keys(characters), ctx));
+  for (const name of Object.keys(characters)) diagnostics.push(...checkRigOutputs(name, ctx));
+  const entries = Object.entries(characters).filter((e): e is [string, Record<string, unknown>] => isRecord(e[1]));
+  for (const [name, c] of entries) diagnostics.push(...checkSource(name, c, ctx), ...checkActionNames(name, c, ctx));
+  // Bounded: opening every character's files at once runs out of descriptors (EMFILE) on big projects.
+  const fileChecks = await mapLimit(entries, FILE_CONCURRENCY, ([name, c]) => checkCharacterFiles(name, c, ctx));
+  for (const found of fileChecks) diagnostics.push(...found);
   if (parsed.success && diagnostics.length === 0) diagnostics.push(...checkOutputPaths(parsed.data, ctx));
 
   if (!parsed.success || diagnostics.length > 0) throw invalid(abs, diagnostics);
@@ -79,11 +82,12 @@ async function readManifest(abs: string, fs: ManifestFs): Promise<string> {
   }
 }
 
-/** The characters that are mappings, whatever else is wrong: each is checked on its own. */
-function characterEntries(data: unknown): [string, Record<string, unknown>][] {
-  const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The `characters` mapping, whatever else is wrong: each character is checked on its own. */
+function charactersOf(data: unknown): Record<string, unknown> {
   const characters = isRecord(data) ? data.characters : undefined;
-  return isRecord(characters) ? Object.entries(characters).filter((e): e is [string, Record<string, unknown>] => isRecord(e[1])) : [];
+  return isRecord(characters) ? characters : {};
 }
 
 function invalid(file: string, diagnostics: Diagnostic[]): UserError {

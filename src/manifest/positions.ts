@@ -3,7 +3,7 @@
  * into the data (a zod issue path, a cross-field check) maps back to a line and
  * column the user can jump to. Shared by the manifest and YAML/JSON config files.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from "yaml";
 import type { Diagnostic } from "../errors.js";
 
 export type DataPath = readonly PropertyKey[];
@@ -56,7 +56,7 @@ export function parseYamlWithPositions(text: string, file: string): PositionedYa
     ...pos(e.pos[0]),
     message: `YAML syntax error: ${e.message}`,
   }));
-  const broken = diagnostics.length > 0;
+  let broken = diagnostics.length > 0;
   if (doc.contents) findDuplicateKeys(doc.contents as Node, [], (path, first, again) => {
     const key = path[path.length - 1];
     const parent = path.slice(0, -1);
@@ -69,14 +69,66 @@ export function parseYamlWithPositions(text: string, file: string): PositionedYa
       hint: formatPath(parent) === "characters" ? "character names must be unique: rename or remove one" : "remove one of them",
     });
   });
+  let data: unknown;
+  if (!broken) {
+    try {
+      data = doc.toJS();
+    } catch (err) {
+      // yaml refuses, as a ReferenceError, an alias with no anchor before it, and nested aliases
+      // expanding past its maxAliasCount (100): the "billion laughs" attack, exponential in size.
+      if (!(err instanceof ReferenceError)) throw err;
+      diagnostics.push(aliasDiagnostic(doc, file, pos));
+      broken = true;
+    }
+  }
   const lines = text.split(/\r?\n/);
   return {
-    data: broken ? undefined : doc.toJS(),
+    data,
     diagnostics,
     broken,
     locate: (path, at = "value") => pos(locateOffset(doc, path, at)),
     lineText: (line) => lines[line - 1] ?? "",
   };
+}
+
+/** Where toJS gave up: the first alias with no anchor before it, else the first alias of a node holding aliases. */
+function aliasDiagnostic(doc: Document, file: string, pos: (offset: number) => Position): Diagnostic {
+  const anchors = new Map<string, Node>();
+  let unresolved: { source: string; offset: number } | undefined;
+  let nested: number | undefined;
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (!target) {
+          unresolved = { source: node.source, offset: nodeStart(node) ?? 0 };
+          return visit.BREAK;
+        }
+        if (nested === undefined && holdsAlias(target)) nested = nodeStart(node);
+      } else if (node.anchor) anchors.set(node.anchor, node);
+      return undefined;
+    },
+  });
+  if (unresolved) {
+    return { file, ...pos(unresolved.offset), message: `YAML alias *${unresolved.source} has no anchor &${unresolved.source} before it` };
+  }
+  return {
+    file,
+    ...(nested === undefined ? {} : pos(nested)),
+    message: 'YAML aliases nest too deep: they would expand to an enormous document (the "billion laughs" attack), so rigup refuses it',
+    hint: "write the values out, or alias only nodes that contain no aliases",
+  };
+}
+
+function holdsAlias(node: Node): boolean {
+  let found = false;
+  visit(node, {
+    Alias() {
+      found = true;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function nodeStart(node: unknown): number | undefined {

@@ -4,7 +4,7 @@
  * plans and lockfiles are the same on every machine.
  */
 import type { PostProcess } from "../meshy/schemas.js";
-import type { ActionSpec, Manifest, OutputFormat } from "./schema.js";
+import type { ActionSpec, Body, Manifest, OutputFormat } from "./schema.js";
 
 export type ResolvedSource =
   | { kind: "file"; path: string }
@@ -26,6 +26,10 @@ export interface ResolvedCharacter {
   source: ResolvedSource;
   heightMeters: number;
   texture: ResolvedTexture | null;
+  /** Absent when neither the character nor `defaults` sets it: Meshy's default applies. */
+  skeleton?: string;
+  /** Absent when neither the character nor `defaults` sets it: Meshy's default applies. */
+  body?: Body;
   actions: ResolvedAction[];
 }
 
@@ -76,11 +80,15 @@ export function resolveManifest(manifest: Manifest): ResolvedManifest {
           : { kind: "task", taskId: c.input_task_id ?? "" };
     const texture: ResolvedTexture | null =
       c.texture === undefined ? null : isUrl(c.texture) ? { kind: "url", url: c.texture } : { kind: "file", path: c.texture };
+    const skeleton = c.skeleton ?? defaults.skeleton;
+    const body = c.body ?? defaults.body;
     return {
       name,
       source,
       heightMeters: c.height_meters ?? defaults.height_meters,
       texture,
+      ...(skeleton !== undefined && { skeleton }),
+      ...(body !== undefined && { body }),
       actions: c.actions.map((a) => resolveAction(a, defaults.post_process)),
     };
   });

@@ -23,6 +23,15 @@ export const SafeNameSchema = z
   .refine((s) => !RESERVED.test(s), { message: "is a name the file system reserves (CON, NUL, COM1, ...)" })
   .refine((s) => !s.endsWith("."), { message: "must not end with '.'" });
 
+/**
+ * Meshy only says "> 0" (API-NOTES), but it scales the skeleton by this number: a value
+ * outside 1 cm..100 m is a unit slip (centimetres, millimetres), not a character, and
+ * extremes such as 1e300 or 1e-320 overflow or vanish in the scale.
+ */
+export const HEIGHT_METERS = { min: 0.01, max: 100 } as const;
+const HEIGHT_REASON = `Meshy scales the rig to this height in meters, and no character is under ${HEIGHT_METERS.min} m or over ${HEIGHT_METERS.max} m: check the unit (centimetres?)`;
+const HeightSchema = z.number().min(HEIGHT_METERS.min, { error: HEIGHT_REASON }).max(HEIGHT_METERS.max, { error: HEIGHT_REASON });
+
 const HttpsUrlSchema = z
   .string()
   .regex(/^https:\/\/[^\s]+$/, { message: "must be an https:// URL" })
@@ -32,6 +41,19 @@ const HttpsUrlSchema = z
 const PathOrUrlSchema = z.string().min(1).meta({ description: "A path relative to characters.yaml, or an https:// URL." });
 
 export { PostProcessSchema };
+
+/**
+ * The skeleton Meshy rigs with: API v2's `skeleton_template`. Meshy documents one value,
+ * `mixamo` (its default: the bone names Unity, Unreal and Godot retargeting expects); the
+ * others are UNKNOWN (API-V2-NOTES §2.1), so any identifier passes and Meshy judges it.
+ */
+export const SkeletonSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, { message: "must be a skeleton template name such as mixamo: letters, digits, '_' or '-'" });
+
+/** What the character stands on: API v2's `animation_type` (that field name and its default, biped, are INFERRED: API-V2-NOTES §2.1). */
+export const BodySchema = z.enum(["biped", "quadruped"]);
+export type Body = z.infer<typeof BodySchema>;
 
 export const OUTPUT_FORMATS = ["glb", "fbx"] as const;
 export const OutputFormatSchema = z.enum(OUTPUT_FORMATS);
@@ -60,10 +82,16 @@ export const CharacterSchema = z
     input_task_id: z.string().min(1).optional().meta({
       description: "A succeeded Meshy text/image-to-3D task id to rig.",
     }),
-    height_meters: z.number().positive().optional().meta({
-      description: "Approximate height in meters (> 0). Default: defaults.height_meters.",
+    height_meters: HeightSchema.optional().meta({
+      description: `Approximate height in meters (${HEIGHT_METERS.min} to ${HEIGHT_METERS.max}). Default: defaults.height_meters.`,
     }),
     texture: PathOrUrlSchema.optional().meta({ description: "Base color texture: a .png path or https:// URL." }),
+    skeleton: SkeletonSchema.optional().meta({
+      description: "Skeleton template Meshy rigs with. Default: defaults.skeleton, else Meshy's own: mixamo, the only documented value.",
+    }),
+    body: BodySchema.optional().meta({
+      description: "biped (on two legs) or quadruped (a four-legged animal). Default: defaults.body, else Meshy's own (biped).",
+    }),
     actions: z.array(ActionSchema).default([]).meta({
       description: "Animations to make on this character's rig: action ids, or objects with action_id, name, post_process.",
     }),
@@ -72,7 +100,9 @@ export const CharacterSchema = z
 export type CharacterSpec = z.infer<typeof CharacterSchema>;
 
 export const DefaultsSchema = z.strictObject({
-  height_meters: z.number().positive().default(1.7).meta({ description: "Height in meters of characters that do not set their own." }),
+  height_meters: HeightSchema.default(1.7).meta({
+    description: `Height in meters (${HEIGHT_METERS.min} to ${HEIGHT_METERS.max}) of characters that do not set their own.`,
+  }),
   post_process: PostProcessSchema.nullable().default(null).meta({
     description: "Post-processing applied to every action that does not set its own.",
   }),
@@ -81,6 +111,13 @@ export const DefaultsSchema = z.strictObject({
     .min(1)
     .default(["glb", "fbx"])
     .meta({ description: "Which base output formats to download and keep." }),
+  // No defaults of their own: unset, they stay out of the rig's inputs, so rigs made before they existed stay up to date.
+  skeleton: SkeletonSchema.optional().meta({
+    description: "Skeleton template of characters that do not set their own. Unset: Meshy's default, mixamo, the only documented value.",
+  }),
+  body: BodySchema.optional().meta({
+    description: "biped or quadruped, for characters that do not set their own. Unset: Meshy's default (biped).",
+  }),
 });
 export type Defaults = z.infer<typeof DefaultsSchema>;
 

@@ -83,7 +83,7 @@ function toDiagnostics(issue: Issue, ctx: IssueContext): Diagnostic[] {
     }
     case "too_small":
     case "too_big":
-      return [{ ...at(path), message: `${bound(issue)}, got ${describe(value)}` }];
+      return [{ ...at(path), message: `${bound(issue)}, got ${describe(value)}`, hint: ownReason(issue) }];
     default:
       return [{ ...at(path), message: issue.message }];
   }
@@ -96,6 +96,11 @@ function bound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string
   if (issue.origin === "array") return `must have ${small ? "at least" : "at most"} ${n} item${n === 1 ? "" : "s"}`;
   if (issue.inclusive === false) return `must be ${small ? "greater" : "less"} than ${n}`;
   return `must be ${small ? "at least" : "at most"} ${n}`;
+}
+
+/** A bound's own `error` text from the schema: why the bound is there. zod's generic text starts "Too small"/"Too big". */
+function ownReason(issue: Issue): string | undefined {
+  return /^Too (small|big)\b/.test(issue.message) ? undefined : issue.message;
 }
 
 function article(expected: string): string {

@@ -12,7 +12,12 @@ export type AssetInput =
 export interface RigInput {
   source: AssetInput | { kind: "task"; taskId: string };
   heightMeters: number;
+  /** v1 sends it beside the model; v2 has rigup put it inside the GLB. */
   texture?: AssetInput;
+  /** v2 only: skeleton template (Meshy's default: mixamo). */
+  skeleton?: string;
+  /** v2 only: biped (default) or quadruped. */
+  body?: "biped" | "quadruped";
 }
 
 export interface AnimationInput {
@@ -70,6 +75,13 @@ export interface MeshyApi {
   listTasks(kind: TaskKind, opts?: ListOptions): Promise<Task[]>;
   deleteTask(kind: TaskKind, id: string, opts?: { signal?: AbortSignal }): Promise<void>;
   listActions(filter?: LibraryFilter): Promise<LibraryAction[]>;
+  /**
+   * Whether `task` (from the list) was made by this create request, judged by the
+   * request echo: true, false, or undefined when the echo cannot tell (v1 has none).
+   */
+  echoVerdict(task: Task, input: RigInput | AnimationInput): boolean | undefined;
+  /** Meshy's clock now, from the `Date` of its latest answer; undefined before the first one. */
+  serviceNow(): number | undefined;
   /** GET a signed asset URL through the shared rate limiter, without credentials. */
   fetchAsset(url: string, opts?: { signal?: AbortSignal }): Promise<AssetResponse>;
 }

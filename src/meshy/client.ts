@@ -1,8 +1,10 @@
 /**
  * `MeshyClient`: the Meshy Auto-Rigging & Animation API over HTTP (undici,
- * one keep-alive Agent). Responses are zod-validated against schemas.ts, every
- * request (asset downloads included) passes one shared `RateLimiter`, and the
- * retry rules live in http.ts. The API key goes to the API origin only.
+ * one keep-alive Agent), v2 by default or v1 (`apiVersion`). What differs between
+ * the versions is in wire.ts; the client hands out version-neutral tasks. Every API
+ * request passes one `RateLimiter` (20 req/s); asset downloads do not (they go to
+ * Meshy's asset host, which that limit does not cover). The retry rules live in
+ * http.ts. The API key goes to the API origin only.
  *
  * @example
  * const meshy = new MeshyClient({ apiKey: process.env.MESHY_API_KEY! });
@@ -10,7 +12,7 @@
  * const task = await meshy.waitForTask("rig", id, { onProgress: console.log });
  */
 import { Agent, type Dispatcher } from "undici";
-import type { z } from "zod";
+import { z } from "zod";
 import type {
   AnimationInput,
   AssetInput,
@@ -23,22 +25,15 @@ import type {
 } from "./api.js";
 import { POLL_DEFAULTS, RETRY_BACKOFF_DEFAULTS, sleep as realSleep, type BackoffPolicy } from "./backoff.js";
 import { jsonBodyWithDataUris, type BodyFactory, type JsonBodyField } from "./data-uri-body.js";
+import { isMeshyError } from "./errors.js";
 import { MeshyHttp, type HttpRequest, type HttpResponse, type RetryOptions } from "./http.js";
 import { RateLimiter } from "./rate-limit.js";
+import { ServiceClock } from "./service-clock.js";
 import { quoteUrl } from "./redact.js";
-import {
-  AnimationRequestBodySchema,
-  CreateResponseSchema,
-  KIND_PATH,
-  LibraryListSchema,
-  RigRequestBodySchema,
-  TaskListSchema,
-  TaskSchema,
-  type LibraryAction,
-  type Task,
-  type TaskKind,
-} from "./schemas.js";
+import { echoVerdict, rigFields } from "./requests.js";
+import { AnimationRequestBodySchema, LibraryListSchema, type LibraryAction, type Task, type TaskKind } from "./schemas.js";
 import { waitForTask } from "./wait.js";
+import { wireFor, type ApiVersion, type Wire } from "./wire.js";
 
 export interface MeshyTimeouts {
   /** TCP/TLS connect, ms (only for the client's own Agent). */
@@ -55,6 +50,8 @@ export interface MeshyClientOptions {
   apiKey: string;
   /** Default https://api.meshy.ai. */
   baseUrl?: string;
+  /** Default 2. Meshy switches v1 off on 2027-03-15. */
+  apiVersion?: ApiVersion;
   /** Requests per second for this client's own limiter. Default 20 (API-NOTES "Errors"). */
   requestsPerSecond?: number;
   /** A limiter shared with other clients/downloaders; overrides `requestsPerSecond`. */
@@ -84,7 +81,6 @@ export const MESHY_CLIENT_DEFAULTS = {
   waitTimeoutMs: 60 * 60_000,
 } as const;
 
-const API_PREFIX = "/openapi/v1";
 const MAX_ASSET_REDIRECTS = 5;
 const BODY_READ_ATTEMPTS = 2;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -100,9 +96,12 @@ export class MeshyClient implements MeshyApi {
   private readonly waitTimeoutMs: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
+  private readonly clock = new ServiceClock();
+  private readonly wire: Wire;
 
   constructor(options: MeshyClientOptions) {
     const d = MESHY_CLIENT_DEFAULTS;
+    this.wire = wireFor(options.apiVersion ?? 2);
     this.baseUrl = (options.baseUrl ?? d.baseUrl).replace(/\/+$/, "");
     this.timeouts = { ...d.timeouts, ...options.timeouts };
     this.poll = { ...d.poll, ...options.poll };
@@ -123,23 +122,24 @@ export class MeshyClient implements MeshyApi {
       sleep: this.sleep,
       random: this.random,
       log: options.onLog ?? (() => {}),
+      clock: this.clock,
     });
   }
 
+  serviceNow(): number | undefined {
+    return this.clock.now();
+  }
+
   async createRig(input: RigInput, opts: { signal?: AbortSignal } = {}): Promise<string> {
-    const fields: Record<string, JsonBodyField | undefined> = {
-      input_task_id: input.source.kind === "task" ? input.source.taskId : undefined,
-      model_url: input.source.kind === "task" ? undefined : assetField(input.source),
-      height_meters: input.heightMeters,
-      texture_image_url: input.texture ? assetField(input.texture) : undefined,
-    };
-    // Strict in what we send: check the shape with placeholders where files will be streamed.
-    this.checkBody(RigRequestBodySchema, fields, "rig");
     let body: BodyFactory;
     try {
+      // Strict in what we send: only this version's documented fields, checked before any byte is read.
+      const { fields, schema } = await rigFields(this.wire.version, input, opts.signal);
+      this.checkBody(schema, fields, "rig");
       body = await jsonBodyWithDataUris(fields);
     } catch (err) {
-      throw this.http.fail("REFUSED", `cannot read the rig input: ${(err as Error).message}`, { cause: err });
+      if (isMeshyError(err)) throw err;
+      throw this.http.fail("REFUSED", `cannot prepare the rig input: ${(err as Error).message}`, { cause: err });
     }
     return this.create("rig", body, opts.signal);
   }
@@ -151,7 +151,11 @@ export class MeshyClient implements MeshyApi {
   }
 
   async getTask(kind: TaskKind, id: string, opts: { signal?: AbortSignal } = {}): Promise<Task> {
-    return this.getJson(this.taskUrl(kind, id), TaskSchema, opts.signal);
+    return this.getJson(this.apiUrl(this.wire.taskPath(kind, id)), (json) => this.wire.task(kind, json), opts.signal);
+  }
+
+  echoVerdict(task: Task, input: RigInput | AnimationInput): boolean | undefined {
+    return echoVerdict(task, input);
   }
 
   async waitForTask(kind: TaskKind, id: string, opts: WaitOptions & { timeoutMs?: number } = {}): Promise<Task> {
@@ -165,6 +169,7 @@ export class MeshyClient implements MeshyApi {
         streamIdleMs: this.timeouts.streamIdleMs,
         fail: (...args) => this.http.fail(...args),
         log: (line) => this.http.log(line),
+        parseTask: (k, json) => this.wire.task(k, json),
       },
       kind,
       id,
@@ -173,25 +178,24 @@ export class MeshyClient implements MeshyApi {
   }
 
   async listTasks(kind: TaskKind, opts: ListOptions = {}): Promise<Task[]> {
-    const url = this.apiUrl(`/${KIND_PATH[kind]}`);
-    setParam(url, "page_num", opts.pageNum);
-    setParam(url, "page_size", opts.pageSize);
-    setParam(url, "sort_by", opts.sortBy);
-    return this.getJson(url, TaskListSchema, opts.signal);
+    const { path, params } = this.wire.listPath(kind, opts);
+    const url = this.apiUrl(path);
+    for (const [name, value] of Object.entries(params)) setParam(url, name, value);
+    return this.getJson(url, (json) => this.wire.list(kind, json), opts.signal);
   }
 
   async deleteTask(kind: TaskKind, id: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
-    const res = await this.http.send(this.apiRequest("DELETE", this.taskUrl(kind, id), opts.signal));
+    const res = await this.http.send(this.apiRequest("DELETE", this.apiUrl(this.wire.taskPath(kind, id)), opts.signal));
     await res.body.dump();
   }
 
   async listActions(filter: LibraryFilter = {}): Promise<LibraryAction[]> {
-    const url = this.apiUrl("/animations/library");
+    const url = this.apiUrl(this.wire.libraryPath);
     setParam(url, "search", filter.search);
     setParam(url, "category", filter.category);
     setParam(url, "sub_category", filter.subCategory);
     setParam(url, "action_ids", filter.actionIds?.join(","));
-    return this.getJson(url, LibraryListSchema, filter.signal);
+    return this.getJson(url, (json) => LibraryListSchema.parse(json), filter.signal);
   }
 
   /**
@@ -205,6 +209,8 @@ export class MeshyClient implements MeshyApi {
         method: "GET",
         url: current,
         credentials: false,
+        // Meshy's asset host is not the API: its downloads do not count against the 20 req/s.
+        limited: false,
         accept: "*/*",
         signal: opts.signal,
         passStatus: (s) => (s >= 200 && s < 300) || REDIRECT_STATUSES.has(s),
@@ -236,12 +242,12 @@ export class MeshyClient implements MeshyApi {
   }
 
   private async create(kind: TaskKind, body: string | BodyFactory, signal?: AbortSignal): Promise<string> {
-    const url = this.apiUrl(`/${KIND_PATH[kind]}`);
+    const url = this.apiUrl(this.wire.createPath(kind));
     const where = `POST ${quoteUrl(url)}`;
     const res = await this.http.send({ ...this.apiRequest("POST", url, signal), body });
     // The answer carries the only copy of the new id: an unreadable answer is a lost answer.
     try {
-      return this.parseJson(await res.body.text(), CreateResponseSchema, where, res.statusCode).result;
+      return this.parseJson(await res.body.text(), (json) => this.wire.createdId(json), where, res.statusCode);
     } catch (err) {
       throw this.http.fail("UNKNOWN_OUTCOME", `${where}: unreadable answer; a task may have been created`, {
         status: res.statusCode,
@@ -252,7 +258,7 @@ export class MeshyClient implements MeshyApi {
 
   private async openStream(kind: TaskKind, id: string, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
     const res = await this.http.send({
-      ...this.apiRequest("GET", new URL(`${this.taskUrl(kind, id).href}/stream`), signal),
+      ...this.apiRequest("GET", this.apiUrl(this.wire.streamPath(kind, id)), signal),
       accept: "text/event-stream",
       // One try: a failing stream falls back to polling, which has its own retries.
       maxAttempts: 1,
@@ -262,7 +268,7 @@ export class MeshyClient implements MeshyApi {
     return res.body;
   }
 
-  private async getJson<S extends z.ZodType>(url: URL, schema: S, signal?: AbortSignal): Promise<z.infer<S>> {
+  private async getJson<T>(url: URL, parse: (json: unknown) => T, signal?: AbortSignal): Promise<T> {
     const where = `GET ${quoteUrl(url)}`;
     for (let attempt = 1; ; attempt++) {
       const res = await this.http.send(this.apiRequest("GET", url, signal));
@@ -277,31 +283,29 @@ export class MeshyClient implements MeshyApi {
         this.http.log(`${where}: the answer broke off; fetching again`);
         continue;
       }
-      return this.parseJson(text, schema, where, res.statusCode);
+      return this.parseJson(text, parse, where, res.statusCode);
     }
   }
 
-  /** Parses a JSON body with `schema` (unknown fields kept); anything else is BAD_RESPONSE. */
-  private parseJson<S extends z.ZodType>(text: string, schema: S, where: string, status: number): z.infer<S> {
+  /** Parses a JSON body with `parse` (zod: unknown fields kept); anything else is BAD_RESPONSE. */
+  private parseJson<T>(text: string, parse: (json: unknown) => T, where: string, status: number): T {
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (err) {
       throw this.http.fail("BAD_RESPONSE", `${where}: the answer is not JSON`, { status, cause: err });
     }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      throw this.http.fail("BAD_RESPONSE", `${where}: unexpected answer shape (${summarise(parsed.error)})`, {
-        status,
-        cause: parsed.error,
-      });
+    try {
+      return parse(json);
+    } catch (err) {
+      const detail = err instanceof z.ZodError ? summarise(err) : (err as Error).message;
+      throw this.http.fail("BAD_RESPONSE", `${where}: unexpected answer shape (${detail})`, { status, cause: err });
     }
-    return parsed.data;
   }
 
   private checkBody<S extends z.ZodType>(schema: S, fields: Record<string, unknown>, what: string): z.infer<S> {
     const probe = Object.fromEntries(
-      Object.entries(fields).map(([k, v]) => [k, typeof v === "object" && v !== null && "file" in v ? "data:" : v]),
+      Object.entries(fields).map(([k, v]) => [k, typeof v === "object" && v !== null && ("file" in v || "bytes" in v) ? "data:" : v]),
     );
     const parsed = schema.safeParse(probe);
     if (!parsed.success) {
@@ -315,11 +319,7 @@ export class MeshyClient implements MeshyApi {
   }
 
   private apiUrl(path: string): URL {
-    return new URL(`${this.baseUrl}${API_PREFIX}${path}`);
-  }
-
-  private taskUrl(kind: TaskKind, id: string): URL {
-    return this.apiUrl(`/${KIND_PATH[kind]}/${encodeURIComponent(id)}`);
+    return new URL(`${this.baseUrl}${path}`);
   }
 
   private assetUrl(url: string): URL {
@@ -334,11 +334,6 @@ export class MeshyClient implements MeshyApi {
     }
     return parsed;
   }
-}
-
-/** A local file becomes a data-URI field; a URL is sent as-is. */
-function assetField(asset: AssetInput): JsonBodyField {
-  return asset.kind === "file" ? { file: asset.path, mime: asset.mime } : asset.url;
 }
 
 function setParam(url: URL, name: string, value: string | number | undefined): void {

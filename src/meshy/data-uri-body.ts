@@ -13,7 +13,13 @@ export interface FileDataUri {
   mime: string;
 }
 
-export type JsonBodyField = string | number | boolean | null | FileDataUri | Record<string, unknown>;
+/** Bytes rigup made (a model with its texture embedded), sent as a data URI. */
+export interface BytesDataUri {
+  bytes: Uint8Array;
+  mime: string;
+}
+
+export type JsonBodyField = string | number | boolean | null | FileDataUri | BytesDataUri | Record<string, unknown>;
 
 /** A body that can be opened again: a stream is consumed once, a safe retry needs a fresh one. */
 export interface BodyFactory {
@@ -27,6 +33,10 @@ const CHUNK_BYTES = 3 * 64 * 1024;
 
 function isFile(value: JsonBodyField): value is FileDataUri {
   return typeof value === "object" && value !== null && typeof (value as FileDataUri).file === "string";
+}
+
+function isBytes(value: JsonBodyField): value is BytesDataUri {
+  return typeof value === "object" && value !== null && (value as BytesDataUri).bytes instanceof Uint8Array;
 }
 
 /** base64 length of n bytes, padding included. */
@@ -56,6 +66,8 @@ export async function jsonBodyWithDataUris(fields: Record<string, JsonBodyField 
       parts.push({ text: `${sep}${JSON.stringify(key)}:${prefix}` });
       parts.push({ file: value.file, size });
       parts.push({ text: `"` });
+    } else if (isBytes(value)) {
+      parts.push({ text: `${sep}${JSON.stringify(key)}:${JSON.stringify(`data:${value.mime};base64,${Buffer.from(value.bytes).toString("base64")}`)}` });
     } else {
       parts.push({ text: `${sep}${JSON.stringify(key)}:${JSON.stringify(value)}` });
     }

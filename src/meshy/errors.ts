@@ -36,6 +36,8 @@ export interface MeshyErrorInit {
   status?: number;
   /** Meshy's own `message`, redacted. */
   meshyMessage?: string;
+  /** v2's stable error `code` (e.g. `input_task_not_ready`); absent under v1. */
+  meshyCode?: string;
   /** For RATE_LIMITED: the server's Retry-After, in ms, when it sent one. */
   retryAfterMs?: number;
   cause?: unknown;
@@ -46,6 +48,7 @@ export class MeshyError extends Error {
   readonly code: MeshyErrorCode;
   readonly status?: number;
   readonly meshyMessage?: string;
+  readonly meshyCode?: string;
   readonly retryAfterMs?: number;
 
   constructor(code: MeshyErrorCode, message: string, init: MeshyErrorInit = {}) {
@@ -53,6 +56,7 @@ export class MeshyError extends Error {
     this.code = code;
     this.status = init.status;
     this.meshyMessage = init.meshyMessage;
+    this.meshyCode = init.meshyCode;
     this.retryAfterMs = init.retryAfterMs;
   }
 }

@@ -7,14 +7,19 @@
  *   re-sent only when it provably created nothing: the connection was refused
  *   or DNS failed before a byte was sent, or the server answered 429. Any other
  *   lost answer is UNKNOWN_OUTCOME, for the caller to reconcile via the list.
- * - 429 RateLimitExceeded: retried (Retry-After honoured, never required);
- *   429 NoMoreConcurrentTasks/NoMorePendingTasks: QUEUE_FULL at once.
+ * - 429 is told apart by v2's `code`, else by v1's words in `message`:
+ *   rate_limit_exceeded / RateLimitExceeded: retried (Retry-After honoured, never
+ *   required); pending_task_limit_reached, concurrent_task_limit_reached /
+ *   NoMoreConcurrentTasks, NoMorePendingTasks: QUEUE_FULL at once.
+ * - Other errors map by v2 `code` where one means something of its own, else by
+ *   HTTP status (unchanged between the versions).
  */
 import { request, type Dispatcher } from "undici";
 import { backoffDelay, parseRetryAfter, type BackoffPolicy } from "./backoff.js";
 import type { BodyFactory } from "./data-uri-body.js";
 import { MeshyError, type MeshyErrorCode, type MeshyErrorInit } from "./errors.js";
 import type { RateLimiter } from "./rate-limit.js";
+import type { ServiceClock } from "./service-clock.js";
 import { ErrorBodySchema } from "./schemas.js";
 import { quoteUrl, redactSecrets, sanitizeError } from "./redact.js";
 
@@ -39,6 +44,8 @@ export interface HttpOptions {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
   log: (line: string) => void;
+  /** Learns Meshy's clock from the API's answers (never from asset hosts). */
+  clock: ServiceClock;
 }
 
 export interface HttpRequest {
@@ -46,6 +53,8 @@ export interface HttpRequest {
   url: URL;
   /** Send `Authorization`: only for the API origin, never for asset hosts. */
   credentials: boolean;
+  /** Pass the API rate limiter (default). Asset downloads do not: they are not API requests. */
+  limited?: boolean;
   accept: string;
   body?: string | BodyFactory;
   signal?: AbortSignal;
@@ -59,9 +68,33 @@ export interface HttpRequest {
 
 export type HttpResponse = Dispatcher.ResponseData;
 
-/** Errors from the socket layer that prove the request never left: safe to re-send even a POST. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
+/**
+ * Errors that prove the request never left: name resolution, connecting, and TLS
+ * handshake failures all come before the first byte of the request. Safe to re-send
+ * even a POST, and a create that ends with one of them provably created nothing.
+ */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
 const QUEUE_FULL_MARKERS = ["NoMoreConcurrentTasks", "NoMorePendingTasks"];
+const QUEUE_FULL_CODES = new Set(["pending_task_limit_reached", "concurrent_task_limit_reached"]);
+/** v2 codes that say more than their HTTP status (API-V2-NOTES 6). */
+const CODE_OVERRIDES: Record<string, MeshyErrorCode> = {
+  // The route does not exist: not a missing task (a client of the wrong API version, or v1 switched off).
+  route_not_found: "REFUSED",
+};
 const ERROR_BODY_LIMIT = 64 * 1024;
 
 const STATUS_CODES: Record<number, MeshyErrorCode> = {
@@ -123,7 +156,7 @@ export class MeshyHttp {
       let res: HttpResponse;
       const started = Date.now();
       try {
-        await this.opts.limiter.acquire(req.signal);
+        if (req.limited !== false) await this.opts.limiter.acquire(req.signal);
       } catch (err) {
         throw this.fail("ABORTED", `${where}: aborted`, { cause: err });
       }
@@ -152,19 +185,21 @@ export class MeshyHttp {
       }
 
       const status = res.statusCode;
+      if (req.credentials) this.opts.clock.observe(res.headers.date);
       this.log(`${where} -> ${status} (${Date.now() - started} ms)`);
       if ((req.passStatus ?? isSuccess)(status)) return res;
 
       // Only the API's error bodies are quoted: an asset host's may echo the URL's signature.
-      const meshyMessage = req.credentials ? await readErrorMessage(res) : await discard(res);
+      const { message: meshyMessage, code: meshyCode } = req.credentials ? await readErrorBody(res) : { message: await discard(res) };
       const detail = meshyMessage ? `: ${meshyMessage}` : "";
       const retryAfterMs = parseRetryAfter(res.headers["retry-after"], Date.now());
 
       if (status === 429) {
-        if (QUEUE_FULL_MARKERS.some((m) => meshyMessage.includes(m))) {
+        if ((meshyCode && QUEUE_FULL_CODES.has(meshyCode)) || QUEUE_FULL_MARKERS.some((m) => meshyMessage.includes(m))) {
           throw this.fail("QUEUE_FULL", `${where}: the account's task queue is full${detail}`, {
             status,
             meshyMessage,
+            meshyCode,
           });
         }
         // Any other 429 is treated as RateLimitExceeded: a 429 created nothing, so retrying is safe.
@@ -174,6 +209,7 @@ export class MeshyHttp {
           throw this.fail("RATE_LIMITED", `${where}: rate limited (429)${detail}`, {
             status,
             meshyMessage,
+            meshyCode,
             retryAfterMs,
           });
         }
@@ -204,8 +240,8 @@ export class MeshyHttp {
         continue;
       }
 
-      const code = STATUS_CODES[status] ?? (status >= 400 ? "REFUSED" : "BAD_RESPONSE");
-      throw this.fail(code, `${where}: ${status}${detail}`, { status, meshyMessage });
+      const code = (meshyCode && CODE_OVERRIDES[meshyCode]) || STATUS_CODES[status] || (status >= 400 ? "REFUSED" : "BAD_RESPONSE");
+      throw this.fail(code, `${where}: ${status}${meshyCode ? ` ${meshyCode}` : ""}${detail}`, { status, meshyMessage, meshyCode });
     }
   }
 
@@ -260,8 +296,8 @@ async function discard(res: HttpResponse): Promise<string> {
   return "";
 }
 
-/** Meshy's `message` (error bodies are `{"message": ...}`), or a snippet of a non-JSON body. */
-async function readErrorMessage(res: HttpResponse): Promise<string> {
+/** Meshy's `message` and (v2) `code`, or a snippet of a non-JSON body. */
+async function readErrorBody(res: HttpResponse): Promise<{ message: string; code?: string }> {
   let text = "";
   try {
     for await (const chunk of res.body) {
@@ -275,9 +311,9 @@ async function readErrorMessage(res: HttpResponse): Promise<string> {
   }
   try {
     const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data.message;
+    if (parsed.success) return { message: parsed.data.message, code: parsed.data.code };
   } catch {
     // Not JSON: a proxy's HTML page, say.
   }
-  return text.replace(/\s+/g, " ").trim().slice(0, 200);
+  return { message: text.replace(/\s+/g, " ").trim().slice(0, 200) };
 }

@@ -1,8 +1,9 @@
 /**
- * Meshy Auto-Rigging & Animation API shapes (../shared/seeds, API-NOTES.md).
- * One source of truth: the client parses responses with these, the emulator
- * builds its answers from the same types. Objects are loose (`z.looseObject`)
- * because the service adds fields over time; requests are strict.
+ * Meshy Auto-Rigging & Animation API shapes shared by both API versions, the v1
+ * wire shapes (API-NOTES.md), and `Task`, the version-neutral task the client
+ * hands out (wire-v1.ts / wire-v2.ts turn each version's objects into it). Objects
+ * read are loose (`z.looseObject`) because the service adds fields over time;
+ * requests are strict.
  */
 import { z } from "zod";
 
@@ -10,7 +11,7 @@ export const TASK_KINDS = ["rig", "animation"] as const;
 /** Which endpoint family a task belongs to. */
 export type TaskKind = (typeof TASK_KINDS)[number];
 
-/** Path segment under /openapi/v1 for each kind (note the plural for animations). */
+/** Path segment of each kind's create route, the same under /openapi/v1 and /openapi/v2 (note the plural for animations). */
 export const KIND_PATH: Record<TaskKind, string> = {
   rig: "rigging",
   animation: "animations",
@@ -52,10 +53,10 @@ export const AnimationResultSchema = z.looseObject({
 export type AnimationResult = z.infer<typeof AnimationResultSchema>;
 
 /**
- * A task object as GET returns it. Stream events while PENDING/IN_PROGRESS carry
+ * A v1 task object as GET returns it. Stream events while PENDING/IN_PROGRESS carry
  * only id/status/progress, so everything else is optional here.
  */
-export const TaskSchema = z.looseObject({
+export const V1TaskSchema = z.looseObject({
   id: z.string().min(1),
   type: z.string().optional(),
   status: TaskStatusSchema,
@@ -70,19 +71,46 @@ export const TaskSchema = z.looseObject({
   result: z.looseObject({ ...RigResultSchema.shape, ...AnimationResultSchema.shape }).nullish(),
   consumed_credits: z.number().optional(),
 });
-export type Task = z.infer<typeof TaskSchema>;
+export type V1Task = z.infer<typeof V1TaskSchema>;
 
-/** `{"result": "<task id>"}`, the answer to a create (202, 200 also seen). */
-export const CreateResponseSchema = z.looseObject({ result: z.string().min(1) });
+/** v1: `{"result": "<task id>"}`, the answer to a create (202, 200 also seen). */
+export const V1CreateResponseSchema = z.looseObject({ result: z.string().min(1) });
 
-/** Error bodies are `{"message": "..."}`; SSE `event: error` adds `status_code`. */
+/**
+ * Error bodies: v1 `{"message"}` (SSE `event: error` adds `status_code`); v2
+ * `{type, code, message, doc_url}`. One loose schema reads both.
+ */
 export const ErrorBodySchema = z.looseObject({
   message: z.string().default(""),
   status_code: z.number().optional(),
+  type: z.string().optional(),
+  code: z.string().optional(),
 });
 
-/** List endpoints answer a bare array of task objects (page_num/page_size/sort_by). */
-export const TaskListSchema = z.array(TaskSchema);
+/** v1 list endpoints answer a bare array of task objects (page_num/page_size/sort_by). */
+export const V1TaskListSchema = z.array(V1TaskSchema);
+
+/**
+ * A task as the client hands it out, whichever API version it was read through.
+ * Times are Unix ms, absent while unknown (v1 sends 0, v2 null). `outputs` holds
+ * the signed URL of each file the task produced, keyed by output role
+ * (plan/layout.ts); absent until the task succeeded or when a stream event left it
+ * out. `input` is v2's echo of the create request (absent under v1).
+ */
+export interface Task {
+  id: string;
+  status: TaskStatus;
+  progress: number;
+  created_at?: number;
+  started_at?: number;
+  finished_at?: number;
+  expires_at?: number;
+  preceding_tasks?: number;
+  task_error?: { message: string; code?: string; type?: string };
+  consumed_credits?: number;
+  outputs?: Record<string, string>;
+  input?: Record<string, unknown>;
+}
 
 export const LibraryActionSchema = z.looseObject({
   action_id: z.number().int(),

@@ -10,13 +10,13 @@
  * This module decides nothing about recovery: it reports how the stream ended.
  */
 import { createParser } from "eventsource-parser";
-import { ErrorBodySchema, TaskSchema, TERMINAL_STATUSES, type Task } from "./schemas.js";
+import { ErrorBodySchema, TERMINAL_STATUSES, type Task } from "./schemas.js";
 
 export type StreamOutcome =
   /** A terminal status arrived; the task may still lack fields the stream left out. */
   | { kind: "terminal"; task: Task }
-  /** The server sent `event: error`. */
-  | { kind: "error"; statusCode?: number; message: string }
+  /** The server sent `event: error` (v1 `{status_code, message}`, v2 `{type, code, message}`). */
+  | { kind: "error"; statusCode?: number; type?: string; message: string }
   /** The stream closed, broke, stalled or sent an unreadable event before a terminal status. */
   | { kind: "interrupted"; reason: "ended" | "dropped" | "stalled" | "bad-event"; cause?: unknown };
 
@@ -27,6 +27,8 @@ export interface ReadTaskStreamOptions {
   onTask: (task: Task) => void;
   /** Called on a stall: must destroy the body so iteration ends. */
   onStall: () => void;
+  /** An event's task object, in the API version's shape (wire.ts); throws on another shape. */
+  parseTask: (json: unknown) => Task;
 }
 
 export async function readTaskStream(
@@ -45,18 +47,20 @@ export async function readTaskStream(
       if (type === "error") {
         const parsed = ErrorBodySchema.safeParse(parseJson(event.data));
         outcome = parsed.success
-          ? { kind: "error", statusCode: parsed.data.status_code, message: parsed.data.message }
+          ? { kind: "error", statusCode: parsed.data.status_code, type: parsed.data.type, message: parsed.data.message }
           : { kind: "error", message: event.data.slice(0, 200) };
         return;
       }
       if (type !== "message") return;
-      const parsed = TaskSchema.safeParse(parseJson(event.data));
-      if (!parsed.success) {
-        outcome = { kind: "interrupted", reason: "bad-event", cause: parsed.error };
+      let task: Task;
+      try {
+        task = opts.parseTask(parseJson(event.data));
+      } catch (err) {
+        outcome = { kind: "interrupted", reason: "bad-event", cause: err };
         return;
       }
-      opts.onTask(parsed.data);
-      if (TERMINAL_STATUSES.has(parsed.data.status)) outcome = { kind: "terminal", task: parsed.data };
+      opts.onTask(task);
+      if (TERMINAL_STATUSES.has(task.status)) outcome = { kind: "terminal", task };
     },
   });
 

@@ -20,6 +20,8 @@ export interface WaitDeps {
   streamIdleMs: number;
   fail: (code: MeshyErrorCode, message: string, init?: MeshyErrorInit) => MeshyError;
   log: (line: string) => void;
+  /** A stream event's task object, in this API version's shape; throws on another. */
+  parseTask: (kind: TaskKind, json: unknown) => Task;
 }
 
 export interface WaitForTaskOptions extends WaitOptions {
@@ -97,6 +99,7 @@ async function followStream(
 
   const outcome = await readTaskStream(body, {
     idleMs: deps.streamIdleMs,
+    parseTask: (json) => deps.parseTask(kind, json),
     onTask,
     onStall: () => streamCtl.abort(new Error("stream stalled")),
   });
@@ -105,7 +108,7 @@ async function followStream(
     case "terminal":
       return outcome.task;
     case "error": {
-      const code = outcome.statusCode === 404 ? "NOT_FOUND" : "STREAM";
+      const code = outcome.statusCode === 404 || outcome.type === "not_found" ? "NOT_FOUND" : "STREAM";
       throw deps.fail(code, `stream for ${label} reported an error: ${outcome.message}`, {
         status: outcome.statusCode,
         meshyMessage: outcome.message,
@@ -118,7 +121,7 @@ async function followStream(
   }
 }
 
-/** Terminal stream events may omit fields; a SUCCEEDED task without its result needs a GET. */
+/** Terminal stream events may omit fields; a SUCCEEDED task without its outputs needs a GET. */
 function isComplete(task: Task): boolean {
-  return task.status === "SUCCEEDED" ? task.result != null : task.task_error != null;
+  return task.status === "SUCCEEDED" ? task.outputs !== undefined : task.task_error !== undefined;
 }

@@ -1,5 +1,5 @@
 /** One animation clip: its own needs, bound to the rig it must be made on (rules 2, 5, 6, 8, 11). */
-import type { AnimationEntry, AnimationInputs } from "../lockfile/schema.js";
+import type { AnimationEntry, AnimationInputs, Target } from "../lockfile/schema.js";
 import type { ResolvedAction } from "../manifest/resolve.js";
 import { animationChanges } from "./changes.js";
 import type { OutputFile } from "./layout.js";
@@ -13,6 +13,7 @@ export interface AnimationUnit {
   inputs: AnimationInputs;
   digest: string;
   wanted: readonly OutputFile[];
+  target?: Target;
 }
 
 /** The rig the character's clips will be made on, as its step decided. */
@@ -41,6 +42,7 @@ function ownNeeds(a: AnimationUnit, facts: Facts, now: number, stale: string | u
     // Built only when used: this runs for every clip of every plan.
     newReason: a.entry ? "" : `new action ${a.action.actionId} in characters.yaml`,
     stale,
+    target: a.target,
   });
 }
 
@@ -53,7 +55,7 @@ export function assessAnimation(character: string, a: AnimationUnit, rig: RigCon
   if (rig.remade) {
     // API-NOTES: re-rigging the same mesh need not give the same skeleton.
     const d = ownNeeds(a, facts, now, undefined);
-    if (entry === undefined) return d;
+    if (entry === undefined || entry.state === "retired") return d;
     return { action: "replace", reasons: [NEW_RIG_REASON, ...(isPaid(d) ? d.reasons : [])], missing: allRoles(a.wanted) };
   }
   const stale =
@@ -62,5 +64,5 @@ export function assessAnimation(character: string, a: AnimationUnit, rig: RigCon
       : undefined;
   const d = ownNeeds(a, facts, now, stale);
   // Reuse a clip only when the rig it must match is known.
-  return rig.taskId === undefined ? d : applyReuse(d, entry, a.digest, now, rig.taskId);
+  return rig.taskId === undefined ? d : applyReuse(d, entry, a.digest, now, { rigTaskId: rig.taskId, target: a.target });
 }

@@ -31,6 +31,10 @@ export function rigChanges(before: RigInputs, after: RigInputs): string[] {
   if (before.height_meters !== after.height_meters) out.push(`height_meters ${before.height_meters} → ${after.height_meters}`);
   const texture = refChange("texture", before.texture, after.texture);
   if (texture) out.push(texture);
+  for (const field of ["skeleton", "body"] as const) {
+    const [b, a] = [before[field], after[field]];
+    if (b !== a) out.push(`${field} changed (${b ?? "not set"} → ${a ?? "not set"})`);
+  }
   return out;
 }
 

@@ -3,18 +3,18 @@
  * that tie them together (a new rig re-makes every clip; an expired rig is re-rigged
  * when a clip needs a paid task).
  */
-import type { AnimationInputs, CharacterLock, RigEntry } from "../lockfile/schema.js";
+import type { AnimationInputs, CharacterLock, RigEntry, Target, UnitEntry } from "../lockfile/schema.js";
 import type { OutputFormat } from "../manifest/schema.js";
 import type { ResolvedAction, ResolvedCharacter } from "../manifest/resolve.js";
 import { CREDITS } from "../meshy/schemas.js";
 import { assessAnimation, type AnimationUnit, type RigContext } from "./animation.js";
 import { digestOf, rigInputs } from "./digest.js";
-import { isExpired, rigExpiryWarning } from "./expiry.js";
+import { availableUntil, isExpired, rigExpiryWarning } from "./expiry.js";
 import { animationOutputs, rigOutputs, type OutputFile } from "./layout.js";
 import type { Wanted } from "./prune.js";
 import { assessRig, rerig, type RigUnit, type Trigger } from "./rig.js";
 import type { Facts, PlanStep, PlanWarning } from "./types.js";
-import { isPaid, type UnitDecision } from "./unit.js";
+import { allRoles, isPaid, type UnitDecision } from "./unit.js";
 import { allClips } from "./words.js";
 
 export interface CharacterEnv {
@@ -24,6 +24,9 @@ export interface CharacterEnv {
   warnMs: number;
   /** Collects what the manifest wants, for pruning. */
   wanted: Wanted;
+  target?: Target;
+  /** Unit keys to re-make on purpose (`--replace`), characters already expanded to their rig key. */
+  replace: ReadonlySet<string>;
   /** Memoised: thousands of characters share a few dozen action inputs, and plans keep them. */
   animationInputs: (action: ResolvedAction) => { inputs: AnimationInputs; digest: string };
 }
@@ -37,7 +40,7 @@ function rigContext(d: UnitDecision, entry: RigEntry | undefined, now: number): 
   const remade = d.action !== "noop" && d.action !== "download";
   if (remade) return { remade, expired: false };
   const taskId = d.taskId ?? entry?.task_id;
-  const expiresAt = d.expiresAt ?? entry?.expires_at;
+  const expiresAt = d.expiresAt ?? (entry && availableUntil(entry));
   return { remade, taskId, expiresAt, expired: isExpired(expiresAt, now) };
 }
 
@@ -46,37 +49,40 @@ export function planCharacter(character: ResolvedCharacter, lock: CharacterLock 
   const { name } = character;
   const { facts, now } = env;
   const rigInput = rigInputs(character, facts);
-  const rig: RigUnit = { entry: lock?.rig, inputs: rigInput, digest: digestOf(rigInput), wanted: rigOutputs(name, env.formats) };
+  const rig: RigUnit = { entry: lock?.rig, inputs: rigInput, digest: digestOf(rigInput), wanted: rigOutputs(name, env.formats), target: env.target };
   want(rig.wanted, env);
   const clips: AnimationUnit[] = character.actions.map((action) => {
     const { inputs, digest } = env.animationInputs(action);
     const wanted = animationOutputs(name, action, env.formats);
     want(wanted, env);
-    return { action, entry: lock?.animations[action.name], inputs, digest, wanted };
+    return { action, entry: lock?.animations[action.name], inputs, digest, wanted, target: env.target };
   });
 
-  let rigDecision = assessRig(rig, facts, now);
+  const rigKey = `${name}/rig`;
+  const clipKey = (c: AnimationUnit) => `${name}/animations/${c.action.name}`;
+  const assessClip = (c: AnimationUnit, rigCtx: RigContext) =>
+    env.replace.has(clipKey(c)) && !rigCtx.remade ? replaced(c.entry, c.wanted, clipKey(c)) : assessAnimation(name, c, rigCtx, facts, now);
+  let rigDecision = env.replace.has(rigKey) ? replaced(rig.entry, rig.wanted, rigKey) : assessRig(rig, facts, now);
   let ctx = rigContext(rigDecision, rig.entry, now);
-  let clipDecisions = clips.map((c) => assessAnimation(name, c, ctx, facts, now));
+  let clipDecisions = clips.map((c) => assessClip(c, ctx));
   if (ctx.expired && ctx.expiresAt !== undefined) {
     const triggers: Trigger[] = [];
     clipDecisions.forEach((d, i) => {
       const c = clips[i]!;
-      if (isPaid(d)) triggers.push({ name: c.action.name, isNew: c.entry === undefined });
+      if (isPaid(d)) triggers.push({ name: c.action.name, isNew: c.entry === undefined || c.entry.state === "retired" });
     });
     if (triggers.length > 0) {
       rigDecision = rerig(rig, ctx.expiresAt, triggers, clips.length, now);
       ctx = rigContext(rigDecision, rig.entry, now);
-      clipDecisions = clips.map((c) => assessAnimation(name, c, ctx, facts, now));
+      clipDecisions = clips.map((c) => assessClip(c, ctx));
     }
-  } else if (isPaid(rigDecision) && clips.some((c) => c.entry !== undefined)) {
+  } else if (isPaid(rigDecision) && clips.some((c) => c.entry !== undefined && c.entry.state !== "retired")) {
     // Rules 2 and 3: say what the new rig costs in clips, since the user only changed the rig.
     rigDecision.reasons.push(
       `${allClips(clips.length)} will be re-made (${clips.length * CREDITS.animation} credits) so they share one skeleton`,
     );
   }
 
-  const rigKey = `${name}/rig`;
   const steps: PlanStep[] = [step(rigKey, name, "rig", rigDecision, rig.inputs, rig.digest)];
   clipDecisions.forEach((d, i) => {
     const c = clips[i]!;
@@ -88,6 +94,11 @@ export function planCharacter(character: ResolvedCharacter, lock: CharacterLock 
   });
   const warning = ctx.remade ? undefined : rigExpiryWarning(name, ctx.expiresAt, clips.length, now, env.warnMs);
   return warning ? { steps, warning } : { steps };
+}
+
+/** `--replace`: re-made on request, paid, never re-used from an earlier task. */
+function replaced(entry: UnitEntry | undefined, wanted: readonly OutputFile[], key: string): UnitDecision {
+  return { action: entry ? "replace" : "create", reasons: [`--replace ${key}: re-made on request`], missing: allRoles(wanted) };
 }
 
 function want(files: readonly OutputFile[], env: CharacterEnv): void {

@@ -2,32 +2,12 @@
  * Inputs of each unit and their digest. The executor records both in the lockfile;
  * the planner compares them with the lockfile to decide what changed.
  */
-import { createHash } from "node:crypto";
 import { UserError } from "../errors.js";
 import type { AnimationInputs, RigInputs } from "../lockfile/schema.js";
 import type { ResolvedAction, ResolvedCharacter } from "../manifest/resolve.js";
 import type { Facts } from "./types.js";
 
-/**
- * JSON with object keys sorted and no whitespace, so equal values give equal text.
- * @example canonicalJson({ b: 1, a: [2, { d: 3, c: null }] }) // '{"a":[2,{"c":null,"d":3}],"b":1}'
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const obj = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of Object.keys(obj).sort()) {
-    if (obj[key] === undefined) continue; // as JSON.stringify does
-    parts.push(`${JSON.stringify(key)}:${canonicalJson(obj[key])}`);
-  }
-  return `{${parts.join(",")}}`;
-}
-
-/** sha256 hex of `canonicalJson(value)`: the `digest` of a lockfile entry. */
-export function digestOf(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("hex");
-}
+export { canonicalJson, digestOf } from "../lockfile/canonical.js";
 
 function inputFileSha(character: string, field: "model" | "texture", path: string, facts: Facts): string {
   const sha = facts.inputs[path];
@@ -47,7 +27,7 @@ function inputFileSha(character: string, field: "model" | "texture", path: strin
  * input file is missing.
  */
 export function rigInputs(character: ResolvedCharacter, facts: Facts): RigInputs {
-  const { source, texture, name } = character;
+  const { source, texture, name, skeleton, body } = character;
   return {
     source:
       source.kind === "file"
@@ -62,6 +42,9 @@ export function rigInputs(character: ResolvedCharacter, facts: Facts): RigInputs
         : texture.kind === "file"
           ? { file_sha256: inputFileSha(name, "texture", texture.path, facts) }
           : { url: texture.url },
+    // Absent, not null, when unset: the digest of every rig made before these fields existed stays the same.
+    ...(skeleton !== undefined && { skeleton }),
+    ...(body !== undefined && { body }),
   };
 }
 

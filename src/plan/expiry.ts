@@ -12,6 +12,16 @@ export function isExpired(expiresAt: number | undefined, now: number): boolean {
   return expiresAt !== undefined && expiresAt > 0 && expiresAt <= now;
 }
 
+/**
+ * When a task's results stopped (or will stop) being available: `expires_at`, or
+ * earlier when Meshy already answered 404 for it (`gone_at`: deleted, or expired early).
+ */
+export function availableUntil(t: { expires_at?: number; gone_at?: number }): number | undefined {
+  const { expires_at: e, gone_at: g } = t;
+  if (g === undefined) return e;
+  return e !== undefined && e > 0 && e < g ? e : g;
+}
+
 /** Known to be available for a download after `now` (reuse needs a date to promise). */
 export function isKnownAlive(expiresAt: number | undefined, now: number): expiresAt is number {
   return expiresAt !== undefined && expiresAt > now;

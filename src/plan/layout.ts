@@ -14,15 +14,15 @@
  */
 import type { OutputFormat } from "../manifest/schema.js";
 import type { ResolvedAction } from "../manifest/resolve.js";
-import type { AnimationResult, RigResult } from "../meshy/schemas.js";
 
-/** One output file a unit should produce. `role` keys it in the lockfile. */
+/**
+ * One output file a unit should produce. `role` keys it in the lockfile and in a
+ * task's outputs (src/meshy/outputs.ts maps each role to the API's result fields).
+ */
 export interface OutputFile {
   role: string;
   /** Relative to the output directory, '/'-separated. */
   path: string;
-  /** Reads this file's signed URL from a task result. */
-  url: (result: RigResult & AnimationResult) => string | undefined;
   /** What the bytes must look like. */
   format: "glb" | "fbx" | "usdz";
 }
@@ -40,20 +40,15 @@ export function animationsDir(character: string): string {
 export function rigOutputs(character: string, formats: readonly OutputFormat[]): OutputFile[] {
   const dir = rigDir(character);
   const all: OutputFile[] = [
-    { role: "glb", path: `${dir}/${character}.glb`, format: "glb", url: (r) => r.rigged_character_glb_url },
-    { role: "fbx", path: `${dir}/${character}.fbx`, format: "fbx", url: (r) => r.rigged_character_fbx_url },
+    { role: "glb", path: `${dir}/${character}.glb`, format: "glb" },
+    { role: "fbx", path: `${dir}/${character}.fbx`, format: "fbx" },
   ];
   // The walking/running clips come free with every rig (API-NOTES): keep them.
   for (const clip of ["walking", "running"] as const) {
     all.push(
-      { role: `${clip}.glb`, path: `${dir}/${clip}.glb`, format: "glb", url: (r) => r.basic_animations?.[`${clip}_glb_url`] },
-      { role: `${clip}.fbx`, path: `${dir}/${clip}.fbx`, format: "fbx", url: (r) => r.basic_animations?.[`${clip}_fbx_url`] },
-      {
-        role: `${clip}.armature.glb`,
-        path: `${dir}/${clip}.armature.glb`,
-        format: "glb",
-        url: (r) => r.basic_animations?.[`${clip}_armature_glb_url`],
-      },
+      { role: `${clip}.glb`, path: `${dir}/${clip}.glb`, format: "glb" },
+      { role: `${clip}.fbx`, path: `${dir}/${clip}.fbx`, format: "fbx" },
+      { role: `${clip}.armature.glb`, path: `${dir}/${clip}.armature.glb`, format: "glb" },
     );
   }
   return all.filter((f) => formats.includes(f.format as OutputFormat));
@@ -62,22 +57,17 @@ export function rigOutputs(character: string, formats: readonly OutputFormat[]):
 export function animationOutputs(character: string, action: ResolvedAction, formats: readonly OutputFormat[]): OutputFile[] {
   const base = `${animationsDir(character)}/${action.name}`;
   const files: OutputFile[] = [
-    { role: "glb", path: `${base}.glb`, format: "glb" as const, url: (r: AnimationResult) => r.animation_glb_url },
-    { role: "fbx", path: `${base}.fbx`, format: "fbx" as const, url: (r: AnimationResult) => r.animation_fbx_url },
+    { role: "glb", path: `${base}.glb`, format: "glb" as const },
+    { role: "fbx", path: `${base}.fbx`, format: "fbx" as const },
   ].filter((f) => formats.includes(f.format));
   // A post-process output is what the user asked for, whatever `formats` says.
   const pp = action.postProcess;
   if (pp?.operation_type === "fbx2usdz") {
-    files.push({ role: "usdz", path: `${base}.usdz`, format: "usdz", url: (r) => r.processed_usdz_url });
+    files.push({ role: "usdz", path: `${base}.usdz`, format: "usdz" });
   } else if (pp?.operation_type === "extract_armature") {
-    files.push({ role: "armature.fbx", path: `${base}.armature.fbx`, format: "fbx", url: (r) => r.processed_armature_fbx_url });
+    files.push({ role: "armature.fbx", path: `${base}.armature.fbx`, format: "fbx" });
   } else if (pp?.operation_type === "change_fps") {
-    files.push({
-      role: "fps.fbx",
-      path: `${base}.${pp.fps}fps.fbx`,
-      format: "fbx",
-      url: (r) => r.processed_animation_fps_fbx_url,
-    });
+    files.push({ role: "fps.fbx", path: `${base}.${pp.fps}fps.fbx`, format: "fbx" });
   }
   return files;
 }

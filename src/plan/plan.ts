@@ -11,6 +11,7 @@
  */
 import type { AnimationInputs } from "../lockfile/schema.js";
 import type { ResolvedAction } from "../manifest/resolve.js";
+import { UserError } from "../errors.js";
 import { planCharacter } from "./character.js";
 import { DEFAULT_EXPIRY_WARNING_MS } from "./words.js";
 import { animationInputs, digestOf } from "./digest.js";
@@ -40,6 +41,8 @@ export function plan(input: PlanInput): Plan {
     return m;
   };
   const env = {
+    replace: replaceKeys(input),
+    target: input.target,
     formats: manifest.formats,
     facts,
     now,
@@ -57,4 +60,23 @@ export function plan(input: PlanInput): Plan {
   }
   for (const s of planPrune(manifest, lock, facts, env.wanted)) steps.push(s);
   return { now, steps, summary: summarize(steps), warnings };
+}
+
+/** `--replace` targets as unit keys; one the manifest does not have is an input error (nothing is spent). */
+function replaceKeys({ manifest, replace = [] }: PlanInput): Set<string> {
+  const keys = new Set<string>();
+  for (const target of replace) {
+    const [character, ...rest] = target.split("/");
+    const c = manifest.characters.find((x) => x.name === character);
+    const key = rest.length === 0 ? `${character}/rig` : target;
+    const known = c !== undefined && (key === `${c.name}/rig` || c.actions.some((a) => key === `${c.name}/animations/${a.name}`));
+    if (!known) {
+      const units = manifest.characters.flatMap((x) => [x.name, ...x.actions.map((a) => `${x.name}/animations/${a.name}`)]);
+      throw new UserError("REPLACE_UNKNOWN", `--replace ${target}: no such character or unit in the manifest`, {
+        hint: `name a character (its rig and all its clips) or a unit: ${units.slice(0, 6).join(", ")}${units.length > 6 ? ", ..." : ""}`,
+      });
+    }
+    keys.add(key);
+  }
+  return keys;
 }

@@ -49,11 +49,12 @@ export function planPrune(manifest: ResolvedManifest, lock: Lockfile, facts: Fac
   const claimed = new Set<string>();
   for (const [character, cl] of Object.entries(lock.characters) as [string, CharacterLock][]) {
     const actions = inManifest.get(character);
-    if (actions === undefined && cl.rig !== undefined) {
+    // Retired units are already pruned: they only keep their task ids.
+    if (actions === undefined && cl.rig !== undefined && cl.rig.state !== "retired") {
       steps.push(pruneStep(`${character}/rig`, character, "rig", REMOVED_REASON, recordedPaths(cl.rig, isWanted, claimed)));
     }
     for (const [name, entry] of Object.entries(cl.animations)) {
-      if (actions?.has(name)) continue;
+      if (actions?.has(name) || entry.state === "retired") continue;
       const s = pruneStep(`${character}/animations/${name}`, character, "animation", REMOVED_REASON, recordedPaths(entry, isWanted, claimed));
       s.name = name;
       steps.push(s);
@@ -67,8 +68,10 @@ export function planPrune(manifest: ResolvedManifest, lock: Lockfile, facts: Fac
   for (const path in allWanted ? NO_OUTPUTS : facts.outputs) {
     if (claimed.has(path) || isWanted(path)) continue;
     const parts = path.split("/");
-    const [character, dir] = parts;
+    const [character, dir, name] = parts;
     if (parts.length !== 3 || character === undefined || !SAFE_SEGMENT.test(character) || (dir !== "rig" && dir !== "animations")) continue;
+    // rigup never names an output with a leading dot: a hidden file is someone else's (an editor's, the OS's, the user's).
+    if (name!.startsWith(".")) continue;
     const list = strays.get(character);
     if (list) list.push(path);
     else strays.set(character, [path]);

@@ -3,16 +3,19 @@
  * the same inputs that Meshy still keeps (API-NOTES: results expire, URLs are fetched
  * fresh from the task), and download from it instead.
  */
-import type { UnitEntry } from "../lockfile/schema.js";
+import type { Target, UnitEntry } from "../lockfile/schema.js";
+import { madeBy } from "../lockfile/units.js";
 import { isoDate } from "./words.js";
-import { isKnownAlive } from "./expiry.js";
+import { availableUntil, isKnownAlive } from "./expiry.js";
 import { isPaid, type UnitDecision } from "./unit.js";
 
 interface Candidate {
   task_id: string;
+  made_by?: "emulator";
   digest: string;
   rig_task_id?: string;
   expires_at?: number;
+  gone_at?: number;
 }
 
 /**
@@ -23,35 +26,34 @@ export function findReusableTask(
   entry: UnitEntry | undefined,
   digest: string,
   now: number,
-  rigTaskId?: string,
+  { rigTaskId, target }: ReuseScope = {},
 ): (Candidate & { expires_at: number }) | undefined {
   if (entry === undefined) return undefined;
   const candidates: Candidate[] = entry.history ? [...entry.history] : [];
   if (entry.state === "succeeded" && entry.task_id !== undefined) {
-    candidates.push({ task_id: entry.task_id, digest: entry.digest, rig_task_id: "rig_task_id" in entry ? entry.rig_task_id : undefined, expires_at: entry.expires_at });
+    candidates.push({ task_id: entry.task_id, made_by: entry.made_by, digest: entry.digest, rig_task_id: "rig_task_id" in entry ? entry.rig_task_id : undefined, expires_at: entry.expires_at, gone_at: entry.gone_at });
   }
   let best: (Candidate & { expires_at: number }) | undefined;
   for (const c of candidates) {
-    if (c.digest !== digest || !isKnownAlive(c.expires_at, now)) continue;
+    const until = availableUntil(c);
+    if (c.digest !== digest || !isKnownAlive(until, now)) continue;
     if (rigTaskId !== undefined && c.rig_task_id !== rigTaskId) continue;
-    if (best === undefined || c.expires_at > best.expires_at) best = { ...c, expires_at: c.expires_at };
+    if (target !== undefined && madeBy(c) !== target) continue;
+    if (best === undefined || until > best.expires_at) best = { ...c, expires_at: until };
   }
   return best;
 }
 
-/**
- * Turns a paid decision into a free download when a reusable task exists.
- * `rigTaskId`: for a clip, the rig it must have been made on.
- */
-export function applyReuse(
-  d: UnitDecision,
-  entry: UnitEntry | undefined,
-  digest: string,
-  now: number,
-  rigTaskId?: string,
-): UnitDecision {
+/** Which past tasks may serve: for a clip, made on `rigTaskId`; made where the build runs (`target`). */
+export interface ReuseScope {
+  rigTaskId?: string;
+  target?: Target;
+}
+
+/** Turns a paid decision into a free download when a reusable task exists. */
+export function applyReuse(d: UnitDecision, entry: UnitEntry | undefined, digest: string, now: number, scope: ReuseScope = {}): UnitDecision {
   if (!isPaid(d)) return d;
-  const found = findReusableTask(entry, digest, now, rigTaskId);
+  const found = findReusableTask(entry, digest, now, scope);
   if (found === undefined) return d;
   return {
     action: "download",

@@ -1,5 +1,5 @@
 /** A character's rig: its own needs, and the re-rig an expired rig forces (rule 4). */
-import type { RigEntry, RigInputs } from "../lockfile/schema.js";
+import type { RigEntry, RigInputs, Target } from "../lockfile/schema.js";
 import { CREDITS } from "../meshy/schemas.js";
 import { rigChanges } from "./changes.js";
 import { allClips, isoDate } from "./words.js";
@@ -13,6 +13,7 @@ export interface RigUnit {
   inputs: RigInputs;
   digest: string;
   wanted: readonly OutputFile[];
+  target?: Target;
 }
 
 /** What the rig needs on its own, a live task with the same inputs preferred to paying. */
@@ -28,8 +29,9 @@ export function assessRig(rig: RigUnit, facts: Facts, now: number): UnitDecision
     now,
     label: "rig task",
     newReason: "new character in characters.yaml",
+    target: rig.target,
   });
-  return applyReuse(d, entry, rig.digest, now);
+  return applyReuse(d, entry, rig.digest, now, { target: rig.target });
 }
 
 /** A clip that needs a paid task; `isNew` when it has no lock entry yet. */
@@ -51,7 +53,7 @@ export function rerig(rig: RigUnit, expiresAt: number, triggers: readonly Trigge
   const what = named.join(", ");
   const base = `${what} ${triggers.length === 1 ? "needs" : "need"} a live rig; rig task expired on ${isoDate(expiresAt)}`;
   const paid: UnitDecision = { action: "replace", reasons: [base], missing: allRoles(rig.wanted) };
-  const reused = applyReuse(paid, rig.entry, rig.digest, now);
+  const reused = applyReuse(paid, rig.entry, rig.digest, now, { target: rig.target });
   if (reused !== paid) return reused;
   paid.reasons = [
     `${base}; re-rigging (${CREDITS.rig} credits) and re-making ${allClips(clips)} (${clips * CREDITS.animation} credits) so they share one skeleton`,

@@ -3,7 +3,7 @@
  * (report/plan-text.ts) and `--json` are both rendered from it.
  */
 import type { ResolvedManifest } from "../manifest/resolve.js";
-import type { AnimationInputs, Lockfile, RigInputs } from "../lockfile/schema.js";
+import type { AnimationInputs, Lockfile, RigInputs, Target } from "../lockfile/schema.js";
 import type { TaskKind } from "../meshy/schemas.js";
 
 /** What is on disk, gathered by scan/ before planning (the planner itself does no I/O). */
@@ -25,6 +25,18 @@ export interface PlanInput {
   now: number;
   /** Warn about rigs expiring within this many ms (default 7 days). */
   expiryWarningMs?: number;
+  /**
+   * `--replace`: units to re-make on purpose, paid, even when up to date: a character
+   * name (its rig, and so all its clips) or a unit key (`knight/rig`, `knight/animations/attack`).
+   */
+  replace?: readonly string[];
+  /**
+   * Where the build would run: tasks made elsewhere cannot serve it (an emulator's
+   * ids mean nothing to Meshy, and its outputs are placeholders), so for "meshy" they
+   * are re-made, and no past task from elsewhere is re-used. Absent: the tree is
+   * judged as it is (`check`, `status`).
+   */
+  target?: Target;
 }
 
 /**

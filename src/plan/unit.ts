@@ -4,9 +4,10 @@
  * 9, 10). Cross-unit rules (a new rig re-makes its clips, reuse, re-rig) are applied
  * by the callers.
  */
-import type { UnitEntry } from "../lockfile/schema.js";
+import type { Target, UnitEntry } from "../lockfile/schema.js";
+import { madeBy } from "../lockfile/units.js";
 import { isoDate } from "./words.js";
-import { isExpired } from "./expiry.js";
+import { availableUntil, isExpired } from "./expiry.js";
 import { checkFiles, fileReasons } from "./files.js";
 import type { OutputFile } from "./layout.js";
 import type { Facts, PlanStep, StepAction } from "./types.js";
@@ -35,6 +36,8 @@ export interface UnitFacts<I = unknown> {
   newReason: string;
   /** A reason to re-make a succeeded unit whose inputs did not change (a clip made on an older rig). */
   stale?: string;
+  /** PlanInput.target. */
+  target?: Target;
 }
 
 /** Create and replace spend credits; everything else is free. */
@@ -55,7 +58,12 @@ function changeReasons<I>(u: UnitFacts<I>, entry: UnitEntry & { inputs: I }): st
 /** What the unit needs on its own, from its lock entry, inputs and files. */
 export function assessUnit<I>(u: UnitFacts<I>): UnitDecision {
   const { entry, now } = u;
-  if (entry === undefined) return { action: "create", reasons: [u.newReason], missing: allRoles(u.wanted) };
+  // A retired unit is back: new to the plan, but its past tasks may still be re-used (callers apply reuse).
+  if (entry === undefined || entry.state === "retired") return { action: "create", reasons: [u.newReason || "back in characters.yaml"], missing: allRoles(u.wanted) };
+  // Only Meshy's own tasks count for a real build: nothing of the emulator's is looked up, resumed or kept.
+  if (u.target === "meshy" && madeBy(entry) === "emulator") {
+    return { action: "replace", reasons: [`made by the built-in emulator (placeholder outputs, an id Meshy does not know): made for real`], missing: allRoles(u.wanted) };
+  }
   const changed = entry.digest !== u.digest;
   const id = entry.task_id ?? "(no id)";
   switch (entry.state) {
@@ -89,11 +97,16 @@ function assessSucceeded<I>(u: UnitFacts<I>, entry: UnitEntry & { inputs: I }, c
   if (u.stale !== undefined) return { action: "replace", reasons: [u.stale], missing: allRoles(u.wanted) };
   const { missing, problems } = checkFiles(u.wanted, entry, u.facts);
   if (missing.length === 0) return withTask({ action: "noop", reasons: [], missing }, entry, false);
-  if (entry.task_id !== undefined && !isExpired(entry.expires_at, u.now)) {
+  if (entry.task_id !== undefined && !isExpired(availableUntil(entry), u.now)) {
     return withTask({ action: "download", reasons: fileReasons(problems), missing }, entry);
   }
   // Expired results are gone (GET answers 404): the files can only come from a new, paid task.
-  const when = entry.expires_at ? `expired on ${isoDate(entry.expires_at)}` : "is no longer recorded";
+  const when =
+    entry.gone_at !== undefined
+      ? `was gone at Meshy on ${isoDate(entry.gone_at)} (deleted, or expired early)`
+      : entry.expires_at
+        ? `expired on ${isoDate(entry.expires_at)}`
+        : "is no longer recorded";
   return {
     action: "replace",
     reasons: [`${u.label} ${id} ${when} and files are missing`, ...fileReasons(problems)],
@@ -103,6 +116,7 @@ function assessSucceeded<I>(u: UnitFacts<I>, entry: UnitEntry & { inputs: I }, c
 
 function withTask(d: UnitDecision, entry: UnitEntry, setTask = true): UnitDecision {
   if (setTask && entry.task_id !== undefined) d.taskId = entry.task_id;
-  if (entry.expires_at) d.expiresAt = entry.expires_at;
+  const until = availableUntil(entry);
+  if (until) d.expiresAt = until;
   return d;
 }

@@ -1,19 +1,21 @@
-/** The page's own files, by URL path: what the server answers and `--static` writes. */
+/** The page's own files, by URL path, and its data: what the server answers and `--static` writes. */
 import type { PreviewModel } from "./index.js";
 import { APP_JS } from "./page/app-js.js";
 import { INDEX_HTML } from "./page/index-html.js";
 import { STYLE_CSS } from "./page/style-css.js";
 
+/** The same for every project. */
+export const PAGE_FILES: ReadonlyMap<string, string> = new Map([
+  ["index.html", INDEX_HTML],
+  ["app.js", APP_JS],
+  ["style.css", STYLE_CSS],
+]);
+
 /** The model as the page fetches it. */
 export const MODEL_FILE = "preview.json";
 
-export function pageAssets(model: PreviewModel): Map<string, string> {
-  return new Map([
-    ["index.html", INDEX_HTML],
-    ["app.js", APP_JS],
-    ["style.css", STYLE_CSS],
-    [MODEL_FILE, `${JSON.stringify(model, null, 2)}\n`],
-  ]);
+export function modelText(model: PreviewModel): string {
+  return `${JSON.stringify(model, null, 2)}\n`;
 }
 
 const TYPES: Record<string, string> = {

@@ -3,6 +3,7 @@
  * each with stats read from the GLB and a status from the plan and lockfile.
  * The page (page/app-js.ts) renders only this; `--static` writes it as JSON.
  */
+import { actionName } from "../actions/snapshot.js";
 import { readFile } from "node:fs/promises";
 import type { Lockfile, UnitEntry } from "../lockfile/schema.js";
 import type { ResolvedManifest } from "../manifest/resolve.js";
@@ -30,6 +31,8 @@ export interface PreviewItem {
 export interface PreviewClip extends PreviewItem {
   /** The action's output name, or `rig/walking` / `rig/running` for the clips bundled with the rig. */
   name: string;
+  /** The action's name in Meshy's library ("Idle"), when known. */
+  label?: string;
 }
 
 export interface PreviewCharacter {
@@ -83,7 +86,8 @@ export async function buildPreviewModel(project: PreviewProject, plan: Plan): Pr
     for (const action of character.actions) {
       const [file] = animationOutputs(character.name, action, ["glb"]);
       const key = `${character.name}/animations/${action.name}`;
-      clips.push({ name: action.name, ...(await item(file!, steps.get(key), lock?.animations[action.name])) });
+      const label = actionName(action.actionId);
+      clips.push({ name: action.name, ...(label ? { label } : {}), ...(await item(file!, steps.get(key), lock?.animations[action.name])) });
     }
     characters.push({ name: character.name, rig, clips });
   }

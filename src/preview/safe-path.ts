@@ -4,6 +4,7 @@
  */
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
+import { resolveInsideOut } from "../out-path.js";
 
 /**
  * Splits a raw URL path (no query) into decoded segments, or null to refuse it.
@@ -33,11 +34,10 @@ export function splitUrlPath(rawPath: string): string[] | null {
  * absent, not a regular file, or resolves (through a symlink) outside `root`.
  */
 export async function resolveInside(root: string, segments: readonly string[]): Promise<string | null> {
+  const abs = await resolveInsideOut(root, path.join(...segments));
+  if (!abs) return null;
   try {
-    const realRoot = await realpath(root);
-    const real = await realpath(path.join(realRoot, ...segments));
-    if (!real.startsWith(realRoot + path.sep)) return null;
-    return (await stat(real)).isFile() ? real : null;
+    return (await stat(abs)).isFile() ? await realpath(abs) : null;
   } catch {
     return null;
   }

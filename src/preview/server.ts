@@ -1,21 +1,23 @@
 /**
  * The preview's HTTP server: the page's assets, the three.js files it imports,
- * and files of the output tree. Nothing else: no directory listing, no path
- * outside the tree (safe-path.ts), loopback only.
+ * the model, and files of the output tree. Nothing else: no directory listing,
+ * no path outside the tree (safe-path.ts), loopback only. The model is read
+ * from the tree on every request, so reloading the page after a build shows it.
  */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { contentType, pageAssets } from "./assets.js";
+import { contentType, MODEL_FILE, modelText, PAGE_FILES } from "./assets.js";
 import { FILES_PREFIX, type PreviewModel } from "./index.js";
 import { resolveInside, splitUrlPath } from "./safe-path.js";
 import { THREE_FILES, VENDOR_PREFIX, threeDir } from "./vendor.js";
 
 export interface PreviewServerOptions {
   outDir: string;
-  model: PreviewModel;
+  /** The model as the tree is now; called for every request of the page's data. */
+  loadModel: () => Promise<PreviewModel>;
   /** 0 (default): a free port. */
   port?: number;
 }
@@ -26,9 +28,8 @@ export interface PreviewServer {
   close(): Promise<void>;
 }
 
-/** @example const { url, close } = await startPreviewServer({ outDir, model }); */
+/** @example const { url, close } = await startPreviewServer({ outDir, loadModel: async () => model }); */
 export async function startPreviewServer(opts: PreviewServerOptions): Promise<PreviewServer> {
-  const assets = pageAssets(opts.model);
   const three = threeDir();
   const server = createServer((req, res) => {
     handle(req, res).catch((error: Error) => {
@@ -46,12 +47,13 @@ export async function startPreviewServer(opts: PreviewServerOptions): Promise<Pr
     const host = (req.headers.host ?? "").replace(/:\d+$/, "");
     if (host !== "127.0.0.1" && host !== "localhost") return send(res, 403, "unexpected Host header\n");
     const rawPath = (req.url ?? "").split(/[?#]/)[0]!;
-    if (rawPath === "/") return sendText(res, req, "index.html", assets.get("index.html")!);
+    if (rawPath === "/") return sendText(res, req, "index.html", PAGE_FILES.get("index.html")!);
     const segments = splitUrlPath(rawPath);
     if (!segments) return send(res, 400, "bad path\n");
     const key = segments.join("/");
-    const asset = assets.get(key);
+    const asset = PAGE_FILES.get(key);
     if (asset !== undefined) return sendText(res, req, key, asset);
+    if (key === MODEL_FILE) return sendModel(res, req);
     if (key.startsWith(VENDOR_PREFIX)) {
       const rel = key.slice(VENDOR_PREFIX.length);
       return THREE_FILES.includes(rel) ? sendFile(res, req, path.join(three, rel)) : send(res, 404, "not found\n");
@@ -61,6 +63,17 @@ export async function startPreviewServer(opts: PreviewServerOptions): Promise<Pr
       return real ? sendFile(res, req, real) : send(res, 404, "not found\n");
     }
     return send(res, 404, "not found\n");
+  }
+
+  /** A manifest mid-edit cannot be read: the page shows why instead of a stale model. */
+  async function sendModel(res: ServerResponse, req: IncomingMessage): Promise<void> {
+    let text: string;
+    try {
+      text = modelText(await opts.loadModel());
+    } catch (error) {
+      return send(res, 500, `${(error as Error).message}\n`);
+    }
+    sendText(res, req, MODEL_FILE, text);
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -1,12 +1,13 @@
 /**
  * `rigup preview --static DIR`: the served page as plain files, for CI artifacts.
  * Same URL layout as the server, all relative, so any static server (or an
- * artifact browser) can host DIR as it is.
+ * artifact browser) can host DIR as it is. Browsers do not run it from file://;
+ * opened that way, the page says how to serve it (page/index-html.ts).
  */
 import { copyFile, mkdir, realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.js";
-import { pageAssets } from "./assets.js";
+import { MODEL_FILE, modelText, PAGE_FILES } from "./assets.js";
 import type { PreviewModel } from "./index.js";
 import { resolveInside } from "./safe-path.js";
 import { THREE_FILES, VENDOR_PREFIX, threeDir } from "./vendor.js";
@@ -40,7 +41,8 @@ export async function writeStaticPreview(opts: StaticPreviewOptions): Promise<st
     written.push(rel);
     return file;
   };
-  for (const [rel, text] of pageAssets(opts.model)) await writeFile(await target(rel), text);
+  for (const [rel, text] of PAGE_FILES) await writeFile(await target(rel), text);
+  await writeFile(await target(MODEL_FILE), modelText(opts.model));
   const three = threeDir();
   for (const rel of THREE_FILES) await copyFile(path.join(three, rel), await target(VENDOR_PREFIX + rel));
   for (const character of opts.model.characters) {

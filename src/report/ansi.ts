@@ -5,3 +5,12 @@ export type Style = keyof typeof codes;
 export function paint(color: boolean, style: Style, text: string): string {
   return color ? `\u001b[${codes[style]}m${text}\u001b[0m` : text;
 }
+
+/**
+ * Text from files or Meshy (reasons, error messages) as one plain line: escape
+ * sequences removed, control characters and line breaks turned into spaces, so
+ * it can neither drive the terminal nor break a redrawn block.
+ */
+/* eslint-disable no-control-regex */
+export const oneLine = (s: string): string => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
+/* eslint-enable no-control-regex */

@@ -1,55 +1,57 @@
 /**
- * CI and non-TTY terminals: one plain line per state change, no spinners, no
- * cursor movement; ANSI only when the caller allows colour. Percent progress is
- * reported in quarters so logs stay short.
+ * CI and non-TTY terminals: plain lines, no spinners, no cursor movement; ANSI
+ * only when the caller allows colour. At most two lines per unit (when it
+ * starts with its task id, and how it ended), plus the run-level lines
+ * (stopping, a full account queue once, the summary): a CI log stays readable.
  */
 import type { Writable } from "node:stream";
 import type { ExecEvent } from "../execute/events.js";
+import type { Plan } from "../plan/types.js";
 import { paint } from "./ansi.js";
-import { formatBytes, formatSummary, type Reporter } from "./reporter.js";
+import { Progress, outcomeText } from "./progress.js";
+import { formatSummary, type Reporter, type ReporterOptions } from "./reporter.js";
 
-export function lineReporter(stderr: Writable, opts: { color: boolean }): Reporter {
+export function lineReporter(plan: Plan, stderr: Writable, opts: ReporterOptions): Reporter {
   const { color } = opts;
+  const progress = new Progress(plan);
+  const started = new Set<string>();
+  let queueFullSaid = false;
   let start: number | undefined;
-  const lastQuarter = new Map<string, string>();
   const line = (at: number, text: string) => {
     start ??= at;
     stderr.write(`${paint(color, "dim", `+${((at - start) / 1000).toFixed(1)}s`.padStart(8))} ${text}\n`);
   };
+  /** The unit's first line: the task it works with, once. */
+  const once = (key: string, text: string) => {
+    if (started.has(key)) return undefined;
+    started.add(key);
+    return `${progress.units.get(key)?.title ?? key}: ${text}`;
+  };
   const describe = (e: ExecEvent): string | undefined => {
+    const unit = progress.apply(e);
     switch (e.type) {
-      case "run:start":
-        return `build: ${e.plan.create + e.plan.replace} to create, ${e.plan.download} to download, ${e.plan.resume} to resume, ${e.plan.reconcile} to reconcile; ${e.plan.credits} credits; ${e.concurrency} task slots`;
+      case "unit:start":
+        // A create's first line waits for its task id (task:created).
+        if (!unit || e.action === "create" || e.action === "replace") return undefined;
+        return once(e.key, e.action === "resume" ? unit.doing : `downloading${unit.taskId ? ` from task ${unit.taskId}` : ""}`);
       case "task:created":
-        return `${e.key}: task ${e.taskId} created (${e.credits} credits)`;
+        return once(e.key, `task ${e.taskId} created (${e.credits} credits)`);
       case "task:adopted":
-        return `${e.key}: adopted task ${e.taskId} from a request whose answer was lost`;
-      case "task:progress": {
-        const mark = `${e.status}:${Math.floor(e.progress / 25)}`;
-        if (lastQuarter.get(e.key) === mark) return undefined;
-        lastQuarter.set(e.key, mark);
-        const queue = e.status === "PENDING" && e.precedingTasks !== undefined ? `, ${e.precedingTasks} ahead in queue` : "";
-        return `${e.key}: ${e.status.toLowerCase().replace("_", " ")} ${e.progress}%${queue}`;
-      }
-      case "task:finished":
-        return e.status === "SUCCEEDED"
-          ? `${e.key}: task ${e.taskId} succeeded`
-          : paint(color, "red", `${e.key}: task ${e.taskId} ${e.status.toLowerCase()}${e.message ? `: ${e.message}` : ""}`);
+        return once(e.key, `adopted task ${e.taskId} from a request whose answer was lost`);
       case "queue:full":
-        return paint(color, "yellow", `${e.key}: Meshy's queue for this account is full; waiting for a task to finish (${e.concurrency} slots)`);
-      case "file:written":
-        return `${e.key}: wrote ${e.path} (${formatBytes(e.size)})`;
-      case "file:deleted":
-        return `${e.key}: deleted ${e.path}`;
-      case "unit:done":
-        if (e.outcome === "failed") return paint(color, "red", `${e.key}: FAILED: ${e.message ?? "unknown error"}`);
-        if (e.outcome === "blocked" || e.outcome === "interrupted")
-          return paint(color, "yellow", `${e.key}: not run: ${e.message ?? e.outcome}`);
-        return paint(color, "green", `${e.key}: ${e.outcome}`);
+        if (queueFullSaid) return undefined;
+        queueFullSaid = true;
+        return paint(color, "yellow", `Meshy's queue for this account is full; tasks wait for one of ours to finish (${e.concurrency} slots)`);
+      case "unit:done": {
+        const title = unit?.title ?? e.key;
+        if (e.outcome === "failed") return paint(color, "red", `${title}: FAILED: ${unit?.message ?? "unknown error"}`);
+        const text = `${title}: ${unit ? outcomeText(unit) : e.outcome}`;
+        return paint(color, e.outcome === "blocked" || e.outcome === "interrupted" ? "yellow" : "green", text);
+      }
       case "run:stopping":
         return paint(color, "yellow", `stopping: ${e.message}`);
       case "run:done":
-        return formatSummary(e.summary);
+        return formatSummary(e.summary, opts.outDir);
       default:
         return undefined;
     }

@@ -1,7 +1,9 @@
 /**
  * Renders a UserError the way terraform renders diagnostics: a summary, then
  * per problem where it is, the source line with a caret under the spot, what is
- * wrong and what to do. No stack: the user can fix this.
+ * wrong and what to do. No stack: the user can fix this. Every piece of input it
+ * echoes (source lines, names, paths) has its control characters escaped, so a
+ * name holding ESC cannot drive the user's terminal.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +15,11 @@ export interface FormatUserErrorOptions {
   cwd?: string;
   /** Source text for snippets; default reads the file, and no snippet when it cannot. */
   readSource?: (file: string) => string | undefined;
+}
+
+/** Control characters (C0, DEL, C1) as visible `\xNN` escapes: ESC shows as `\x1b`. */
+export function escapeControls(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /**
@@ -33,27 +40,40 @@ export function formatUserError(err: UserError, opts: FormatUserErrorOptions): s
     if (!sources.has(file)) sources.set(file, (opts.readSource ?? readQuietly)(file)?.split(/\r?\n/));
     return sources.get(file);
   };
-  const out = [`${paint.red(paint.bold("Error:"))} ${paint.bold(err.message)}`];
+  const out = [`${paint.red(paint.bold("Error:"))} ${paint.bold(escapeControls(err.message))}`];
   for (const d of err.diagnostics) out.push("", ...formatDiagnostic(d, linesOf(d.file), opts.cwd, paint));
-  if (err.hint) out.push("", `${paint.cyan("Hint:")} ${err.hint}`);
+  if (err.hint) out.push("", `${paint.cyan("Hint:")} ${escapeControls(err.hint)}`);
   return out.join("\n");
 }
 
+/**
+ * The error as one JSON object, for `--json` callers who read stdout only. JSON.stringify
+ * escapes control characters itself.
+ */
+export function userErrorJson(err: UserError): { type: "error"; code: string; message: string; hint?: string; diagnostics: Diagnostic[] } {
+  return { type: "error", code: err.code, message: err.message, hint: err.hint, diagnostics: err.diagnostics };
+}
+
 function formatDiagnostic(d: Diagnostic, lines: string[] | undefined, cwd: string | undefined, paint: Painter): string[] {
-  const where = [displayPath(d.file, cwd)];
+  const where = [escapeControls(displayPath(d.file, cwd))];
   if (d.line !== undefined) where.push(` line ${d.line}`);
   if (d.column !== undefined) where.push(`, column ${d.column}`);
-  if (d.field) where.push(`, in ${paint.bold(d.field)}`);
+  if (d.field) where.push(`, in ${paint.bold(escapeControls(d.field))}`);
   const out = [`  on ${where.join("")}:`];
   const source = d.line !== undefined ? lines?.[d.line - 1] : undefined;
   if (source !== undefined && d.line !== undefined) {
     const gutter = String(d.line).padStart(6);
     // Tabs would shift the caret; YAML indents with spaces anyway.
-    out.push(`${paint.dim(`${gutter} |`)} ${source.replace(/\t/g, " ")}`);
-    if (d.column !== undefined) out.push(`${paint.dim(`${" ".repeat(gutter.length)} |`)} ${" ".repeat(d.column - 1)}${paint.red("^")}`);
+    const text = source.replace(/\t/g, " ");
+    out.push(`${paint.dim(`${gutter} |`)} ${escapeControls(text)}`);
+    if (d.column !== undefined) {
+      // The caret goes under the escaped text: each escape before the column widens the line.
+      const indent = escapeControls(text.slice(0, d.column - 1)).length;
+      out.push(`${paint.dim(`${" ".repeat(gutter.length)} |`)} ${" ".repeat(indent)}${paint.red("^")}`);
+    }
   }
-  out.push(`  ${d.message}`);
-  if (d.hint) out.push(`  ${paint.cyan("Hint:")} ${d.hint}`);
+  out.push(`  ${escapeControls(d.message)}`);
+  if (d.hint) out.push(`  ${paint.cyan("Hint:")} ${escapeControls(d.hint)}`);
   return out;
 }
 

@@ -4,6 +4,8 @@
  * or an explicit "No changes.". Rendered from the same `Plan` that `--json` prints.
  */
 import type { Plan, PlanStep, StepAction } from "../plan/types.js";
+import { oneLine } from "./ansi.js";
+import { unitLabel } from "./unit-label.js";
 
 export interface RenderPlanOptions {
   /** ANSI colours; the caller decides (NO_COLOR, TTY). */
@@ -24,10 +26,6 @@ const SYMBOLS: Record<Shown, { symbol: string; legend: string; ansi: string }> =
 const ORDER = Object.keys(SYMBOLS) as Shown[];
 
 const credits = (n: number) => `${n} credit${n === 1 ? "" : "s"}`;
-// Reasons may quote Meshy's error messages: keep escape sequences and newlines out of the terminal.
-/* eslint-disable no-control-regex */
-const clean = (s: string) => s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
-/* eslint-enable no-control-regex */
 
 export function renderPlan(plan: Plan, { color }: RenderPlanOptions): string {
   const paint = (ansi: string, s: string) => (color ? `\x1b[${ansi}m${s}\x1b[0m` : s);
@@ -42,20 +40,22 @@ export function renderPlan(plan: Plan, { color }: RenderPlanOptions): string {
     out.push("Actions are shown with the following symbols:");
     for (const a of ORDER) if (used.has(a)) out.push(`${sym(a)} ${SYMBOLS[a].legend}`);
     out.push("", "rigup will perform the following actions:");
-    const width = Math.max(...shown.map((s) => s.key.length));
+    const labels = new Map(shown.map((s) => [s, unitLabel(s)]));
+    const width = Math.max(...[...labels.values()].map((l) => l.length));
     for (const s of shown) {
       out.push("");
-      const cost = s.credits > 0 ? `${" ".repeat(width - s.key.length)}   (${credits(s.credits)})` : "";
-      out.push(`${sym(s.action)} ${paint("1", s.key)}${cost}`);
-      for (const r of s.reasons) out.push(paint("2", `      # ${clean(r)}`));
+      const label = labels.get(s)!;
+      const cost = s.credits > 0 ? `${" ".repeat(width - label.length)}   (${credits(s.credits)})` : "";
+      out.push(`${sym(s.action)} ${paint("1", label)}${cost}`);
+      for (const r of s.reasons) out.push(paint("2", `      # ${oneLine(r)}`));
       if (s.dependsOn) out.push(paint("2", `      # after ${s.dependsOn}`));
-      for (const p of s.paths ?? []) out.push(paint("2", `      # deletes ${clean(p)}`));
+      for (const p of s.paths ?? []) out.push(paint("2", `      # deletes ${oneLine(p)}`));
     }
   }
 
   if (plan.warnings.length > 0) {
     out.push("", paint("1;33", "Warnings:"));
-    for (const w of plan.warnings) out.push(`  ${paint("33", "!")} ${clean(w.message)}`);
+    for (const w of plan.warnings) out.push(`  ${paint("33", "!")} ${oneLine(w.message)}`);
   }
 
   if (shown.length > 0) {

@@ -1,8 +1,9 @@
 /**
  * A reporter renders the executor's event stream. Three kinds, one stream:
- * TTY (listr2 task list), CI/non-TTY (a plain line per state change), JSON
- * (NDJSON on stdout, nothing else there).
+ * TTY (finished units as lines, a live block of the rest), CI/non-TTY (at most
+ * two plain lines per unit), JSON (NDJSON on stdout, nothing else there).
  */
+import path from "node:path";
 import type { ExecEvent, RunSummary } from "../execute/events.js";
 
 export interface Reporter {
@@ -18,8 +19,23 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-/** The closing summary line(s), the same for every human reporter. */
-export function formatSummary(s: RunSummary): string {
+/** A directory as a user reads it: relative to `cwd` when inside it, else absolute; with a trailing slash. */
+export function displayDir(cwd: string, dir: string): string {
+  const rel = path.relative(cwd, dir);
+  const outside = rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  const shown = rel === "" ? "." : outside ? dir : rel;
+  return `${shown.split(path.sep).join("/")}/`;
+}
+
+/** Where a human reporter says the files are. */
+export interface ReporterOptions {
+  color: boolean;
+  /** The output directory as the user should read it (relative to where rigup runs, when inside it). */
+  outDir: string;
+}
+
+/** The closing summary line, the same for every human reporter; it ends by saying where the files are. */
+export function formatSummary(s: RunSummary, outDir: string): string {
   const parts = [
     `${s.created} created`,
     s.resumed ? `${s.resumed} resumed` : "",
@@ -31,6 +47,6 @@ export function formatSummary(s: RunSummary): string {
   const head = s.interrupted ? "Interrupted" : s.failed || s.blocked ? "Finished with problems" : "Done";
   return (
     `${head}: ${parts.join(", ")}. Credits spent: ${s.creditsSpent}. ` +
-    `Files written: ${s.filesWritten} (${formatBytes(s.bytesWritten)}). Wall time: ${(s.wallMs / 1000).toFixed(1)} s.`
+    `Files written: ${s.filesWritten} (${formatBytes(s.bytesWritten)}) in ${outDir}. Wall time: ${(s.wallMs / 1000).toFixed(1)} s.`
   );
 }

@@ -1,97 +1,102 @@
 /**
- * Interactive terminals: a listr2 task list, one group per character, one row
- * per rig/animation showing Meshy's percent, queue position and download bytes.
- * listr2 lives only here. It writes to stderr: stdout is for `--json`.
+ * Interactive terminals. Each unit that ends prints one permanent line (✔, ✖
+ * with the reason, − not run); below them a block redrawn in place shows every
+ * unit still running or waiting, in words (a clip says which rig it waits for),
+ * then one overall line: units done of total, credits spent, elapsed time.
+ *
+ * It writes only to the stream it is given (stderr: stdout is for `--json`),
+ * and installs no signal handlers: Ctrl-C is main's, one path on and off a TTY.
+ * Lines are cut to the terminal's width and the block to its height, so the
+ * cursor-up redraw always lands where the block began.
  */
 import type { Writable } from "node:stream";
-import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from "listr2";
-import type { ExecEvent } from "../execute/events.js";
+import type { RunSummary } from "../execute/events.js";
 import type { Plan } from "../plan/types.js";
-import { formatBytes, formatSummary, type Reporter } from "./reporter.js";
+import { paint } from "./ansi.js";
+import { Progress, outcomeText, type UnitView } from "./progress.js";
+import { formatSummary, type Reporter, type ReporterOptions } from "./reporter.js";
 
-interface Row {
-  done: Promise<ExecEvent & { type: "unit:done" }>;
-  resolve: (e: ExecEvent & { type: "unit:done" }) => void;
-  task?: ListrTaskWrapper<unknown, never, never>;
-}
+const SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
+const FRAME_MS = 100;
 
-export function ttyReporter(plan: Plan, stderr: Writable): Reporter {
-  const rows = new Map<string, Row>();
-  const byCharacter = new Map<string, string[]>();
-  for (const s of plan.steps) {
-    if (s.action === "noop" || s.action === "prune") continue;
-    let resolve!: Row["resolve"];
-    const done = new Promise<ExecEvent & { type: "unit:done" }>((r) => (resolve = r));
-    rows.set(s.key, { done, resolve });
-    byCharacter.set(s.character, [...(byCharacter.get(s.character) ?? []), s.key]);
-  }
-  const out = stderr as NodeJS.WriteStream;
-  const list = new Listr(
-    [...byCharacter].map(([character, keys]) => ({
-      title: character,
-      task: (_: unknown, group: ListrTaskWrapper<unknown, never, never>) =>
-        group.newListr(
-          keys.map((key) => ({
-            title: key.slice(character.length + 1),
-            task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, never, never>) => {
-              const row = rows.get(key)!;
-              row.task = task;
-              const end = await row.done;
-              if (end.outcome === "failed") throw new Error(end.message ?? "failed");
-              if (end.outcome === "blocked" || end.outcome === "interrupted") task.skip(end.message ?? end.outcome);
-              else task.title = `${key.slice(character.length + 1)}: ${end.outcome}`;
-            },
-          })),
-          { concurrent: true, exitOnError: false },
-        ),
-    })),
-    {
-      concurrent: true,
-      exitOnError: false,
-      renderer: "default",
-      rendererOptions: {
-        collapseSubtasks: false,
-        logger: new ListrLogger({ processOutput: new ProcessOutput(out, out) }),
-      },
-    },
-  );
-  const running = list.run().catch(() => undefined);
-  let summary = "";
+export function ttyReporter(plan: Plan, stderr: Writable, opts: ReporterOptions): Reporter {
+  const { color } = opts;
+  const term = stderr as Partial<NodeJS.WriteStream>;
+  const started = Date.now();
+  const progress = new Progress(plan);
+  let pending: string[] = [];
+  let drawn = 0;
+  let tick = 0;
+  let summary: RunSummary | undefined;
+
+  /** Cuts a line that starts `indent` columns in to the terminal's width: a wrapped line would break the redraw. */
+  const fit = (text: string, indent = 0) => {
+    const width = Math.max(20, (term.columns || 80) - 1 - indent);
+    return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+  };
+
+  const finished = (u: UnitView): string => {
+    const mark = u.outcome === "failed" ? paint(color, "red", "✖") : u.outcome === "blocked" || u.outcome === "interrupted" ? paint(color, "yellow", "−") : paint(color, "green", "✔");
+    // Permanent lines may wrap: they are never redrawn.
+    return `  ${mark} ${u.title}  ${u.outcome === "failed" ? paint(color, "red", outcomeText(u)) : outcomeText(u)}`;
+  };
+
+  const block = (): string[] => {
+    const live = [...progress.units.values()].filter((u) => u.outcome === undefined);
+    const room = Math.max(1, (term.rows || 24) - 2);
+    const shown = live.length > room ? live.slice(0, room - 1) : live;
+    const lines = shown.map((u) => {
+      const mark = u.busy ? paint(color, "cyan", SPINNER[tick % SPINNER.length]!) : paint(color, "dim", "·");
+      const text = fit(`${u.title}  ${u.doing}`, 4);
+      return `  ${mark} ${u.busy ? text : paint(color, "dim", text)}`;
+    });
+    if (shown.length < live.length) lines.push(paint(color, "dim", `  … and ${live.length - shown.length} more waiting`));
+    lines.push(fit(overall()));
+    return lines;
+  };
+
+  const overall = (): string => {
+    const secs = Math.floor((Date.now() - started) / 1000);
+    const parts = [`${progress.done}/${progress.total} units done`];
+    if (progress.failed) parts.push(`${progress.failed} failed`);
+    if (progress.budget) parts.push(`${progress.spent} of up to ${progress.budget} credits spent`);
+    parts.push(`${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, "0")} elapsed`);
+    return parts.join(" · ");
+  };
+
+  /** Erases the block, prints what became permanent, draws the block again (unless closing). */
+  const render = (final = false) => {
+    const erase = drawn > 0 ? `\u001b[${drawn}A\u001b[J` : "";
+    const lines = final ? [] : block();
+    const text = erase + pending.map((l) => `${l}\n`).join("") + lines.map((l) => `${l}\n`).join("");
+    pending = [];
+    drawn = lines.length;
+    stderr.write(text);
+  };
+
+  const timer = setInterval(() => {
+    tick += 1;
+    render();
+  }, FRAME_MS);
+  timer.unref();
+  render();
 
   return {
     onEvent(e) {
-      const row = "key" in e ? rows.get(e.key) : undefined;
-      switch (e.type) {
-        case "task:created":
-          if (row?.task) row.task.output = `task ${e.taskId} created (${e.credits} credits)`;
-          break;
-        case "task:progress":
-          if (row?.task) {
-            const queue = e.status === "PENDING" && e.precedingTasks ? `, ${e.precedingTasks} ahead in queue` : "";
-            row.task.output = `${e.status.toLowerCase().replace("_", " ")} ${e.progress}%${queue}`;
-          }
-          break;
-        case "queue:full":
-          if (row?.task) row.task.output = "account queue full: waiting for a task to finish";
-          break;
-        case "file:progress":
-          if (row?.task) row.task.output = `downloading ${e.path}: ${formatBytes(e.bytes)}${e.total ? ` of ${formatBytes(e.total)}` : ""}`;
-          break;
-        case "unit:done":
-          row?.resolve(e);
-          break;
-        case "run:done":
-          summary = formatSummary(e.summary);
-          // Units the executor never reached (a stopped run) end as skipped rows.
-          for (const [key, r] of rows) r.resolve({ type: "unit:done", at: e.at, key, outcome: "blocked", message: "not run" });
-          break;
-        default:
-          break;
-      }
+      if (e.type === "run:stopping") pending.push(paint(color, "yellow", `stopping: ${e.message}`));
+      else if (e.type === "run:done") summary = e.summary;
+      const unit = progress.apply(e);
+      if (e.type === "unit:done" && unit) pending.push(finished(unit));
+      if (pending.length > 0) render();
     },
     async close() {
-      await running;
-      if (summary) stderr.write(`${summary}\n`);
+      clearInterval(timer);
+      // Units the executor never reached (a stopped run) end as "not run" lines.
+      for (const u of progress.units.values()) {
+        if (u.outcome === undefined) pending.push(`  ${paint(color, "yellow", "−")} ${u.title}  not run`);
+      }
+      if (summary) pending.push(formatSummary(summary, opts.outDir));
+      render(true);
     },
   };
 }

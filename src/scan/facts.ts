@@ -11,10 +11,8 @@ import type { Lockfile } from "../lockfile/schema.js";
 import type { ResolvedManifest } from "../manifest/resolve.js";
 import type { Facts } from "../plan/types.js";
 import { hashFile } from "./hash-file.js";
+import { FILE_CONCURRENCY, mapLimit } from "./map-limit.js";
 import type { StatCache } from "./stat-cache.js";
-
-/** Parallel stats beyond libuv's thread pool only queue up; this keeps memory flat on huge trees. */
-const CONCURRENCY = 32;
 
 export interface GatherFactsOptions extends FsOptions {
   manifest: ResolvedManifest;
@@ -54,7 +52,7 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<Facts> {
     if (c.texture?.kind === "file") inputPaths.add(c.texture.path);
   }
   const inputList = [...inputPaths].sort();
-  const inputHashes = await mapLimit(inputList, CONCURRENCY, async (rel) => {
+  const inputHashes = await mapLimit(inputList, FILE_CONCURRENCY, async (rel) => {
     const file = path.resolve(manifestDir, rel);
     const stat = await observe(file);
     return stat && (await digest(file, stat));
@@ -72,9 +70,9 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<Facts> {
     }
   }
   const characters = [...new Set([...manifest.characters.map((c) => c.name), ...Object.keys(lock.characters)])];
-  const trees = await mapLimit(characters, CONCURRENCY, (name) => listFiles(fs, outDir, name));
+  const trees = await mapLimit(characters, FILE_CONCURRENCY, (name) => listFiles(fs, outDir, name));
   const relPaths = trees.flat().sort();
-  const found = await mapLimit(relPaths, CONCURRENCY, async (rel) => {
+  const found = await mapLimit(relPaths, FILE_CONCURRENCY, async (rel) => {
     const file = path.join(outDir, ...rel.split("/"));
     const stat = await observe(file);
     if (!stat) return undefined;
@@ -104,7 +102,7 @@ async function statFile(fs: FsLike, file: string): Promise<{ size: number; mtime
   }
 }
 
-/** Out-relative posix paths of the files under `<outDir>/<rel>`, skipping in-progress downloads (`.*.tmp`). */
+/** Out-relative posix paths of the files under `<outDir>/<rel>`, skipping in-progress downloads (rigup's own temp files, `isTempName`). */
 async function listFiles(fs: FsLike, outDir: string, rel: string): Promise<string[]> {
   let entries;
   try {
@@ -121,17 +119,4 @@ async function listFiles(fs: FsLike, outDir: string, rel: string): Promise<strin
     else if (!isTempName(entry.name)) files.push(child);
   }
   return files;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

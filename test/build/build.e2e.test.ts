@@ -24,20 +24,21 @@ let emulator: Emulator;
 let project: TempProject;
 let env: Record<string, string>;
 
-beforeEach(async () => {
-  emulator = await startEmulator({ speed: "instant", rateLimit: 0 });
-  project = await tempProject({ "characters.yaml": MANIFEST() });
-  await project.model("models/hero.glb", 1.8);
-  await project.model("models/goblin.glb", 1.1);
-  env = { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey };
-});
 afterEach(async () => {
   await emulator.close();
 });
 
 const build = (...args: string[]) => runCli(["build", "--yes", ...args], { cwd: project.dir, env });
 
-describe("rigup build against the emulator", () => {
+describe.each([1, 2])("rigup build against the emulator, API v%i", (version) => {
+  beforeEach(async () => {
+    emulator = await startEmulator({ speed: "instant", rateLimit: 0 });
+    project = await tempProject({ "characters.yaml": MANIFEST() });
+    await project.model("models/hero.glb", 1.8);
+    await project.model("models/goblin.glb", 1.1);
+    env = { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey, MESHY_API_VERSION: String(version) };
+  });
+
   it("builds everything fresh, then a second build sends zero POSTs", async () => {
     const first = await build();
     expect(first.stderr).toContain("Done");

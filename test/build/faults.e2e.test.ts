@@ -20,10 +20,10 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-async function buildUnder(faults: FaultsPatch, runs = 1) {
+async function buildUnder(faults: FaultsPatch, version: number, runs = 1) {
   emulator = await startEmulator({ speed: "instant", rateLimit: 0, faults });
   const project = await twoCharacterProject();
-  const env = { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey };
+  const env = { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey, MESHY_API_VERSION: String(version) };
   const results = [];
   for (let i = 0; i < runs; i++) results.push(await runCli(["build", "--yes"], { cwd: project.dir, env }));
   const lock = await readLockfile(join(project.dir, "characters.lock"));
@@ -35,7 +35,7 @@ async function expectNoTempFiles(dir: string) {
   expect(files.filter((f) => f.endsWith(".tmp"))).toEqual([]);
 }
 
-describe("fault injection", () => {
+describe.each([1, 2])("fault injection, API v%i", (version) => {
   it.each<[string, FaultsPatch]>([
     ["a storm of 429 RateLimitExceeded", { rate429: 0.3 }],
     ["5xx on a quarter of requests", { rate5xx: 0.25 }],
@@ -51,7 +51,7 @@ describe("fault injection", () => {
     ["downloads cut off midway", { script: [1, 2, 4, 9].map((nth) => ({ match: "GET assets", nth, fault: "drop-stream" as const })) }],
     ["lost POST answers", { lostPost: 0.4 }],
   ])("%s: completes with no duplicate task", async (_name, faults) => {
-    const { project, results, lock, stats } = await buildUnder(faults);
+    const { project, results, lock, stats } = await buildUnder(faults, version);
     const last = results.at(-1)!;
     expect(last.code, last.stderr).toBe(0);
     expect(stats.tasksCreated).toEqual(UNITS);
@@ -63,6 +63,7 @@ describe("fault injection", () => {
   it("every fault at once, then a clean re-run: still one task per unit", async () => {
     const { project, results, lock, stats } = await buildUnder(
       { rate429: 0.1, rate5xx: 0.05, dropStream: 0.1, lostPost: 0.2, expiredUrls: 0.1 },
+      version,
       2,
     );
     expect(results.at(-1)!.code, results.at(-1)!.stderr).toBe(0);
@@ -79,7 +80,7 @@ describe("fault injection", () => {
     const { readFile } = await import("node:fs/promises");
     const goblinSha = createHash("sha256").update(await readFile(join(project.dir, "models/goblin.glb"))).digest("hex");
     emulator.setFaults({ rejectInputs: [goblinSha] });
-    const env = { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey };
+    const env = { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey, MESHY_API_VERSION: String(version) };
     const run = await runCli(["build", "--yes"], { cwd: project.dir, env });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/goblin\/rig: FAILED: .*Pose estimation failed/);
@@ -96,7 +97,7 @@ describe("fault injection", () => {
     const project = await twoCharacterProject();
     const run = await runCli(["build", "--yes"], {
       cwd: project.dir,
-      env: { MESHY_API_BASE: emulator.url, MESHY_API_KEY: "msy_wrong_key_123456" },
+      env: { MESHY_API_BASE: emulator.url, MESHY_API_KEY: "msy_wrong_key_123456", MESHY_API_VERSION: String(version) },
     });
     expect(run.code).toBe(6);
     expect(run.stderr).not.toContain("msy_wrong_key_123456");

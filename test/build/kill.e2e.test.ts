@@ -3,20 +3,17 @@
  * moments (mid-POST, mid-download, mid-lockfile-write), then run to completion.
  * No kill may cost a second paid task, lose a task id, or leave a broken file.
  */
-import { spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { readLockfile } from "../../src/lockfile/read.js";
+import { taskIdsOf } from "../../src/lockfile/units.js";
 import { tempProject } from "../helpers/project.js";
+import { startRigup } from "../helpers/spawn.js";
 import { expectTreeMatchesLock } from "../helpers/assert.js";
 import { createRandom } from "../../src/gltf/random.js";
 
-const ROOT = join(import.meta.dirname, "../..");
-// The child runs rigup from source; resolve tsx from the repo, not from the temp project.
-const TSX = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
 const MANIFEST = `version: 1
 characters:
   hero: { model: models/hero.glb, actions: [0, 4, 8, 16] }
@@ -31,24 +28,7 @@ afterEach(async () => {
 });
 
 /** Starts `rigup build --yes` from source in a child process; `ended` says how it ended. */
-function startBuild(cwd: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "src/cli/bin.ts"), "build", "--yes"], {
-    cwd,
-    env: { ...process.env, ...env, CI: "true", NO_COLOR: "1" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const limit = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  const ended = new Promise<{ code: number | null; signal: string | null; at: number; stderr: string }>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      clearTimeout(limit);
-      resolve({ code, signal, at: Date.now(), stderr });
-    });
-  });
-  return { child, ended };
-}
+const startBuild = (cwd: string, env: Record<string, string>) => startRigup(["build", "--yes"], { cwd, env });
 
 /** Runs a build to its end, SIGKILLing it once `killWhen` turns true (polled every 5 ms). */
 async function runBuild(cwd: string, env: Record<string, string>, killWhen?: () => boolean) {
@@ -75,6 +55,7 @@ it("survives SIGKILL at random moments without paying twice", { timeout: 240_000
   const total = UNITS.rig + UNITS.animation;
   let killed = 0;
   let killedMidBuild = 0;
+  const everHeld = new Set<string>();
   for (let i = 0; i < KILLS; i++) {
     // Kill after the emulator has received 1-12 more requests, then 0-40 ms more: that lands
     // between a POST reaching Meshy and its answer being journaled, mid-download, mid-write.
@@ -91,8 +72,10 @@ it("survives SIGKILL at random moments without paying twice", { timeout: 240_000
       killed++;
       if (created > 0 && created < total) killedMidBuild++;
     } else expect(run.code, run.stderr).toBe(0);
-    // Whatever moment it died at, the lockfile on disk parses.
-    await readLockfile(join(project.dir, "characters.lock"));
+    // Whatever moment it died at, the lockfile on disk parses, and holds every id it ever held.
+    const held = taskIdsOf(await readLockfile(join(project.dir, "characters.lock")));
+    for (const id of held) everHeld.add(id);
+    expect([...everHeld].filter((id) => !held.has(id))).toEqual([]);
   }
   console.log(`kill test: ${killed}/${KILLS} runs killed, ${killedMidBuild} while paid work was under way`);
   expect(killed).toBeGreaterThanOrEqual(KILLS - 2);
@@ -103,6 +86,7 @@ it("survives SIGKILL at random moments without paying twice", { timeout: 240_000
   expect(final.code, final.stderr).toBe(0);
   const lock = await readLockfile(join(project.dir, "characters.lock"));
   await expectTreeMatchesLock(project.dir, lock);
+  expect([...everHeld].filter((id) => !taskIdsOf(lock).has(id))).toEqual([]);
   const stats = emulator.stats();
   expect(stats.tasksCreated).toEqual(UNITS);
   expect(Math.max(...Object.values(stats.tasksByInput))).toBe(1);

@@ -29,7 +29,7 @@ async function checkedTwice() {
 describe("rigup check fast path", () => {
   it("a full check that finds everything up to date leaves a snapshot the next check answers from", async () => {
     const { run, holds } = await checkedTwice();
-    expect(await holds()).toEqual({ upToDate: 5 });
+    expect(await holds()).toEqual({ upToDate: 5, placeholders: 0 });
     const second = await run("check", "--json");
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toEqual({ ok: true, items: [], upToDate: 5, credits: 0, warnings: [] });
@@ -72,7 +72,7 @@ describe("rigup check fast path", () => {
     await rm(join(project.dir, ".rigup/check-snapshot.json"));
     expect(await holds()).toBeUndefined();
     expect((await run("build", "--yes")).stderr).toContain("No changes.");
-    expect(await holds()).toEqual({ upToDate: 5 });
+    expect(await holds()).toEqual({ upToDate: 5, placeholders: 0 });
   });
 
   it("a touched but unchanged output falls back to the full check, which still says up to date", async () => {
@@ -82,6 +82,6 @@ describe("rigup check fast path", () => {
     expect(await holds()).toBeUndefined();
     expect((await run("check")).code).toBe(0);
     // ...and leaves a fresh snapshot behind.
-    expect(await holds()).toEqual({ upToDate: 5 });
+    expect(await holds()).toEqual({ upToDate: 5, placeholders: 0 });
   });
 });

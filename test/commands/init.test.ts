@@ -32,7 +32,7 @@ describe("rigup init", () => {
     expect(r.stderr).toContain("Not committed: .rigup/, out/.");
   });
 
-  it("never overwrites: refuses an existing manifest, appends only missing lines, twice is a no-op", async () => {
+  it("never overwrites: keeps an existing manifest, appends only missing lines, twice is a no-op", async () => {
     const project = await tempProject({ ".gitignore": "node_modules\n.rigup/", ".gitattributes": "*.png binary\nout/**/*.glb filter=lfs diff=lfs merge=lfs -text\n" });
     const init = await runCli(["init", "--commit-outputs"], { cwd: project.dir });
     expect(init.code, init.stderr).toBe(0);
@@ -47,8 +47,8 @@ describe("rigup init", () => {
 
     await project.write("characters.yaml", "version: 1\ncharacters: { mine: { model: m.glb } }\n");
     const again = await runCli(["init"], { cwd: project.dir });
-    expect(again.code).toBe(3);
-    expect(again.stderr).toContain("characters.yaml already exists; rigup init never overwrites it");
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain("kept      characters.yaml (exists: left as it is)");
     expect(await readFile(join(project.dir, "characters.yaml"), "utf8")).toContain("mine");
 
     const other = await runCli(["init", "-m", "more/characters.yaml", "--commit-outputs"], { cwd: project.dir });

@@ -1,4 +1,4 @@
-/** `rigup prune`: dry run by default; --apply deletes outputs and lock entries, never outside out/. */
+/** `rigup prune`: dry run by default; --apply deletes outputs and retires lock entries (ids kept), never outside out/. */
 import { access, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { builtProject, MANIFEST, offlineEnv } from "./built.js";
 const exists = (p: string) => access(p).then(() => true, () => false);
 
 describe("rigup prune", () => {
-  it("dry-runs, then --apply deletes a removed character's files, folders and lock entries", async () => {
+  it("dry-runs, then --apply deletes a removed character's files and folders, and retires its lock entries", async () => {
     const { project } = await builtProject();
     const env = await offlineEnv();
     await project.write("characters.yaml", MANIFEST({ goblin: false, heroActions: "[0]" }));
@@ -34,9 +34,12 @@ describe("rigup prune", () => {
 
     expect(await readdir(join(project.dir, "out")).then((e) => e.sort())).toEqual(["README.txt", "hero"]);
     expect((await readdir(join(project.dir, "out/hero/animations"))).sort()).toEqual(["action-0.fbx", "action-0.glb"]);
+    // Retired, not removed: the task ids paid for stay on record.
     const lock = await readLockfile(join(project.dir, "characters.lock"));
-    expect(Object.keys(lock.characters)).toEqual(["hero"]);
-    expect(Object.keys(lock.characters.hero!.animations)).toEqual(["action-0"]);
+    expect(lock.characters.goblin!.rig!.state).toBe("retired");
+    expect(lock.characters.goblin!.rig!.history?.length).toBe(1);
+    expect(lock.characters.hero!.animations["action-4"]!.state).toBe("retired");
+    expect(lock.characters.hero!.animations["action-0"]!.state).toBe("succeeded");
     // Nothing left: the manifest, lockfile and tree agree.
     expect((await runCli(["check"], { cwd: project.dir, env })).code).toBe(0);
     expect((await runCli(["prune"], { cwd: project.dir, env })).stderr).toContain("Nothing to prune.");

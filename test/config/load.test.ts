@@ -44,11 +44,21 @@ describe("resolveSettings", () => {
       lockfile: path.join(game, "characters.lock"),
       stateDir: path.join(game, ".rigup"),
       apiBase: "https://api.meshy.ai",
+      apiVersion: 2,
       concurrency: 10,
       requestsPerSecond: 20,
       timeouts: { requestMs: CONFIG_DEFAULTS.requestMs, streamIdleMs: CONFIG_DEFAULTS.streamIdleMs, taskMs: CONFIG_DEFAULTS.taskMs },
       configFile: undefined,
     });
+  });
+
+  it("takes the API version from flag, environment or config, and the task slots from the Meshy plan", async () => {
+    const { root, game } = await repo();
+    await writeFile(path.join(game, ".riguprc.json"), '{ "apiVersion": 1, "meshyPlan": "studio" }');
+    expect(await settingsIn(root)).toMatchObject({ apiVersion: 1, concurrency: 60 });
+    expect(await settingsIn(root, { env: { MESHY_API_VERSION: "2" } })).toMatchObject({ apiVersion: 2 });
+    expect(await settingsIn(root, { flags: { apiVersion: 2, concurrency: 4 } })).toMatchObject({ apiVersion: 2, concurrency: 4 });
+    await expect(settingsIn(root, { env: { MESHY_API_VERSION: "3" } })).rejects.toThrow(/MESHY_API_VERSION/);
   });
 
   it.each([
@@ -104,10 +114,8 @@ describe("resolveSettings", () => {
     const { root } = await repo({
       "keys/flag.txt": "msy_from_flag\n",
       "keys/env.txt": "msy_from_env_file\n",
-      "keys/config.txt": "msy_from_config_file\n",
-      ".riguprc.yaml": "apiKeyFile: keys/config.txt\n",
     });
-    expect((await settingsIn(root)).apiKey).toBe("msy_from_config_file");
+    expect((await settingsIn(root)).apiKey).toBeUndefined();
     expect((await settingsIn(root, { env: { MESHY_API_KEY_FILE: "keys/env.txt" } })).apiKey).toBe("msy_from_env_file");
     const env = { MESHY_API_KEY: "msy_from_env", MESHY_API_KEY_FILE: "keys/env.txt" };
     expect((await settingsIn(root, { env })).apiKey).toBe("msy_from_env");

@@ -1,6 +1,6 @@
 /** Endpoint conformance over plain HTTP: statuses, bodies and headers as API-NOTES.md describes. */
 import { describe, expect, it } from "vitest";
-import { TaskSchema } from "../../src/meshy/schemas.js";
+import { V1TaskSchema as TaskSchema } from "../../src/meshy/schemas.js";
 import { call, createAnimation, createRig, modelDataUri, useEmulator } from "./harness.js";
 
 const DAY = 86_400_000;
@@ -257,8 +257,8 @@ describe("library", () => {
     expect(all.find((a: { action_id: number }) => a.action_id === 1)).toMatchObject({ name: "Walking_Woman", category: "WalkAndRun", sub_category: "Walking" });
     for (const item of all) expect(Object.keys(item).sort()).toEqual(["action_id", "category", "key", "name", "preview_url", "sub_category"]);
     const ids = async (q: string) => (await call(emu, "GET", `/openapi/v1/animations/library?${q}`)).json.map((a: { action_id: number }) => a.action_id);
-    expect(await ids("search=idle")).toEqual([0, 11, 12]);
-    expect(await ids("category=Fighting&sub_category=Dying")).toEqual([8]);
+    expect(await ids("search=chair_sit")).toEqual([32, 33]);
+    expect(await ids("category=Fighting&sub_category=Dying")).toEqual([8, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190]);
     expect(await ids("action_ids=16,92,4000")).toEqual([16, 92]);
     expect((await call(emu, "GET", "/openapi/v1/animations/library?action_ids=1,x")).status).toBe(400);
     const preview = await fetch(all[0].preview_url);

@@ -1,6 +1,6 @@
 /** Test harness: an emulator per test (closed when the test ends) and plain-HTTP helpers. */
-import { onTestFinished } from "vitest";
-import { startEmulator, type Emulator, type EmulatorOptions } from "../../src/emulator/index.js";
+import { expect, onTestFinished } from "vitest";
+import { ERRORS, startEmulator, type Emulator, type EmulatorOptions, type ErrorCode } from "../../src/emulator/index.js";
 import { buildHumanoid } from "../../src/gltf/humanoid.js";
 
 export async function useEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -54,6 +54,31 @@ export async function createAnimation(emu: Emulator, body: Record<string, unknow
   const r = await call(emu, "POST", "/openapi/v1/animations", body);
   if (r.status !== 202) throw new Error(`create animation: ${r.status} ${r.text}`);
   return r.json.result as string;
+}
+
+/** POST /openapi/v2/<path>; the 202 body (the whole v2 task object). */
+export async function createV2(emu: Emulator, path: "rigging" | "animations", body: Record<string, unknown>): Promise<any> {
+  const r = await call(emu, "POST", `/openapi/v2/${path}`, body);
+  if (r.status !== 202) throw new Error(`create ${path} (v2): ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/** A succeeded v2 rig's id (the emulator runs at speed instant unless told otherwise). */
+export async function rigV2(emu: Emulator, body: Record<string, unknown> = { model_url: "https://example.com/hero.glb" }): Promise<string> {
+  return (await createV2(emu, "rigging", body)).id as string;
+}
+
+/**
+ * A v2 error answer: its status, exactly the four fields, the code with its type from
+ * the emulator's table, and Retry-After only on rate_limit_exceeded (API-V2-NOTES §6, §7).
+ */
+export function expectV2Error(r: Answer, status: number, code: ErrorCode): void {
+  expect(r.status, r.text).toBe(status);
+  expect(Object.keys(r.json)).toEqual(["type", "code", "message", "doc_url"]);
+  expect(r.json).toMatchObject({ type: ERRORS[code].type, code });
+  expect(r.json.message).toMatch(/\S/);
+  expect(r.json.doc_url === null || typeof r.json.doc_url === "string").toBe(true);
+  expect(r.headers.has("retry-after"), "Retry-After").toBe(code === "rate_limit_exceeded");
 }
 
 export interface SseEvent {

@@ -23,34 +23,56 @@ function fakeList(batches: Task[][]) {
   return { api, pages };
 }
 
-const base = { kind: "rig" as const, intentAt: 1_000_000, clockSkewMs: 1_000, settleMs: 0, sleep: async () => {} };
+const base = { kind: "rig" as const, window: { from: 999_000 }, settleMs: 0, sleep: async () => {} };
+const ids = (...list: string[]) => async () => new Set(list);
 
 describe("reconcileLostCreate", () => {
-  it("adopts the single unclaimed task created since the intent", async () => {
+  it("adopts the single unclaimed task created inside the window", async () => {
     const { api } = fakeList([[task("old", 990_000), task("ours", 1_000_500), task("known", 1_000_200)]]);
-    const result = await reconcileLostCreate(api, { ...base, known: new Set(["known"]) });
+    const result = await reconcileLostCreate(api, { ...base, known: ids("known") });
     expect(result).toEqual({ kind: "found", task: task("ours", 1_000_500) });
   });
 
-  it("looks twice before concluding nothing was created (lists may lag)", async () => {
-    const { api } = fakeList([[task("old", 900_000)], [task("late", 1_000_100)]]);
-    expect(await reconcileLostCreate(api, { ...base, known: new Set() })).toMatchObject({ kind: "found", task: { id: "late" } });
+  it("waits before it looks (lists may lag), and looks once", async () => {
+    const slept: number[] = [];
+    const { api, pages } = fakeList([[task("old", 900_000), task("late", 1_000_100)]]);
+    const result = await reconcileLostCreate(api, { ...base, settleMs: 2_000, sleep: async (ms) => void slept.push(ms), known: ids() });
+    expect(result).toMatchObject({ kind: "found", task: { id: "late" } });
+    expect(slept).toEqual([2_000]);
+    expect(pages).toEqual([1]);
   });
 
-  it("reports none when both looks find nothing new", async () => {
+  it("reports none when nothing new is in the window", async () => {
     const { api } = fakeList([[task("old", 900_000)]]);
-    expect(await reconcileLostCreate(api, { ...base, known: new Set() })).toEqual({ kind: "none" });
+    expect(await reconcileLostCreate(api, { ...base, known: ids() })).toEqual({ kind: "none" });
+  });
+
+  it("ignores tasks created after the window closed (another client, after our answer was lost)", async () => {
+    const { api } = fakeList([[task("theirs", 1_010_000)]]);
+    expect(await reconcileLostCreate(api, { ...base, window: { from: 999_000, to: 1_002_000 }, known: ids() })).toEqual({ kind: "none" });
+  });
+
+  it("with no lower bound (intent time not on Meshy's clock), every unclaimed task is a candidate", async () => {
+    const { api } = fakeList([[task("a", 10), task("b", 900_000)]]);
+    expect(await reconcileLostCreate(api, { ...base, window: {}, known: ids() })).toMatchObject({ kind: "ambiguous" });
+  });
+
+  it("asks for the known ids when it looks, so ids another run recorded meanwhile are excluded", async () => {
+    const known = new Set<string>();
+    const { api } = fakeList([[task("ours", 1_000_100), task("shard-2", 1_000_200)]]);
+    const result = await reconcileLostCreate(api, { ...base, known: async () => known, sleep: async () => void known.add("shard-2") });
+    expect(result).toMatchObject({ kind: "found", task: { id: "ours" } });
   });
 
   it("refuses to guess between two unclaimed tasks (another client on the account)", async () => {
     const { api } = fakeList([[task("a", 1_000_100), task("b", 1_000_200)]]);
-    expect(await reconcileLostCreate(api, { ...base, known: new Set() })).toEqual({ kind: "ambiguous", candidates: ["b", "a"] });
+    expect(await reconcileLostCreate(api, { ...base, known: ids() })).toEqual({ kind: "ambiguous", candidates: ["b", "a"] });
   });
 
   it("pages back until the window is covered, and no further", async () => {
     const many = Array.from({ length: 120 }, (_, i) => task(`t${i}`, 1_000_000 + 1_000 + i));
     const { api, pages } = fakeList([[...many, task("before", 10)]]);
-    const result = await reconcileLostCreate(api, { ...base, known: new Set(many.slice(1).map((t) => t.id)) });
+    const result = await reconcileLostCreate(api, { ...base, known: ids(...many.slice(1).map((t) => t.id)) });
     expect(result).toMatchObject({ kind: "found", task: { id: "t0" } });
     expect(pages).toEqual([1, 2, 3]);
   });

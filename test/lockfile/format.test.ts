@@ -47,7 +47,7 @@ describe("serializeLockfile / parseLockfile", () => {
 
   it("does not depend on key or insertion order", () => {
     const a = base();
-    const b: Lockfile = { characters: {}, lockfile_version: 1 };
+    const b: Lockfile = { characters: {}, lockfile_version: 2 };
     for (const name of Object.keys(a.characters).reverse()) {
       const c = a.characters[name]!;
       const animations = Object.fromEntries(
@@ -60,22 +60,46 @@ describe("serializeLockfile / parseLockfile", () => {
 
   it("writes header, version line, then units sorted with keys sorted at every level", () => {
     const lines = serializeLockfile(base()).trimEnd().split("\n");
-    expect(lines.slice(0, 4)).toEqual([...LOCKFILE_HEADER, `{"lockfile_version":1}`]);
-    const units = lines.slice(4).map((l) => JSON.parse(l) as { character: string; kind: string; name?: string });
+    expect(lines.slice(0, 4)).toEqual([...LOCKFILE_HEADER, `{"lockfile_version":2}`]);
+    expect(lines.at(-1)).toBe(`{"lockfile_end":true}`);
+    const units = lines.slice(4, -1).map((l) => JSON.parse(l) as { character: string; kind: string; name?: string });
     expect(units.map((u) => `${u.character}/${u.kind}/${u.name ?? ""}`)).toEqual([
       "hero/rig/",
       "hero/animation/attack",
       "hero/animation/walk",
       "knight/rig/",
     ]);
-    expect(lines.slice(4).every((l) => keysSortedDeep(JSON.parse(l)))).toBe(true);
+    expect(lines.slice(4, -1).every((l) => keysSortedDeep(JSON.parse(l)))).toBe(true);
     expect(lines[5]).toMatch(/^\{"character":"hero","created_at":2100,"credits"|^\{"character":"hero","created_at":2100,"digest"/);
   });
 
-  it("reads an empty or comment-only text as an empty lockfile, and tolerates CRLF", () => {
-    expect(parseLockfile("", "f")).toEqual(emptyLockfile());
-    expect(parseLockfile("# just a comment\n", "f")).toEqual(emptyLockfile());
+  it("reads an empty lockfile and CRLF line ends; a version-1 file (no end line) still reads", () => {
+    expect(parseLockfile(serializeLockfile(emptyLockfile()), "f")).toEqual(emptyLockfile());
     expect(parseLockfile(serializeLockfile(base()).replace(/\n/g, "\r\n"), "f")).toEqual(base());
+    const v1 = serializeLockfile(base()).replace(`{"lockfile_version":2}`, `{"lockfile_version":1}`).replace(`{"lockfile_end":true}\n`, "");
+    expect(parseLockfile(v1, "f")).toEqual(base());
+  });
+
+  it("refuses a damaged file instead of reading it as fewer units built", () => {
+    const text = serializeLockfile(base());
+    expect(parseError("").message).toMatch(/characters\.lock is damaged: it is empty \(0 bytes\)/);
+    expect(parseError("\n\n").code).toBe("LOCKFILE_DAMAGED");
+    expect(parseError("# just a comment\n").message).toMatch(/no version line/);
+    // Cut at every line boundary before the end line: always refused.
+    const lines = text.split("\n");
+    for (let keep = 1; keep < lines.length - 2; keep++) {
+      const cut = `${lines.slice(0, keep).join("\n")}\n`;
+      expect(parseError(cut).code).toMatch(/^LOCKFILE_(DAMAGED)$/);
+    }
+    expect(parseError(`${text}{"lockfile_end":true}\n`).message).toMatch(/data after the end line/);
+  });
+
+  it("refuses an entry whose digest is not that of its inputs (hand-edited)", () => {
+    const edited = serializeLockfile(base()).replace(`"height_meters":1.7`, `"height_meters":1.8`);
+    const err = parseError(edited);
+    expect(err.code).toBe("LOCKFILE_INVALID");
+    expect(err.message).toMatch(/line 5, digest: digest does not match inputs/);
+    expect(err.hint).toMatch(/git checkout -- <file>/);
   });
 
   it("adding different characters on two branches only inserts lines, and git merges them cleanly", () => {
@@ -127,7 +151,7 @@ describe("parseLockfile errors", () => {
 
   it("requires the version line first and refuses a newer version clearly", () => {
     expect(parseError(JSON.stringify({ ...rigEntry(), character: "hero", kind: "rig" })).diagnostics[0]).toMatchObject({ line: 1, field: "lockfile_version" });
-    const newer = parseError(`# header\n{"lockfile_version":2}\n`);
+    const newer = parseError(`# header\n{"lockfile_version":3}\n`);
     expect(newer.code).toBe("LOCKFILE_TOO_NEW");
     expect(newer.message).toMatch(/written by a newer rigup/);
     expect(newer.diagnostics[0]?.line).toBe(2);
@@ -162,7 +186,7 @@ describe("performance (numbers are printed; bench/ owns the budget)", () => {
     const parsed = parseLockfile(text, "big.lock");
     const parseMs = performance.now() - t;
     console.log(`200k units: serialize ${serializeMs.toFixed(0)} ms, parse ${parseMs.toFixed(0)} ms, ${(text.length / 1e6).toFixed(1)} MB`);
-    expect(text.split("\n").length).toBe(200_000 + 4 + 1);
+    expect(text.split("\n").length).toBe(200_000 + 4 + 1 + 1);
     expect(parsed.characters.c19999?.animations["action-8"]?.task_id).toBe("anim-19999-8");
   });
 });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConflicted, serializeLockfile } from "../../src/lockfile/format.js";
 import { mergeLockfileText, mergeLockfiles } from "../../src/lockfile/merge.js";
-import { HISTORY_LIMIT, type Lockfile } from "../../src/lockfile/schema.js";
+import type { Lockfile } from "../../src/lockfile/schema.js";
 import { animEntry, lockOf, rigEntry, sha } from "./builders.js";
 
 /** Every task id a lockfile accounts for, current and past. */
@@ -66,18 +66,19 @@ describe("mergeLockfiles", () => {
     }
   });
 
-  it("unions histories without duplicates, most recent first, capped at HISTORY_LIMIT", () => {
+  it("unions histories without duplicates, most recent first, every id kept", () => {
     const past = (n: number) => ({ task_id: `p-${n}`, digest: sha("x"), created_at: n });
     const a = lockOf({ hero: { rig: rigEntry({ task_id: "cur", created_at: 1_000, history: [past(1), past(3)] }) } });
     const b = lockOf({ hero: { rig: rigEntry({ task_id: "cur", created_at: 1_000, history: [past(2), past(3), { ...past(4), task_id: "cur" }] }) } });
     expect(mergeLockfiles(a, b).characters.hero!.rig!.history?.map((h) => h.task_id)).toEqual(["p-3", "p-2", "p-1"]);
 
-    const many = (from: number) => Array.from({ length: HISTORY_LIMIT }, (_, i) => past(from + i));
+    const many = (from: number) => Array.from({ length: 12 }, (_, i) => past(from + i));
     const c = lockOf({ hero: { rig: rigEntry({ task_id: "c", history: many(0) }) } });
     const d = lockOf({ hero: { rig: rigEntry({ task_id: "d", created_at: 0, history: many(100) }) } });
     const history = mergeLockfiles(c, d).characters.hero!.rig!.history!;
-    expect(history).toHaveLength(HISTORY_LIMIT);
-    expect(history[0]!.task_id).toBe(`p-${100 + HISTORY_LIMIT - 1}`);
+    // 12 + 12 past tasks and the losing side's current one ("d"): nothing dropped.
+    expect(history).toHaveLength(25);
+    expect(history[0]!.task_id).toBe("p-111");
   });
 
   it("keeps the files either side downloaded when both have the same task", () => {
@@ -99,7 +100,15 @@ describe("mergeLockfileText on a real git conflict", () => {
   });
   // Theirs: the model changed and hero was re-rigged; another character added at the same spot.
   const theirs = lockOf({
-    hero: { rig: rigEntry({ state: "pending", task_id: "rig-2", digest: sha("d9"), created_at: 5_000, history: [{ task_id: "rig-1", digest: sha("d1") }] }) },
+    hero: {
+      rig: rigEntry({
+        state: "pending",
+        task_id: "rig-2",
+        inputs: { source: { file_sha256: sha("m2") }, height_meters: 1.7, texture: null },
+        created_at: 5_000,
+        history: [{ task_id: "rig-1", digest: sha("d1") }],
+      }),
+    },
     archie: { rig: rigEntry({ task_id: "rig-archie" }) },
   });
 

@@ -44,12 +44,12 @@ describe("writeFileAtomic", () => {
     expect(vol.toJSON()).toEqual({ "/p/characters.lock": OLD });
   });
 
-  it("writes through a temp file named .<name>.<pid>.<random>.tmp in the same directory", async () => {
+  it("writes through a temp file named .rigup-tmp-<name>.<pid>.<random>.tmp in the same directory", async () => {
     const { vol, fs } = memFs({ "/p/characters.lock": OLD });
     const opened: string[] = [];
     const spy = override(fs, { open: (p, flags) => (opened.push(p), fs.open(p, flags)) });
     await writeFileAtomic("/p/characters.lock", "new\n", { fs: spy });
-    expect(opened[0]).toMatch(new RegExp(`^/p/\\.characters\\.lock\\.${process.pid}\\.[0-9a-f]{12}\\.tmp$`));
+    expect(opened[0]).toMatch(new RegExp(`^/p/\\.rigup-tmp-characters\\.lock\\.${process.pid}\\.[0-9a-f]{12}\\.tmp$`));
     expect(vol.toJSON()).toEqual({ "/p/characters.lock": "new\n" });
   });
 

@@ -26,8 +26,8 @@ describe("loadManifest: each bad input is reported where it is", () => {
     ["unknown key", `${HEAD}  knight:\n    model: models/knight.glb\n    heigth_meters: 2\n`, 5, 5, "characters.knight.heigth_meters", 'unknown field "heigth_meters"'],
     ["unknown top-level key", `${HEAD}  knight: { model: models/knight.glb }\ncharacter: {}\n`, 4, 1, "character", 'unknown field "character"'],
     ["wrong type", `${HEAD}  knight:\n    model: models/knight.glb\n    height_meters: tall\n`, 5, 20, "characters.knight.height_meters", 'expected a number, got "tall"'],
-    ["height 0", `${HEAD}  knight:\n    model: models/knight.glb\n    height_meters: 0\n`, 5, 20, "characters.knight.height_meters", "must be greater than 0"],
-    ["negative height", `${HEAD}  knight:\n    model: models/knight.glb\n    height_meters: -1.7\n`, 5, 20, "characters.knight.height_meters", "must be greater than 0"],
+    ["height 0", `${HEAD}  knight:\n    model: models/knight.glb\n    height_meters: 0\n`, 5, 20, "characters.knight.height_meters", "must be at least 0.01"],
+    ["negative height", `${HEAD}  knight:\n    model: models/knight.glb\n    height_meters: -1.7\n`, 5, 20, "characters.knight.height_meters", "must be at least 0.01"],
     [
       "fps not allowed",
       `${HEAD}  knight:\n    model: models/knight.glb\n    actions:\n      - action_id: 4\n        post_process: { operation_type: change_fps, fps: 29 }\n`,

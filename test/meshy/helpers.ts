@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { onTestFinished } from "vitest";
 import { MeshyClient, type MeshyClientOptions } from "../../src/meshy/client.js";
 import { MeshyError } from "../../src/meshy/errors.js";
+import { wireFor } from "../../src/meshy/wire.js";
 
 export const TEST_KEY = "msy_TESTsecretKEY_0123456789abcdef";
 
@@ -80,7 +81,8 @@ export interface TestClient {
 
 /**
  * A client with an instant `sleep` (recorded, abort-aware), fixed jitter and
- * captured logs. Closed automatically when the test finishes.
+ * captured logs, speaking API v1 unless `overrides` say otherwise (these scripted
+ * servers answer v1's shapes). Closed automatically when the test finishes.
  */
 export function makeClient(baseUrl: string, overrides: Partial<MeshyClientOptions> = {}): TestClient {
   const sleeps: number[] = [];
@@ -88,6 +90,7 @@ export function makeClient(baseUrl: string, overrides: Partial<MeshyClientOption
   const client = new MeshyClient({
     apiKey: TEST_KEY,
     baseUrl,
+    apiVersion: 1,
     requestsPerSecond: 1000,
     sleep: async (ms, signal) => {
       sleeps.push(ms);
@@ -139,3 +142,6 @@ export const SUCCEEDED_RIG = {
   preceding_tasks: 0,
   consumed_credits: 5,
 };
+
+/** SUCCEEDED_RIG as the client hands it out (version-neutral: outputs by role). */
+export const SUCCEEDED_RIG_TASK = wireFor(1).task("rig", SUCCEEDED_RIG);

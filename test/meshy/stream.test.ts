@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { TaskProgress } from "../../src/meshy/api.js";
 import { sleep as realSleep } from "../../src/meshy/backoff.js";
 import { readTaskStream } from "../../src/meshy/stream.js";
-import { SUCCEEDED_RIG, json, makeClient, rejection, startServer } from "./helpers.js";
+import { wireFor } from "../../src/meshy/wire.js";
+import { SUCCEEDED_RIG, SUCCEEDED_RIG_TASK, json, makeClient, rejection, startServer } from "./helpers.js";
 
 const isStream = (url: string) => url.endsWith("/stream");
 
@@ -30,7 +31,7 @@ describe("waitForTask over SSE", () => {
     const { client } = makeClient(api.url);
     const events: TaskProgress[] = [];
     const task = await client.waitForTask("rig", "rig-1", { onProgress: (p) => events.push(p) });
-    expect(task).toEqual(SUCCEEDED_RIG);
+    expect(task).toEqual(SUCCEEDED_RIG_TASK);
     expect(events[0]).toEqual({ kind: "rig", id: "rig-1", status: "PENDING", progress: 0, precedingTasks: 3, via: "stream" });
     expect(progressOf(events)).toEqual([
       ["PENDING", 0, "stream"],
@@ -53,8 +54,8 @@ describe("waitForTask over SSE", () => {
     });
     const { client } = makeClient(api.url);
     const events: TaskProgress[] = [];
-    const task = await client.waitForTask("animation", "anim-1", { onProgress: (p) => events.push(p) });
-    expect(task.result?.rigged_character_fbx_url).toBe(SUCCEEDED_RIG.result.rigged_character_fbx_url);
+    const task = await client.waitForTask("rig", "anim-1", { onProgress: (p) => events.push(p) });
+    expect(task.outputs?.fbx).toBe(SUCCEEDED_RIG.result.rigged_character_fbx_url);
     expect(progressOf(events)).toEqual([
       ["IN_PROGRESS", 40, "stream"],
       ["SUCCEEDED", 100, "stream"],
@@ -105,7 +106,7 @@ describe("waitForTask over SSE", () => {
     const { client } = makeClient(api.url, { timeouts: { streamIdleMs: 150 } });
     const events: TaskProgress[] = [];
     const task = await client.waitForTask("rig", "rig-1", { onProgress: (p) => events.push(p) });
-    expect(task).toEqual(SUCCEEDED_RIG);
+    expect(task).toEqual(SUCCEEDED_RIG_TASK);
     expect(api.hits.map((h) => h.url)).toEqual(["/openapi/v1/rigging/rig-1/stream", "/openapi/v1/rigging/rig-1"]);
     expect(progressOf(events)).toEqual([
       ["IN_PROGRESS", 30, "stream"],
@@ -177,7 +178,7 @@ describe("waitForTask over SSE", () => {
       res.end(event({ id: "rig-1", status: "IN_PROGRESS", progress: 90 }));
     });
     const { client } = makeClient(api.url);
-    await expect(client.waitForTask("rig", "rig-1")).resolves.toEqual(SUCCEEDED_RIG);
+    await expect(client.waitForTask("rig", "rig-1")).resolves.toEqual(SUCCEEDED_RIG_TASK);
     expect(api.hits).toHaveLength(2);
   });
 
@@ -189,7 +190,7 @@ describe("waitForTask over SSE", () => {
       res.end(event({ id: "rig-1", status: "SUCCEEDED", progress: 100 }));
     });
     const { client } = makeClient(api.url);
-    await expect(client.waitForTask("rig", "rig-1")).resolves.toEqual(SUCCEEDED_RIG);
+    await expect(client.waitForTask("rig", "rig-1")).resolves.toEqual(SUCCEEDED_RIG_TASK);
     expect(api.hits.map((h) => h.url)).toEqual(["/openapi/v1/rigging/rig-1/stream", "/openapi/v1/rigging/rig-1"]);
   });
 
@@ -201,7 +202,7 @@ describe("waitForTask over SSE", () => {
       res.end(event({ hello: "world" }));
     });
     const { client } = makeClient(api.url);
-    await expect(client.waitForTask("rig", "rig-1")).resolves.toEqual(SUCCEEDED_RIG);
+    await expect(client.waitForTask("rig", "rig-1")).resolves.toEqual(SUCCEEDED_RIG_TASK);
   });
 
   it("throws NOT_FOUND when the stream itself answers 404", async () => {
@@ -237,6 +238,8 @@ describe("waitForTask over SSE", () => {
 });
 
 describe("readTaskStream", () => {
+  const v1Task = (json: unknown) => wireFor(1).task("rig", json);
+
   async function* bytesOneByOne(text: string) {
     for (const b of Buffer.from(text)) yield Uint8Array.of(b);
   }
@@ -246,7 +249,7 @@ describe("readTaskStream", () => {
     const seen: string[] = [];
     const outcome = await readTaskStream(
       bytesOneByOne(`: hi\r\n\r\n${event({ id: "ü", status: "CANCELED", progress: 0, task_error: { message: "停止" } })}`),
-      { idleMs: 1000, onTask: (t) => seen.push(t.id), onStall: () => {} },
+      { idleMs: 1000, onTask: (t) => seen.push(t.id), onStall: () => {}, parseTask: v1Task },
     );
     expect(seen).toEqual(["ü"]);
     expect(outcome).toMatchObject({ kind: "terminal", task: { status: "CANCELED", task_error: { message: "停止" } } });
@@ -258,6 +261,7 @@ describe("readTaskStream", () => {
       idleMs: 1000,
       onTask: () => {},
       onStall: () => {},
+      parseTask: v1Task,
     });
     expect(outcome).toEqual({ kind: "error", message: "upstream exploded" });
   });

@@ -4,41 +4,18 @@
  * and as a `--static` export under a sub-path of a plain static server.
  * Skipped only when /usr/bin/chromium is absent outside CI; in CI that fails.
  */
-import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HUMANOID_JOINTS } from "../../src/gltf/humanoid.js";
 import { contentType } from "../../src/preview/assets.js";
 import { buildPreviewModel } from "../../src/preview/index.js";
 import { startPreviewServer, type PreviewServer } from "../../src/preview/server.js";
 import { writeStaticPreview } from "../../src/preview/static.js";
+import { chromiumTitle, hasChromium, launchChromium, openPreview, type Browser } from "./chromium.js";
 import { exampleTree, FAILED_MESSAGE, STALE_REASON, type ExampleTree } from "./fixture.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--use-angle=swiftshader",
-  "--enable-unsafe-swiftshader",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-const hasChromium = existsSync(CHROMIUM);
-// CI installs chromium (.ci/run): there a missing browser is a failure, never a silent skip.
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: .ci/install-browser.sh should have installed it`);
-const suite = hasChromium ? describe : describe.skip;
-const title = hasChromium
-  ? "preview page in Chromium"
-  : `preview page in Chromium: SKIPPED, ${CHROMIUM} not found (install it with .ci/install-browser.sh)`;
-if (!hasChromium) console.warn(title);
 
 /** A plain static file server for the export, mounted under a sub-path as an artifact browser would. */
 const STATIC_PREFIX = "/artifacts/run-1/preview/";
@@ -55,68 +32,37 @@ function serveStatic(dir: string): Server {
   });
 }
 
-interface Hooks {
-  ready: boolean;
-  characters: string[];
-  clips: Record<string, string[]>;
-  playing: { character: string; clip: string } | null;
-  errors: string[];
-  play(character: string, clip: string): Promise<void>;
-}
-declare global {
-  interface Window {
-    __rigupPreview?: Hooks;
-  }
-}
-
-suite(title, () => {
+describe.skipIf(!hasChromium)(chromiumTitle("preview page in Chromium"), () => {
   let tree: ExampleTree;
   let server: PreviewServer;
   let staticServer: Server;
   let staticUrl: string;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: Browser;
 
   beforeAll(async () => {
     tree = await exampleTree();
     const model = await buildPreviewModel(tree.project, tree.plan);
-    server = await startPreviewServer({ outDir: tree.outDir, model });
+    server = await startPreviewServer({ outDir: tree.outDir, loadModel: async () => model });
     const site = path.join(tree.dir, "site");
     await writeStaticPreview({ outDir: tree.outDir, model, dir: site });
     staticServer = serveStatic(site);
     await new Promise<void>((resolve) => staticServer.listen(0, "127.0.0.1", resolve));
     staticUrl = `http://127.0.0.1:${(staticServer.address() as AddressInfo).port}${STATIC_PREFIX}`;
-    profile = await mkdtemp(path.join(tmpdir(), "rigup-chromium-"));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1280, height: 900 } });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
     await new Promise((resolve) => (staticServer ? staticServer.close(resolve) : resolve(undefined)));
-    if (profile) await rm(profile, { recursive: true, force: true });
     await tree?.remove();
   });
-
-  async function open(url: string): Promise<{ page: Page; requests: string[]; errors: string[] }> {
-    const page = await context.newPage();
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on("request", (r) => requests.push(r.url()));
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
-    await page.goto(url);
-    await page.waitForFunction(() => window.__rigupPreview?.ready === true || (window.__rigupPreview?.errors.length ?? 0) > 0, null, {
-      timeout: 30_000,
-    });
-    return { page, requests, errors };
-  }
 
   // URLs exist only once beforeAll has run.
   const targets: Record<string, () => string> = { "served by rigup preview": () => server.url, "exported with --static": () => staticUrl };
 
   it.each(Object.keys(targets))("lists, describes and plays every clip: %s", async (target) => {
     const url = targets[target]!();
-    const { page, requests, errors } = await open(url);
+    const { page, requests, errors } = await openPreview(browser.context, url);
     try {
       const hooks = await page.evaluate(() => {
         const h = window.__rigupPreview!;
@@ -126,7 +72,8 @@ suite(title, () => {
         characters: ["knight", "goblin"],
         clips: { knight: ["rig/walking", "attack"], goblin: ["rig/walking", "idle", "death"] },
         errors: [],
-        playing: null,
+        // Each character plays its first clip on load, not its bind pose.
+        playing: { knight: "rig/walking", goblin: "rig/walking" },
       });
       for (const [character, clips] of Object.entries(hooks.clips)) {
         await expect(page.getByTestId(`card-${character}`).isVisible()).resolves.toBe(true);
@@ -145,20 +92,20 @@ suite(title, () => {
       const view = page.getByTestId("view-knight");
       await view.scrollIntoViewIfNeeded();
       await page.waitForTimeout(300);
-      const bindPose = await view.screenshot();
+      const walking = await view.screenshot();
       await page.getByTestId("play-knight-attack").click();
-      await page.waitForFunction(() => window.__rigupPreview?.playing?.clip === "attack", null, { timeout: 10_000 });
+      await page.waitForFunction(() => window.__rigupPreview?.playing.knight === "attack", null, { timeout: 10_000 });
       await page.waitForTimeout(400);
       const first = await view.screenshot();
       await page.waitForTimeout(400);
       const second = await view.screenshot();
-      expect(first.equals(bindPose)).toBe(false);
+      expect(first.equals(walking)).toBe(false);
       expect(first.equals(second)).toBe(false);
       expect(await page.getByTestId("play-knight-attack").getAttribute("aria-pressed")).toBe("true");
 
       // The test hook plays too.
       await page.evaluate(() => window.__rigupPreview!.play("goblin", "idle"));
-      expect(await page.evaluate(() => window.__rigupPreview!.playing)).toEqual({ character: "goblin", clip: "idle" });
+      expect(await page.evaluate(() => window.__rigupPreview!.playing)).toEqual({ knight: "attack", goblin: "idle" });
 
       expect(errors).toEqual([]);
       // Nothing outside the page's own base URL: no CDN, no absolute path escaping the static sub-path.

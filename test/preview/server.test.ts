@@ -24,7 +24,7 @@ beforeAll(async () => {
   // A symlink that stays inside the tree is fine.
   await symlink("../rig/walking.glb", path.join(tree.outDir, "knight/animations/alias.glb"));
   model = await buildPreviewModel(tree.project, tree.plan);
-  server = await startPreviewServer({ outDir: tree.outDir, model, port: 0 });
+  server = await startPreviewServer({ outDir: tree.outDir, loadModel: async () => model, port: 0 });
 });
 afterAll(async () => {
   await server?.close();

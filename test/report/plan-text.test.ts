@@ -24,13 +24,13 @@ describe("renderPlan", () => {
 
       rigup will perform the following actions:
 
-        ~ knight/animations/action-0
+        ~ knight/animations/action-0 · Idle
             # knight/animations/action-0.fbx missing
 
-      -/+ knight/animations/action-4    (3 credits)
+      -/+ knight/animations/action-4 · Attack                 (3 credits)
             # post_process none → fbx2usdz
 
-        + knight/animations/action-92   (3 credits)
+        + knight/animations/action-92 · Double_Combo_Attack   (3 credits)
             # new action 92 in characters.yaml
 
         - archer/animations/action-1
@@ -78,11 +78,11 @@ describe("renderPlan", () => {
         > knight/rig
             # task rig-9 still running; waiting for it
 
-      -/+ knight/animations/action-0   (3 credits)
+      -/+ knight/animations/action-0 · Idle   (3 credits)
             # re-made on the new rig: clips from different rig runs may not share a skeleton
             # after knight/rig
 
-        + archer/rig                   (5 credits)
+        + archer/rig                          (5 credits)
             # previous attempt failed: pose failed badly
 
         ? mage/rig

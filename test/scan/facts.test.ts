@@ -40,7 +40,7 @@ function project() {
     "/proj/out/hero/rig/hero.glb": "RIG",
     "/proj/out/hero/rig/stray.txt": "whatever",
     "/proj/out/hero/animations/walk.glb": "WALK",
-    "/proj/out/hero/animations/.walk.glb.123.abcd1234.tmp": "partial",
+    "/proj/out/hero/animations/.rigup-tmp-walk.glb.123.0123456789ab.tmp": "partial",
     "/proj/out/ghost/rig/ghost.glb": "BOO",
     "/proj/out/unrelated/file.glb": "not ours",
   });
@@ -137,7 +137,7 @@ describe("gatherFacts on a real tree (timing printed; bench/ owns the budget)", 
     dir = mkdtempSync(path.join(tmpdir(), "rigup-scan-"));
     const out = path.join(dir, "out");
     const characters: ResolvedCharacter[] = [];
-    const big: Lockfile = { lockfile_version: 1, characters: {} };
+    const big: Lockfile = { lockfile_version: 2, characters: {} };
     for (let c = 0; c < 200; c++) {
       const name = `c${c}`;
       characters.push(character(name, { source: { kind: "url", url: "https://x" } }));

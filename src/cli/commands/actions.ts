@@ -1,4 +1,4 @@
-/** `rigup actions [search]`: the animation library as a table, from a cache refreshed weekly. */
+/** `rigup actions [search]`: the animation library as a table, from a cache refreshed weekly, or the snapshot shipped with rigup. */
 import type { Command } from "commander";
 import { EXIT, UserError } from "../../errors.js";
 import type { LibraryAction } from "../../meshy/schemas.js";
@@ -18,7 +18,8 @@ export function registerActionsCommand(program: Command, ctx: CliEnv, setExit: (
     .command("actions [search]")
     .description(
       "List Meshy's animation library (id, name, category, sub-category) as a table on stdout: that table is the output; notes go to stderr. " +
-        "Filters by text in the name or category. Cached in .rigup/actions-cache.json beside the manifest (or the user cache folder) and refetched after 7 days.",
+        "Filters by text in the name or category. Cached in .rigup/actions-cache.json beside the manifest (or the user cache folder) and refetched after 7 days; " +
+        "with no cache and no API key, the snapshot shipped with rigup is listed. stderr says which list was used.",
     )
     .option("-m, --manifest <file>", "the manifest whose .rigup/ holds the cache", "characters.yaml")
     .option("--category <name>", "only this category (case-insensitive), e.g. Fighting")
@@ -28,10 +29,10 @@ export function registerActionsCommand(program: Command, ctx: CliEnv, setExit: (
     .option("--api-base <url>", "Meshy API base URL (default: $MESHY_API_BASE, config apiBase, https://api.meshy.ai)")
     .addOption(jsonOption())
     .action(async (search: string | undefined, flags: ActionsFlags) => {
-      const [{ resolveSettings }, { loadActions, filterActions, userCacheDir, ACTIONS_CACHE_FILE }, { MeshyClient }, { access }, path, os] = await Promise.all([
+      const [{ resolveSettings }, { loadActions, filterActions, describeSource, userCacheDir, ACTIONS_CACHE_FILE }, { SNAPSHOT }, { access }, path, os] = await Promise.all([
         import("../../config/load.js"),
         import("../../actions-cache.js"),
-        import("../../meshy/client.js"),
+        import("../../actions/snapshot.js"),
         import("node:fs/promises"),
         import("node:path"),
         import("node:os"),
@@ -42,18 +43,20 @@ export function registerActionsCommand(program: Command, ctx: CliEnv, setExit: (
       const cacheDir = hasManifest ? settings.stateDir : userCacheDir(ctx.env, process.platform, ctx.env.HOME || os.homedir());
       const file = path.join(cacheDir, ACTIONS_CACHE_FILE);
 
-      const { apiBase, apiKey, close: stop } = await apiTarget(settings, flags.emulator);
+      const { apiBase, apiKey, close: stop } = await apiTarget(settings, flags.emulator, ctx.stderr);
       // Two tries, not six: a listing with a cache to fall back on should not sit out a long backoff.
+      // The HTTP stack loads only with a key: the cache and the snapshot need none.
       const client = apiKey
-        ? new MeshyClient({ baseUrl: apiBase, apiKey, requestsPerSecond: settings.requestsPerSecond, retries: { get: 2 } })
+        ? new (await import("../../meshy/client.js")).MeshyClient({ baseUrl: apiBase, apiKey, requestsPerSecond: settings.requestsPerSecond, retries: { get: 2 } })
         : undefined;
+      const now = Date.now();
       let loaded;
       try {
         loaded = await loadActions({
           file,
           // The emulator's port changes every run; its library does not.
           source: flags.emulator ? "emulator" : apiBase,
-          now: Date.now(),
+          now,
           refresh: flags.refresh,
           fetch: client && (() => client.listActions()),
         });
@@ -65,13 +68,11 @@ export function registerActionsCommand(program: Command, ctx: CliEnv, setExit: (
       }
       const actions = filterActions(loaded.actions, { search, category: flags.category });
       if (loaded.warning) ctx.stderr.write(`warning: ${loaded.warning}\n`);
-      if (flags.json) {
-        ctx.stdout.write(`${JSON.stringify({ fetched_at: loaded.fetchedAt, from: loaded.from, cache: file, actions }, null, 2)}\n`);
-      } else {
-        ctx.stdout.write(actionsTable(actions));
-        const when = new Date(loaded.fetchedAt).toISOString().replace(/\.\d{3}Z$/, "Z");
-        ctx.stderr.write(`${actions.length} of ${loaded.actions.length} actions; library fetched ${when}${loaded.from === "cache" ? ` (cached in ${file})` : ""}.\n`);
-      }
+      const snapshot = loaded.from === "snapshot" ? { snapshot_taken: SNAPSHOT.taken } : {};
+      if (flags.json) ctx.stdout.write(`${JSON.stringify({ fetched_at: loaded.fetchedAt, from: loaded.from, ...snapshot, cache: file, actions }, null, 2)}\n`);
+      else ctx.stdout.write(actionsTable(actions));
+      const hint = loaded.from === "snapshot" && !apiKey ? "; set MESHY_API_KEY to fetch the current library" : "";
+      ctx.stderr.write(`${actions.length} of ${loaded.actions.length} actions, from ${describeSource(loaded, file, now)}${hint}.\n`);
       setExit(EXIT.OK);
     });
 }

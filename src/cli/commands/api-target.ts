@@ -1,4 +1,7 @@
 /** Where a command talks to Meshy: the configured API, or (`--emulator`) a built-in emulator started for this run. */
+import path from "node:path";
+import type { Writable } from "node:stream";
+import { keyDestinationNotice } from "../../config/api-origin.js";
 import type { Settings } from "../../config/load.js";
 
 export interface ApiTarget {
@@ -8,9 +11,16 @@ export interface ApiTarget {
   close(): Promise<void>;
 }
 
-export async function apiTarget(settings: Settings, emulator: boolean | undefined): Promise<ApiTarget> {
-  if (!emulator) return { apiBase: settings.apiBase, apiKey: settings.apiKey, close: async () => {} };
+/** Says on `stderr` where the user's key goes whenever that is not Meshy's own API (settings allow only the safe cases). */
+export async function apiTarget(settings: Settings, emulator: boolean | undefined, stderr: Writable): Promise<ApiTarget> {
+  if (!emulator) {
+    const notice = settings.apiKey === undefined ? undefined : keyDestinationNotice(settings.apiBase);
+    if (notice) stderr.write(`${notice}\n`);
+    return { apiBase: settings.apiBase, apiKey: settings.apiKey, close: async () => {} };
+  }
+  // The emulator gets its own key, never the user's.
   const { startEmulator } = await import("../../emulator/index.js");
-  const started = await startEmulator({ speed: "fast" });
+  // Its tasks live in the project's .rigup/, so ids in the lockfile stay valid from one --emulator run to the next.
+  const started = await startEmulator({ speed: "fast", stateFile: path.join(settings.stateDir, "emulator", "tasks.json") });
   return { apiBase: started.url, apiKey: started.apiKey, close: () => started.close() };
 }

@@ -3,7 +3,9 @@ import type { Command } from "commander";
 import { EXIT, UserError } from "../../errors.js";
 import type { CliEnv } from "../env.js";
 import { inShard } from "../../plan/shard.js";
+import { displayDir } from "../../report/reporter.js";
 import { apiTarget } from "./api-target.js";
+import { replaceOption } from "./replace.js";
 import { snapshotVerdict } from "./check.js";
 import { intArg, jsonOption, projectOptions, shardNotice, shardOption, withProjectOptions, type ProjectFlags } from "./common.js";
 
@@ -14,6 +16,7 @@ export interface BuildFlags extends ProjectFlags {
   frozen?: boolean;
   resendUnknown?: boolean;
   check?: boolean;
+  replace?: string[];
 }
 
 export function registerBuildCommand(program: Command, ctx: CliEnv, setExit: (code: number) => void): void {
@@ -25,9 +28,11 @@ export function registerBuildCommand(program: Command, ctx: CliEnv, setExit: (co
     .option("--frozen", "CI mode: the lockfile must cover every unit; download only, never create a paid task")
     .option("--concurrency <n>", "task slots: Meshy tasks queued at once (default 10, your tier's queue)", intArg("--concurrency", 1))
     .addOption(shardOption())
+    .addOption(replaceOption())
     .option("--resend-unknown", "re-send a create whose lost answer cannot be matched to a task (may pay twice)")
     .option("--api-key-file <file>", "read the Meshy API key from this file (default: $MESHY_API_KEY)")
     .option("--api-base <url>", "Meshy API base URL (default: $MESHY_API_BASE, config apiBase, https://api.meshy.ai)")
+    .option("--api-version <n>", "Meshy API version: 2 (default; $MESHY_API_VERSION, config apiVersion) or 1 (until Meshy switches it off on 2027-03-15)", intArg("--api-version", 1, 2))
     .option("--check", "do not build: exit 0 when outputs are up to date, 2 when a build is needed (same as `rigup check`; offline)")
     .addOption(jsonOption())
     .action(async (flags: BuildFlags) =>
@@ -38,7 +43,9 @@ export function registerBuildCommand(program: Command, ctx: CliEnv, setExit: (co
 export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> {
   // The last full check proved everything up to date and nothing it read has moved: nothing to build.
   const verdict = await snapshotVerdict(flags, ctx);
-  if (verdict.hit && !flags.json && !flags.shard) {
+  // Emulator placeholders are up to date for the emulator only: a real build re-makes them.
+  const target = flags.emulator ? "emulator" : "meshy";
+  if (verdict.hit && !flags.json && !flags.shard && !flags.replace && (flags.emulator || verdict.hit.placeholders === 0)) {
     ctx.stderr.write(`No changes. Outputs match characters.yaml and characters.lock (${verdict.hit.upToDate} units up to date).\n`);
     return EXIT.OK;
   }
@@ -58,7 +65,7 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
   // Up to date (the common case before every game build): answer from the plan alone, without
   // loading the network stack, starting an emulator or taking the writer lock.
   const started = Date.now();
-  const preview = await planProject(project, { onStat: recorder?.onStat });
+  const preview = await planProject(project, { onStat: recorder?.onStat, replace: flags.replace, target });
   const planned = flags.shard ? filterPlan(preview.plan, inShard(flags.shard)) : preview.plan;
   if (!needsRun(planned)) {
     await preview.statCache.save();
@@ -71,9 +78,16 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
     } else ctx.stderr.write(renderPlan(planned, { color: ctx.color }));
     return EXIT.OK;
   }
-  const { MeshyClient } = await import("../../meshy/client.js");
+  // Before anything is sent: an unknown action id would be refused only after its rig was paid for.
+  await (await import("../../actions/check-ids.js")).checkActionIds(project, { emulator: flags.emulator, stderr: ctx.stderr });
+  const [{ MeshyClient }, { fileLedger, ledgerFile }, { userCacheDir }, { homedir }] = await Promise.all([
+    import("../../meshy/client.js"),
+    import("../../execute/ledger.js"),
+    import("../../actions-cache.js"),
+    import("node:os"),
+  ]);
 
-  const { apiBase, apiKey, close: stopEmulator } = await apiTarget(settings, flags.emulator);
+  const { apiBase, apiKey, close: stopEmulator } = await apiTarget(settings, flags.emulator, ctx.stderr);
   if (flags.emulator) ctx.stderr.write(`Using the built-in Meshy emulator at ${apiBase} (no account, no cost).\n`);
   if (!apiKey) {
     await stopEmulator();
@@ -89,11 +103,20 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
       : await import("../../report/ci.js");
   const api = new MeshyClient({
     baseUrl: apiBase,
+    apiVersion: settings.apiVersion,
     apiKey,
     requestsPerSecond: settings.requestsPerSecond,
   });
   const abort = new AbortController();
   const unsubscribe = ctx.signals.onInterrupt(() => abort.abort());
+  const outDir = displayDir(ctx.cwd, settings.outDir);
+  const startReporter = (plan: import("../../plan/types.js").Plan) =>
+    "jsonReporter" in reporterModule
+      ? reporterModule.jsonReporter(ctx.stdout)
+      : "ttyReporter" in reporterModule
+        ? reporterModule.ttyReporter(plan, ctx.stderr, { color: ctx.color, outDir })
+        : reporterModule.lineReporter(plan, ctx.stderr, { color: ctx.color, outDir });
+  let shown: import("../../plan/types.js").Plan | undefined;
   let reporter: import("../../report/reporter.js").Reporter | undefined;
 
   try {
@@ -109,22 +132,27 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
       },
       confirm: ctx.ci ? undefined : ctx.confirm,
       resendUnknown: flags.resendUnknown,
+      replace: flags.replace,
+      target,
+      // The built-in emulator's tasks belong to no account.
+      ledger: flags.emulator ? undefined : fileLedger(ledgerFile(userCacheDir(ctx.env, process.platform, ctx.env.HOME || homedir()), apiBase, apiKey)),
       filter: flags.shard && inShard(flags.shard),
       signal: abort.signal,
       onPlan: (plan) => {
         if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: "plan", plan })}\n`);
         else ctx.stderr.write(renderPlan(plan, { color: ctx.color }));
-        reporter =
-          "jsonReporter" in reporterModule
-            ? reporterModule.jsonReporter(ctx.stdout)
-            : "ttyReporter" in reporterModule
-              ? reporterModule.ttyReporter(plan, ctx.stderr)
-              : reporterModule.lineReporter(ctx.stderr, { color: ctx.color });
+        shown = plan;
       },
-      onEvent: (e) => reporter?.onEvent(e),
+      // Progress starts with the first event: after the spend question, never over it.
+      onEvent: (e) => (reporter ??= startReporter(shown!)).onEvent(e),
       command: `rigup build`,
     });
     await reporter?.close();
+    // Ctrl-C at the spend question: nothing was sent.
+    if (result.kind === "refused" && abort.signal.aborted) {
+      ctx.stderr.write("Interrupted: nothing was sent.\n");
+      return EXIT.INTERRUPTED;
+    }
     if (result.kind === "refused") {
       const symbol = { create: "+", replace: "-/+" } as Record<string, string>;
       const lines = [

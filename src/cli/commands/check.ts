@@ -2,6 +2,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { EXIT } from "../../errors.js";
+import { locateManifest } from "../../locate-manifest.js";
 import type { CliEnv } from "../env.js";
 import { jsonOption, projectOptions, withProjectOptions, type ProjectFlags } from "./common.js";
 
@@ -24,7 +25,7 @@ export async function snapshotVerdict(flags: ProjectFlags, ctx: CliEnv) {
     import("../../lockfile/atomic-write.js"),
     import("../../version.js"),
   ]);
-  const manifestFile = path.resolve(ctx.cwd, flags.manifest ?? "characters.yaml");
+  const manifestFile = locateManifest(ctx.cwd, flags.manifest);
   const manifestText = snap.readText(manifestFile);
   const stateDir = path.join(path.dirname(manifestFile), ".rigup");
   const key =

@@ -12,12 +12,13 @@ export interface ProjectFlags {
   concurrency?: number;
   apiKeyFile?: string;
   apiBase?: string;
+  apiVersion?: number;
   shard?: Shard;
 }
 
 export function withProjectOptions(cmd: Command): Command {
   return cmd
-    .option("-m, --manifest <file>", "the manifest", "characters.yaml")
+    .option("-m, --manifest <file>", "the manifest (default: characters.yaml here or in the nearest folder above, up to the repository root)")
     .option("-o, --out <dir>", "output directory (default: config outDir, or ./out beside the manifest)")
     .option("--lockfile <file>", "lockfile path (default: characters.lock beside the manifest)");
 }
@@ -35,17 +36,31 @@ export function projectOptions(flags: ProjectFlags, ctx: CliEnv): ProjectOptions
       ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
       ...(flags.apiKeyFile !== undefined ? { apiKeyFile: flags.apiKeyFile } : {}),
       ...(flags.apiBase !== undefined ? { apiBase: flags.apiBase } : {}),
+      ...(flags.apiVersion !== undefined ? { apiVersion: flags.apiVersion } : {}),
     },
   };
 }
 
-/** Integer flag parser for commander. */
-export function intArg(name: string, min = 0): (value: string) => number {
+/**
+ * A numeric flag's parser for commander. A bad value is an InvalidArgumentError, which commander
+ * reports as a usage error naming the flag (exit 3) instead of a crash.
+ */
+export function numberArg(name: string, { min = 0, max = Number.MAX_SAFE_INTEGER, integer = false } = {}): (value: string) => number {
+  const kind = integer ? "an integer" : "a number";
+  const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
   return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${value}"`);
+    // Number("") and Number(" ") are 0: an empty value is not a number.
+    const n = value.trim() === "" ? NaN : Number(value);
+    if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be ${kind} ${range}, got "${value}"`);
+    }
     return n;
   };
+}
+
+/** Integer flag parser for commander. */
+export function intArg(name: string, min = 0, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return numberArg(name, { min, max, integer: true });
 }
 
 /** `--shard i/n`, shared by plan and build; a malformed value is a usage error (exit 3). */

@@ -14,6 +14,7 @@ import { registerLockCommand } from "./lock.js";
 import { registerPlanCommand } from "./plan.js";
 import { registerPreviewCommand } from "./preview.js";
 import { registerPruneCommand } from "./prune.js";
+import { registerRefreshCommand } from "./refresh.js";
 import { registerStatusCommand } from "./status.js";
 import { registerVerifyCommand } from "./verify.js";
 
@@ -27,6 +28,7 @@ export function registerCommands(program: Command, ctx: CliEnv, setExit: (code: 
   registerCheckCommand(program, ctx, setExit);
   registerStatusCommand(program, ctx, setExit);
   registerVerifyCommand(program, ctx, setExit);
+  registerRefreshCommand(program, ctx, setExit);
   registerPruneCommand(program, ctx, setExit);
   registerCacheKeyCommand(program, ctx, setExit);
   registerActionsCommand(program, ctx, setExit);

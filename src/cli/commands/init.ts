@@ -1,4 +1,4 @@
-/** `rigup init`: a starter characters.yaml and the git conventions around it. Never overwrites. */
+/** `rigup init`: a starter characters.yaml and the git conventions around it. Never overwrites; an existing manifest is kept. */
 import type { Command } from "commander";
 import { EXIT } from "../../errors.js";
 import type { CliEnv } from "../env.js";
@@ -15,7 +15,7 @@ export function registerInitCommand(program: Command, ctx: CliEnv, setExit: (cod
   program
     .command("init")
     .description(
-      "Write a commented starter characters.yaml, and add rigup's lines to .gitignore (.rigup/ and, unless --commit-outputs, the output dir) and .gitattributes. Never overwrites a file.",
+      "Write a commented starter characters.yaml (an existing one is kept), and add rigup's lines to .gitignore (.rigup/ and, unless --commit-outputs, the output dir) and .gitattributes. Never overwrites a file.",
     )
     .option("-m, --manifest <file>", "the manifest to create", "characters.yaml")
     .option("-o, --out <dir>", "output directory, relative to the manifest", "out")
@@ -25,7 +25,10 @@ export function registerInitCommand(program: Command, ctx: CliEnv, setExit: (cod
       const [{ initProject }, { resolve, relative }] = await Promise.all([import("../../init/index.js"), import("node:path")]);
       const result = await initProject({ manifestFile: resolve(ctx.cwd, flags.manifest), commitOutputs: Boolean(flags.commitOutputs), outDir: flags.out });
       if (flags.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      const out = result.files.map((f) => `${f.outcome.padEnd(9)} ${relative(ctx.cwd, f.path) || f.path}${f.added.length ? ` (${f.added.length} lines)` : ""}`);
+      const why = { created: "", updated: "", kept: " (exists: left as it is)", unchanged: " (has rigup's lines already)" };
+      const out = result.files.map(
+        (f) => `${f.outcome.padEnd(9)} ${relative(ctx.cwd, f.path) || f.path}${f.added.length ? ` (${f.added.length} lines added)` : why[f.outcome]}`,
+      );
       out.push(
         "",
         `Commit: ${result.commit.join(", ")} (characters.lock appears after the first build).`,
@@ -37,7 +40,8 @@ export function registerInitCommand(program: Command, ctx: CliEnv, setExit: (cod
           "Once tasks expire they cannot be downloaded again: commit them (`rigup init --commit-outputs`, with Git LFS) or keep them as a CI artifact.",
         );
       }
-      out.push("Next: add a character to characters.yaml (`rigup actions` lists animations), then `rigup plan`.");
+      const kept = result.files[0]!.outcome === "kept";
+      out.push(kept ? "Next: `rigup plan` shows what a build would do and cost." : "Next: add a character to characters.yaml (`rigup actions` lists animations), then `rigup plan`.");
       ctx.stderr.write(`${out.join("\n")}\n`);
       setExit(EXIT.OK);
     });

@@ -1,27 +1,38 @@
-/** `rigup plan`: what a build would do, what it costs, and why. No network. */
+/** `rigup plan`: what a build would do, what it costs, and why. No network, but a weekly refresh of the animation library. */
 import type { Command } from "commander";
 import { EXIT } from "../../errors.js";
 import type { CliEnv } from "../env.js";
 import { inShard } from "../../plan/shard.js";
+import { replaceOption } from "./replace.js";
 import { jsonOption, projectOptions, shardNotice, shardOption, withProjectOptions, type ProjectFlags } from "./common.js";
 
 interface PlanFlags extends ProjectFlags {
   detailedExitcode?: boolean;
   verify?: boolean;
+  replace?: string[];
 }
 
 export function registerPlanCommand(program: Command, ctx: CliEnv, setExit: (code: number) => void): void {
   withProjectOptions(program.command("plan"))
-    .description("Show what `rigup build` would create, download or prune, why, and what it would cost. Offline.")
+    .description(
+      "Show what `rigup build` would create, download or prune, why, and what it would cost. " +
+        "Offline, except that action ids are checked against the animation library, refetched weekly when a key is set.",
+    )
     .addOption(jsonOption())
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when changes are pending, 1 on error")
     .option("--verify", "re-hash every output instead of trusting size and mtime")
     .addOption(shardOption())
+    .addOption(replaceOption())
     .action(async (flags: PlanFlags) => {
-      const { openProject, planProject } = await import("../../project.js");
-      const { hasChanges } = await import("../../plan/types.js");
+      const [{ openProject, planProject }, { hasChanges }, { checkActionIds }] = await Promise.all([
+        import("../../project.js"),
+        import("../../plan/types.js"),
+        import("../../actions/check-ids.js"),
+      ]);
       const project = await openProject(projectOptions(flags, ctx));
-      const planned = await planProject(project, { verify: flags.verify });
+      await checkActionIds(project, { stderr: ctx.stderr });
+      // What `rigup build` would do for real: the emulator's placeholders are re-made.
+      const planned = await planProject(project, { verify: flags.verify, replace: flags.replace, target: "meshy" });
       await planned.statCache.save();
       let plan = planned.plan;
       if (flags.shard) {
@@ -29,6 +40,8 @@ export function registerPlanCommand(program: Command, ctx: CliEnv, setExit: (cod
         plan = filterPlan(plan, inShard(flags.shard));
         ctx.stderr.write(shardNotice(flags.shard, project.resolved.characters.map((c) => c.name)));
       }
+      // A model this plan would pay to rig but cannot be rigged as asked: an input error now, offline.
+      await (await import("../../check-models.js")).checkPaidModels(project, plan);
       if (flags.json) ctx.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
       else {
         const { renderPlan } = await import("../../report/plan-text.js");

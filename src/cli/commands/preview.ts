@@ -29,21 +29,27 @@ export async function runPreview(flags: PreviewFlags, ctx: CliEnv): Promise<numb
     import("../../project.js"),
     import("../../preview/index.js"),
   ]);
-  const project = await openProject(projectOptions(flags, ctx));
-  const { plan } = await planProject(project);
-  const model = await buildPreviewModel(project, plan);
-  const { outDir } = project.settings;
+  // Manifest, lockfile and tree as they are now: the server calls this for every load of the page.
+  const load = async () => {
+    const project = await openProject(projectOptions(flags, ctx));
+    const { plan } = await planProject(project);
+    return { outDir: project.settings.outDir, model: await buildPreviewModel(project, plan) };
+  };
+  const { outDir, model } = await load();
 
   if (flags.static !== undefined) {
     const { writeStaticPreview } = await import("../../preview/static.js");
     // Relative to where rigup was started (ctx.cwd), not the process's cwd: they differ in-process.
     const files = await writeStaticPreview({ outDir, model, dir: path.resolve(ctx.cwd, flags.static) });
-    ctx.stderr.write(`Wrote the preview to ${flags.static} (${files.length} files): serve it with any static server.\n`);
+    ctx.stderr.write(
+      `Wrote the preview to ${flags.static} (${files.length} files). Browsers do not run it from disk (file://): ` +
+        `serve it over HTTP, e.g. \`python3 -m http.server -d ${flags.static}\` or \`npx http-server ${flags.static}\`.\n`,
+    );
     return EXIT.OK;
   }
 
   const { startPreviewServer } = await import("../../preview/server.js");
-  const server = await startPreviewServer({ outDir, model, port: flags.port });
+  const server = await startPreviewServer({ outDir, loadModel: async () => (await load()).model, port: flags.port });
   ctx.stderr.write(`Previewing ${model.characters.length} characters from ${outDir} at ${server.url} (Ctrl-C to stop)\n`);
   if (flags.open) openBrowser(server.url, ctx);
   await new Promise<void>((resolve) => void ctx.signals.onInterrupt(resolve));

@@ -26,9 +26,10 @@ async function renderStatus(status: import("../../status.js").ProjectStatus): Pr
   const out: string[] = [];
   const width = Math.max(0, ...status.characters.map((c) => c.name.length));
   for (const c of status.characters) {
-    const rig = c.rigTaskId ? `rig ${shortTaskId(c.rigTaskId)}` : "rig -";
+    const rig = c.rigTaskId ? `rig ${shortTaskId(c.rigTaskId)} (API v${c.rigApiVersion})` : "rig -";
     const clips = `clips: ${c.clips.upToDate} up to date, ${c.clips.outOfDate} out of date`;
-    out.push(`${c.name.padEnd(width)}  ${rig}  ${c.expiry}  ${clips}`);
+    const made = c.emulatorUnits.length > 0 ? `  [emulator placeholders: ${c.emulatorUnits.length} units; a real build re-makes them]` : "";
+    out.push(`${c.name.padEnd(width)}  ${rig}  ${c.expiry}  ${clips}${made}`);
     for (const ch of c.changes) out.push(`    ${ch.key}: ${ch.action}: ${ch.reasons.join("; ")}`);
   }
   for (const ch of status.removed) out.push(`${ch.key}: ${ch.action}: ${ch.reasons.join("; ")}`);

@@ -9,9 +9,19 @@ export function registerVerifyCommand(program: Command, ctx: CliEnv, setExit: (c
     .description("Re-hash every output file against characters.lock (no cache); exit 1 when any is missing or different. Offline.")
     .addOption(jsonOption())
     .action(async (flags: ProjectFlags) => {
-      const [{ openProject }, { verifyOutputs }] = await Promise.all([import("../../project.js"), import("../../verify.js")]);
+      const [{ openProject }, { verifyOutputs }, { StatCache }, { dropSnapshot }] = await Promise.all([
+        import("../../project.js"),
+        import("../../verify.js"),
+        import("../../scan/stat-cache.js"),
+        import("../../check-snapshot.js"),
+      ]);
       const project = await openProject(projectOptions(flags, ctx));
-      const report = await verifyOutputs(project.lock, project.settings.outDir);
+      const { stateDir, outDir } = project.settings;
+      // What verify learns reaches the next check and build: they trust size and mtime, verify does not.
+      const statCache = await StatCache.load(stateDir);
+      const report = await verifyOutputs(project.lock, outDir, (abs, facts) => statCache.record(abs, facts));
+      await statCache.save();
+      if (!report.ok) dropSnapshot(stateDir);
       if (flags.json) ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       const bad = report.files.filter((f) => f.status !== "ok");
       const lines = bad.map((f) =>

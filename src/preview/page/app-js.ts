@@ -16,7 +16,8 @@ const VIEW_W = 320;
 const VIEW_H = 320;
 const DPR = Math.min(window.devicePixelRatio || 1, 2);
 
-const hooks = { ready: false, characters: [], clips: {}, playing: null, errors: [], play };
+// playing: the clip each character plays, by character name.
+const hooks = { ready: false, characters: [], clips: {}, playing: {}, errors: [], play };
 window.__rigupPreview = hooks;
 
 // One WebGL context for the whole page (browsers cap them near 16): each card's
@@ -89,7 +90,7 @@ function makeCard(character) {
 
   for (const clip of character.clips) {
     const button = el("button", { type: "button", class: "play", "data-testid": "play-" + character.name + "-" + clip.name, "aria-pressed": "false" }, [
-      el("span", { class: "name", text: clip.name }),
+      el("span", { class: "name", text: clip.label ? clip.name + " · " + clip.label : clip.name }),
       el("span", { class: "stats", "data-testid": "clip-stats-" + character.name + "-" + clip.name, text: statsText(clip.stats) }),
       badge(clip, "clip-status-" + character.name + "-" + clip.name),
     ]);
@@ -163,7 +164,20 @@ async function play(characterName, clipName) {
   card.action = card.mixer.clipAction(animation);
   card.action.reset().play();
   for (const [name, button] of card.buttons) button.setAttribute("aria-pressed", String(name === clipName));
-  hooks.playing = { character: characterName, clip: clipName };
+  hooks.playing[characterName] = clipName;
+}
+
+/** What a character plays on load, instead of standing in its bind pose: the first clip on disk, up to date if one is. */
+function firstClip(character) {
+  const onDisk = character.clips.filter((c) => c.url);
+  return onDisk.find((c) => c.status === "ok") || onDisk[0];
+}
+
+async function show(card) {
+  await loadRig(card);
+  const clip = firstClip(card.character);
+  // A clip that cannot load already says why on the card (fail()).
+  if (clip) await play(card.character.name, clip.name).catch(() => {});
 }
 
 function watchVisibility() {
@@ -198,7 +212,7 @@ function frame(now) {
 async function main() {
   const summary = document.querySelector("[data-testid=summary]");
   const response = await fetch("./preview.json");
-  if (!response.ok) throw new Error("preview.json: HTTP " + response.status);
+  if (!response.ok) throw new Error("preview.json: HTTP " + response.status + ": " + (await response.text()).trim());
   const model = await response.json();
   const grid = document.querySelector("[data-testid=grid]");
   for (const character of model.characters) {
@@ -213,12 +227,15 @@ async function main() {
   summary.textContent = model.characters.length + " characters, " + clipCount + " clips" + (notOk ? ", " + notOk + " not up to date" : "");
   watchVisibility();
   requestAnimationFrame(frame);
-  await Promise.all([...cards.values()].map(loadRig));
+  await Promise.all([...cards.values()].map(show));
   hooks.ready = true;
 }
 
-main().catch((error) => {
-  hooks.errors.push(error.message);
-  document.querySelector("[data-testid=summary]").textContent = "Error: " + error.message;
-});
+// From disk the page's inline script explains how to serve it; there is nothing to load.
+if (location.protocol !== "file:") {
+  main().catch((error) => {
+    hooks.errors.push(error.message);
+    document.querySelector("[data-testid=summary]").textContent = "Error: " + error.message;
+  });
+}
 `;

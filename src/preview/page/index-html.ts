@@ -12,6 +12,20 @@ const IMPORT_MAP = {
   },
 };
 
+/**
+ * Opened from disk (a `--static` export double-clicked), browsers refuse the page's
+ * modules and its fetch of preview.json: a classic inline script, which they do
+ * run there, says how to serve the folder instead of "Loading…" forever.
+ */
+const FROM_DISK = `if (location.protocol === "file:") {
+  var dir = decodeURIComponent(location.pathname.replace(/[^/]*$/, ""));
+  var note = document.querySelector("[data-testid=summary]");
+  note.textContent = "Browsers do not run this page from disk (file://). Serve its folder over HTTP and open the address it prints, e.g. ";
+  var command = document.createElement("code");
+  command.textContent = "python3 -m http.server -d '" + dir + "'";
+  note.append(command, " (or npx http-server, or rigup preview in the game repo).");
+}`;
+
 // The empty data: icon stops the browser asking for /favicon.ico.
 export const INDEX_HTML = `<!doctype html>
 <html lang="en">
@@ -27,6 +41,7 @@ export const INDEX_HTML = `<!doctype html>
 <body>
 <header><h1>rigup preview</h1><p data-testid="summary">Loading…</p></header>
 <main data-testid="grid"></main>
+<script>${FROM_DISK}</script>
 </body>
 </html>
 `;

@@ -1,0 +1,35 @@
+/**
+ * CI progress (issue 10, item 7): a full build of the examples (4 rigs, 10
+ * clips: 14 units) prints at most two lines per unit (started with its task id,
+ * finished or failed) plus the summary, which says where the files are.
+ */
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { spawnRigup } from "../helpers/spawn.js";
+
+const EXAMPLES = join(import.meta.dirname, "../../examples");
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+it("a 14-unit build in CI mode: two lines per unit and the summary", { timeout: 90_000 }, async () => {
+  dir = await mkdtemp(join(tmpdir(), "rigup-ci-lines-"));
+  for (const entry of ["characters.yaml", "models", "textures"]) await cp(join(EXAMPLES, entry), join(dir, entry), { recursive: true });
+  const run = await spawnRigup(["build", "--emulator"], { cwd: dir });
+  expect(run.code, run.stderr).toBe(0);
+
+  const lines = run.stderr.trimEnd().split("\n");
+  const progress = lines.slice(lines.findIndex((l) => l.startsWith("Plan: ")) + 1);
+  console.log(`CI mode: ${progress.length} progress lines for 14 units`);
+  const keys = new Set(progress.map((l) => /^ *\+\d+\.\ds (\S+\/\S+): /.exec(l)?.[1]).filter(Boolean));
+  expect(keys.size).toBe(14);
+  for (const key of keys) {
+    const mine = progress.filter((l) => l.includes(` ${key}: `));
+    expect(mine, key).toEqual([expect.stringMatching(/: task \S+ created \(\d credits\)$/), expect.stringMatching(/: created · \d+ files? \(.+\) · task \S+$/)]);
+  }
+  expect(progress).toHaveLength(2 * 14 + 1);
+  expect(progress.at(-1)).toMatch(/Done: 14 created, .* Files written: \d+ \(.+\) in out\/\. Wall time/);
+});
