@@ -97,6 +97,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       plan,
       manifest: project.resolved,
       manifestDir: settings.manifestDir,
+      lockfile: settings.lockfile,
       outDir: settings.outDir,
       api: opts.api,
       journal: lockJournal(store, { target: opts.target, apiVersion: project.settings.apiVersion }),

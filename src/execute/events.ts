@@ -37,7 +37,7 @@ export type ExecEvent =
   | { type: "file:written"; at: number; key: string; path: string; size: number; sha256: string }
   | { type: "file:deleted"; at: number; key: string; path: string }
   | { type: "unit:done"; at: number; key: string; outcome: UnitOutcome; message?: string; code?: string }
-  | { type: "run:stopping"; at: number; reason: "interrupt" | "auth" | "credits"; message: string }
+  | { type: "run:stopping"; at: number; reason: NonNullable<RunSummary["stopReason"]>; message: string }
   | { type: "run:done"; at: number; summary: RunSummary };
 
 export interface RunSummary {
@@ -55,7 +55,7 @@ export interface RunSummary {
   wallMs: number;
   interrupted: boolean;
   /** Why the run stopped submitting early, if it did. */
-  stopReason?: "interrupt" | "auth" | "credits";
+  stopReason?: "interrupt" | "auth" | "credits" | "lockfile";
 }
 
 export type EventSink = (event: ExecEvent) => void;

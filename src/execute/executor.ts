@@ -4,35 +4,36 @@
  * step in the lockfile before the next one (write-ahead), so a crash at any
  * instant is followed by a build that resumes instead of paying again.
  *
- * Scheduling: one p-queue of task jobs (a job holds a slot from POST until its
- * task is terminal; the account's queue limit counts exactly those), rigs
- * prioritised, a character's animations enqueued the moment its rig succeeds.
- * Creates are sent one at a time so a lost answer can be reconciled
- * unambiguously (reconcile.ts). Downloads run in their own queue; every request,
- * downloads included, passes the client's shared rate limiter.
+ * This file schedules and waits: one p-queue of task jobs (a job holds a slot
+ * from POST until its task is terminal; the account's queue limit counts exactly
+ * those), rigs prioritised, a character's animations enqueued the moment its rig
+ * succeeds. Creating (creator.ts) and downloading (fetch-outputs.ts) are parts of
+ * their own; downloads run in their own queue, beside the task slots.
  */
 import { setMaxListeners } from "node:events";
-import { join } from "node:path";
 import PQueue from "p-queue";
-import type { AnimationInput, MeshyApi, RigInput } from "../meshy/api.js";
+import type { MeshyApi } from "../meshy/api.js";
 import { isMeshyError, MeshyError } from "../meshy/errors.js";
-import { SERVICE_CLOCK_MARGIN_MS } from "../meshy/service-clock.js";
-import { CREDITS, type Task, type TaskKind } from "../meshy/schemas.js";
+import { CREDITS, type Task } from "../meshy/schemas.js";
 import type { ResolvedCharacter, ResolvedManifest } from "../manifest/resolve.js";
 import { animationOutputs, rigOutputs, type OutputFile } from "../plan/layout.js";
 import type { Plan, PlanStep } from "../plan/types.js";
-import type { AnimationInputs, RigInputs } from "../lockfile/schema.js";
-import { ContentError, writeAtomically } from "./download.js";
+import { stepRequest } from "./create-request.js";
+import { Creator } from "./creator.js";
+import { ContentError } from "./download.js";
 import { emptySummary, type EventSink, type ExecEvent, type RunSummary, type UnitOutcome } from "./events.js";
+import { OutputFetcher } from "./fetch-outputs.js";
 import type { Journal } from "./journal.js";
 import type { Ledger } from "./ledger.js";
-import { reconcileLostCreate, type CreateWindow } from "./reconcile.js";
+import { UnitStop } from "./unit-stop.js";
 
 export interface ExecuteOptions {
   plan: Plan;
   manifest: ResolvedManifest;
   /** Local model/texture paths in the manifest are relative to this directory. */
   manifestDir: string;
+  /** The lockfile's absolute path (the ledger names it). */
+  lockfile: string;
   outDir: string;
   api: MeshyApi;
   journal: Journal;
@@ -60,12 +61,6 @@ export interface ExecuteOptions {
 
 type StopReason = NonNullable<RunSummary["stopReason"]>;
 
-/** Creates whose answers were lost and that provably created nothing, before the unit gives up. */
-const LOST_ANSWER_ATTEMPTS = 3;
-
-/** Downloads of one file, each after GETting the task for fresh signed URLs. */
-const URL_REFRESH_ATTEMPTS = 5;
-
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(done, ms);
@@ -76,27 +71,6 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
     }
     signal?.addEventListener("abort", done, { once: true });
   });
-
-const NETWORK_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNREFUSED", "UND_ERR_SOCKET", "UND_ERR_BODY_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_CLOSED"]);
-
-/** A connection failure while a body streamed (undici raises these, not MeshyError). */
-function isNetworkError(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (NETWORK_CODES.has(String((e as { code?: unknown }).code))) return true;
-  }
-  return false;
-}
-
-/** A unit that cannot go on; `outcome` says how it is reported. */
-class UnitStop extends Error {
-  constructor(
-    readonly outcome: UnitOutcome,
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
 
 export async function execute(opts: ExecuteOptions): Promise<RunSummary> {
   return new Executor(opts).run();
@@ -110,7 +84,8 @@ class Executor {
   /** Cut on the second stage of an interrupt: ends waits and downloads. */
   private readonly hardStop = new AbortController();
   private stopReason: StopReason | undefined;
-  private postChain: Promise<unknown> = Promise.resolve();
+  private readonly creator: Creator;
+  private readonly fetcher: OutputFetcher;
   /** Our tasks that exist at Meshy and are not terminal. */
   private inFlight = 0;
   private finishWaiters: Array<() => void> = [];
@@ -125,6 +100,32 @@ class Executor {
     this.started = this.now();
     // One signal fans out to every wait and download in flight: many listeners is by design.
     setMaxListeners(0, this.hardStop.signal);
+    const shared = { api: o.api, journal: o.journal, emit: this.emit.bind(this), now: this.now, sleep: this.sleep, signal: this.hardStop.signal };
+    this.creator = new Creator({
+      ...shared,
+      ledger: o.ledger,
+      manifestDir: o.manifestDir,
+      lockfile: o.lockfile,
+      noCreate: o.noCreate,
+      resendUnknown: o.resendUnknown,
+      queueFullMaxWaitMs: o.queueFullMaxWaitMs,
+      stopping: () => this.stopReason,
+      stop: (reason, message) => this.stop(reason, message),
+      onQueueFull: async (step, attempt) => {
+        // Hold back the other jobs too: the account has no room for them either.
+        this.tasks.concurrency = Math.max(1, Math.min(this.tasks.concurrency, this.inFlight));
+        this.emit({ type: "queue:full", key: step.key, concurrency: this.tasks.concurrency });
+        await this.nextTaskFinish(Math.min(60_000, 2_000 * 1.5 ** attempt));
+      },
+    });
+    this.fetcher = new OutputFetcher({
+      ...shared,
+      outDir: o.outDir,
+      queue: this.downloads,
+      summary: this.summary,
+      getTask: (step, id) => this.getTask(step, id),
+      onFileWritten: o.onFileWritten,
+    });
   }
 
   private emit(e: ExecEvent extends infer E ? (E extends { at: number } ? Omit<E, "at"> : never) : never): void {
@@ -153,7 +154,7 @@ class Executor {
     for (const s of steps.filter((x) => x.action === "reconcile")) {
       try {
         const character = characters.get(s.character)!;
-        resolved.set(s.key, await this.reconcile(s, this.request(character, s, this.o.journal.intentRigTaskId(s))));
+        resolved.set(s.key, await this.creator.reconcile(s, stepRequest(character, s, this.o.manifestDir, this.o.journal.intentRigTaskId(s))));
       } catch (err) {
         await this.unitFailed(s, err);
         resolved.set(s.key, null);
@@ -227,7 +228,7 @@ class Executor {
     try {
       const { task, outcome, roles } = await this.obtainTask(character, step, rigTaskId);
       onTaskReady?.(task.id);
-      await this.downloadAll(character, step, task, roles);
+      await this.fetcher.fetchAll(step, this.wanted(character, step).filter((f) => roles.includes(f.role)), task);
       this.finishUnit(step, outcome);
     } catch (err) {
       onTaskReady?.(undefined);
@@ -260,7 +261,7 @@ class Executor {
       case "create":
       case "replace": {
         const task = await this.tasks.add(
-          async () => this.waitFor(step, await this.create(character, step, rigTaskId)),
+          async () => this.waitFor(step, await this.creator.create(character, step, rigTaskId)),
           { priority },
         );
         return { task, outcome: "created", roles: all() };
@@ -294,176 +295,6 @@ class Executor {
     const action = character.actions.find((a) => a.name === step.name);
     if (!action) throw new Error(`no action ${step.name} in character ${character.name}`);
     return animationOutputs(character.name, action, this.o.manifest.formats);
-  }
-
-  // ---- creating tasks -------------------------------------------------------
-
-  /** Queue-full answers wait for one of our tasks to finish (event-driven, bounded). */
-  private async create(character: ResolvedCharacter, step: PlanStep, rigTaskId?: string): Promise<string> {
-    const deadline = this.now() + (this.o.queueFullMaxWaitMs ?? 30 * 60_000);
-    for (let attempt = 0; ; attempt++) {
-      if (this.stopReason) throw new UnitStop("blocked", `not submitted: run stopping (${this.stopReason})`, "STOPPED");
-      try {
-        return await this.serialized(() => this.post(character, step, rigTaskId));
-      } catch (err) {
-        if (!isMeshyError(err, "QUEUE_FULL") || this.now() > deadline) throw err;
-        // Hold back the other jobs too: the account has no room for them either.
-        this.tasks.concurrency = Math.max(1, Math.min(this.tasks.concurrency, this.inFlight));
-        this.emit({ type: "queue:full", key: step.key, concurrency: this.tasks.concurrency });
-        await this.nextTaskFinish(Math.min(60_000, 2_000 * 1.5 ** attempt));
-      }
-    }
-  }
-
-  /** One create at a time (see reconcile.ts). */
-  private serialized<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.postChain.then(fn, fn);
-    this.postChain = run.catch(() => undefined);
-    return run;
-  }
-
-  private async post(character: ResolvedCharacter, step: PlanStep, rigTaskId?: string, attempt = 1): Promise<string> {
-    if (this.stopReason) throw new UnitStop("blocked", `not submitted: run stopping (${this.stopReason})`, "STOPPED");
-    // Checked before the intent is journalled: a refused create leaves no trace.
-    if (this.o.noCreate) throw new UnitStop("blocked", "--frozen: this needs a new paid task; nothing was sent", "FROZEN");
-    const { journal, api } = this.o;
-    const sentAt = await this.serviceNow(step.kind);
-    await journal.intent(step, sentAt ?? this.now(), { rigTaskId, onMeshyClock: sentAt !== undefined });
-    this.emit({ type: "task:intent", key: step.key, kind: step.kind });
-    const request = step.kind === "rig" ? this.rigInput(character) : this.animationInput(character, step, rigTaskId);
-    try {
-      const id = "rigTaskId" in request ? await api.createAnimation(request) : await api.createRig(request);
-      await this.created(step, id);
-      return id;
-    } catch (err) {
-      if (isMeshyError(err, "UNKNOWN_OUTCOME")) {
-        await journal.unknown(step);
-        // Our task, if any, was made between the intent and now, both on Meshy's clock.
-        const lostAt = api.serviceNow();
-        const window: CreateWindow =
-          sentAt === undefined ? {} : { from: sentAt - SERVICE_CLOCK_MARGIN_MS, to: lostAt === undefined ? undefined : lostAt + SERVICE_CLOCK_MARGIN_MS };
-        const found = await this.reconcile({ ...step, action: "reconcile" }, request, window);
-        if (found.action === "resume") return found.taskId!;
-        // Reconcile found nothing: the request never created a task, so sending it again cannot pay twice.
-        if (attempt >= LOST_ANSWER_ATTEMPTS) {
-          throw new UnitStop("failed", `${LOST_ANSWER_ATTEMPTS} create requests for ${step.key} lost their answers and created nothing; giving up for this run`, "UNKNOWN_OUTCOME");
-        }
-        return this.post(character, step, rigTaskId, attempt + 1);
-      }
-      if (isMeshyError(err, "REFUSED")) {
-        await journal.failed(step, { code: err.code, message: err.meshyMessage || err.message });
-        throw new UnitStop("failed", `Meshy refused the request: ${err.meshyMessage || err.message}`, err.code);
-      }
-      if (isMeshyError(err, "NOT_FOUND", "FORBIDDEN")) {
-        // An answer that refuses created nothing. A clip's 404 means its rig is gone: record that, so the next plan re-rigs.
-        await journal.withdraw(step);
-        if (step.kind === "animation" && rigTaskId && isMeshyError(err, "NOT_FOUND")) {
-          await journal.gone({ key: `${step.character}/rig`, character: step.character, kind: "rig" }, rigTaskId, this.now());
-          throw new UnitStop("failed", `rig task ${rigTaskId} is gone at Meshy (deleted, or expired early); \`rigup plan\` shows the re-rig`, "RIG_GONE");
-        }
-        throw new UnitStop("failed", `Meshy refused the request (${err.status}): ${err.meshyMessage || err.message}; nothing was created`, err.code);
-      }
-      if (isMeshyError(err, "QUEUE_FULL", "RATE_LIMITED", "AUTH", "CREDITS", "NETWORK", "ABORTED")) {
-        // Provably nothing was created (refused, or never sent): drop the intent so the plan stays "create".
-        await journal.withdraw(step);
-      }
-      throw err;
-    }
-  }
-
-  /** Meshy's clock now; a one-item list teaches it when no answer has yet (once a run). */
-  private async serviceNow(kind: TaskKind): Promise<number | undefined> {
-    const known = this.o.api.serviceNow();
-    if (known !== undefined) return known;
-    await this.o.api.listTasks(kind, { pageSize: 1, signal: this.hardStop.signal });
-    return this.o.api.serviceNow();
-  }
-
-  private async created(step: PlanStep, taskId: string): Promise<void> {
-    await this.o.journal.created(step, taskId);
-    await this.o.ledger?.record({ task_id: taskId, kind: step.kind, unit: step.key, digest: step.digest ?? "" });
-    const credits = CREDITS[step.kind];
-    this.emit({ type: "task:created", key: step.key, kind: step.kind, taskId, credits });
-  }
-
-  /** Ids no reconcile may adopt: this lockfile's, current and past, and those other rigup runs here recorded. */
-  private async knownTaskIds(): Promise<ReadonlySet<string>> {
-    const ids = this.o.journal.knownTaskIds();
-    for (const id of (await this.o.ledger?.taskIds()) ?? []) ids.add(id);
-    return ids;
-  }
-
-  /**
-   * Settles a unit whose create may have happened. Returns the step as it now
-   * stands: `resume` with the adopted task id, or `create` when nothing was made.
-   * `window`: where our task can be, on Meshy's clock; from a previous run, it is
-   * bounded below by the recorded intent (when that was on Meshy's clock) and open above.
-   */
-  private async reconcile(step: PlanStep, request: RigInput | AnimationInput | undefined, window?: CreateWindow): Promise<PlanStep> {
-    const { journal, api } = this.o;
-    const intentAt = journal.intentOnMeshyClock(step);
-    const result = await reconcileLostCreate(api, {
-      kind: step.kind,
-      window: window ?? { from: intentAt === undefined ? undefined : intentAt - SERVICE_CLOCK_MARGIN_MS },
-      known: () => this.knownTaskIds(),
-      verdict: request && ((task) => api.echoVerdict(task, request)),
-      sleep: (ms) => this.sleep(ms, this.hardStop.signal),
-      signal: this.hardStop.signal,
-    });
-    if (result.kind === "found") {
-      await journal.created(step, result.task.id);
-      await this.o.ledger?.record({ task_id: result.task.id, kind: step.kind, unit: step.key, digest: step.digest ?? "" });
-      this.emit({ type: "task:adopted", key: step.key, kind: step.kind, taskId: result.task.id, how: "reconciled" });
-      return { ...step, action: "resume", taskId: result.task.id };
-    }
-    if (result.kind === "none") {
-      await journal.withdraw(step);
-      return { ...step, action: "create" };
-    }
-    if (this.o.resendUnknown) {
-      await journal.withdraw(step);
-      return { ...step, action: "create" };
-    }
-    const message =
-      `a create request for ${step.key} was sent but its answer was lost, and Meshy's task list has ` +
-      `${result.candidates.length} ${step.kind} tasks from that time that no lockfile here holds (${result.candidates.join(", ")}): ` +
-      "another client on this account (a teammate, a CI shard, another tool) made them at the same time. " +
-      "rigup will not guess which one is ours, nor pay again. Run `rigup build` again once the other runs have " +
-      "recorded their tasks (merge their lockfiles with `rigup lock merge`); only if you know none of them is " +
-      "this unit's, `rigup build --resend-unknown` sends it again, which may pay twice.";
-    throw new UnitStop("blocked", message, "UNKNOWN_OUTCOME");
-  }
-
-  private rigInput(c: ResolvedCharacter): RigInput {
-    const abs = (p: string) => join(this.o.manifestDir, p);
-    return {
-      source:
-        c.source.kind === "file"
-          ? { kind: "file", path: abs(c.source.path), mime: "model/gltf-binary" }
-          : c.source.kind === "url"
-            ? { kind: "url", url: c.source.url }
-            : { kind: "task", taskId: c.source.taskId },
-      heightMeters: c.heightMeters,
-      ...(c.skeleton !== undefined ? { skeleton: c.skeleton } : {}),
-      ...(c.body !== undefined ? { body: c.body } : {}),
-      texture: !c.texture
-        ? undefined
-        : c.texture.kind === "file"
-          ? { kind: "file", path: abs(c.texture.path), mime: "image/png" }
-          : { kind: "url", url: c.texture.url },
-    };
-  }
-
-  private animationInput(c: ResolvedCharacter, step: PlanStep, rigTaskId?: string): AnimationInput {
-    const action = c.actions.find((a) => a.name === step.name);
-    if (!action || !rigTaskId) throw new Error(`animation ${step.key} has no action or rig`);
-    return { rigTaskId, actionId: action.actionId, postProcess: action.postProcess ?? undefined };
-  }
-
-  /** The create request a step sends (or sent): what a lost answer's task must echo. Undefined: a clip whose rig is not known. */
-  private request(c: ResolvedCharacter, step: PlanStep, rigTaskId: string | undefined): RigInput | AnimationInput | undefined {
-    if (step.kind === "rig") return this.rigInput(c);
-    return rigTaskId ? this.animationInput(c, step, rigTaskId) : undefined;
   }
 
   // ---- waiting --------------------------------------------------------------
@@ -551,60 +382,5 @@ class Executor {
     }
   }
 
-  // ---- downloading ----------------------------------------------------------
 
-  private async downloadAll(character: ResolvedCharacter, step: PlanStep, task: Task, roles: string[]): Promise<void> {
-    const files = this.wanted(character, step).filter((f) => roles.includes(f.role));
-    const unavailable = files.filter((f) => !task.outputs?.[f.role]).map((f) => f.role);
-    if (unavailable.length > 0) await this.o.journal.unavailable(step, unavailable);
-    let current = task;
-    const results = await Promise.allSettled(
-      files
-        .filter((f) => !unavailable.includes(f.role))
-        .map((f) =>
-          this.downloads.add(async () => {
-            current = await this.downloadOne(step, f, current);
-          }),
-        ),
-    );
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failure) throw failure.reason;
-  }
-
-  /**
-   * Downloads one file. A refused asset URL before the task's expiry is a passing
-   * fault: the task is read again (v1 hands out a fresh URL; v2 the same one until
-   * expiry) after a pause; after the expiry the task is gone. Returns the freshest task.
-   */
-  private async downloadOne(step: PlanStep, file: OutputFile, task: Task): Promise<Task> {
-    const target = join(this.o.outDir, ...file.path.split("/"));
-    let current = task;
-    for (let attempt = 1; ; attempt++) {
-      const url = current.outputs?.[file.role];
-      if (!url) throw new UnitStop("failed", `task ${current.id} no longer offers ${file.role}`, "BAD_RESPONSE");
-      try {
-        const response = await this.o.api.fetchAsset(url, { signal: this.hardStop.signal });
-        const result = await writeAtomically(this.o.outDir, target, response, file.format, (bytes) =>
-          this.emit({ type: "file:progress", key: step.key, path: file.path, bytes, total: response.contentLength }),
-        );
-        await this.o.journal.file(step, file.role, { path: file.path, size: result.size, sha256: result.sha256 });
-        this.o.onFileWritten?.(target, result);
-        this.summary.filesWritten += 1;
-        this.summary.bytesWritten += result.size;
-        this.emit({ type: "file:written", key: step.key, path: file.path, size: result.size, sha256: result.sha256 });
-        return current;
-      } catch (err) {
-        const refused = isMeshyError(err, "FORBIDDEN", "NOT_FOUND") || err instanceof ContentError;
-        const transient = isMeshyError(err, "SERVER", "NETWORK", "RATE_LIMITED") || isNetworkError(err);
-        if (!(refused || transient) || attempt >= URL_REFRESH_ATTEMPTS || this.hardStop.signal.aborted) throw err;
-        if (refused && current.expires_at !== undefined && this.now() >= current.expires_at) {
-          await this.o.journal.gone(step, current.id, this.now());
-          throw new UnitStop("failed", `task ${current.id} expired on ${new Date(current.expires_at).toISOString()}; its files are gone`, "NOT_FOUND");
-        }
-        // Downloads are free to repeat: pause, read the task again (a new URL under v1), try again.
-        await this.sleep(500 * attempt, this.hardStop.signal);
-        current = await this.getTask(step, current.id);
-      }
-    }
-  }
 }

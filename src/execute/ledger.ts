@@ -16,15 +16,18 @@ import type { TaskKind } from "../meshy/schemas.js";
 export interface LedgerEntry {
   task_id: string;
   kind: TaskKind;
+  /** The lockfile (absolute path) the task was made for. */
+  lockfile: string;
   /** `<character>/rig` or `<character>/animations/<name>`. */
   unit: string;
   digest: string;
 }
 
 export interface Ledger {
+  /** Written before the lockfile is told: a second record of a paid id, should the lockfile not take it. */
   record(entry: LedgerEntry): Promise<void>;
-  /** Every task id recorded so far, by any process. */
-  taskIds(): Promise<Set<string>>;
+  /** Everything recorded so far, by any process (torn lines skipped). */
+  entries(): Promise<LedgerEntry[]>;
 }
 
 /** The ledger file of an account under `cacheDir`. */
@@ -44,23 +47,23 @@ export function fileLedger(file: string): Ledger {
         // A read-only cache folder leaves reconcile with the lockfile's ids alone.
       }
     },
-    async taskIds() {
+    async entries() {
       let text = "";
       try {
         text = await readFile(file, "utf8");
       } catch {
         // Missing or unreadable: fewer ids to exclude, so reconcile refuses to guess more often; never less safe.
       }
-      const ids = new Set<string>();
+      const entries: LedgerEntry[] = [];
       for (const line of text.split("\n")) {
         try {
-          const id = (JSON.parse(line) as Partial<LedgerEntry>).task_id;
-          if (typeof id === "string") ids.add(id);
+          const e = JSON.parse(line) as Partial<LedgerEntry>;
+          if (typeof e.task_id === "string" && typeof e.unit === "string") entries.push(e as LedgerEntry);
         } catch {
           // A torn or empty line.
         }
       }
-      return ids;
+      return entries;
     },
   };
 }

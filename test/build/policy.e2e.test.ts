@@ -164,8 +164,8 @@ describe("what the user sees", () => {
     // Rows of the task list, not the plan (which names the same units after `+`).
     const shown = plain(run.stderr);
     expect(shown).toMatch(/^ {2}✔ hero\/rig {2}created · \d+ files \(.+\) · task \S+$/m);
-    expect(shown).toMatch(/^ {2}✔ goblin\/animations\/action-16 {2}created · /m);
-    expect(shown).toMatch(/^ {2}· hero\/animations\/action-4 {2}waiting for hero\/rig$/m);
+    expect(shown).toMatch(/^ {2}✔ goblin\/animations\/action-16 · RunFast {2}created · /m);
+    expect(shown).toMatch(/^ {2}· hero\/animations\/action-4 · Attack {2}waiting for hero\/rig$/m);
     expect(shown).toMatch(/^0\/7 units done · 0 of up to 25 credits spent · \d+:\d\d elapsed$/m);
     expect(run.stderr).toContain("Done: 7 created");
     const text = await readFile(join(project.dir, "characters.lock"), "utf8");

@@ -12,6 +12,7 @@ import { writeLockfile } from "../../src/lockfile/write.js";
 import type { MeshyApi } from "../../src/meshy/api.js";
 import { MeshyError } from "../../src/meshy/errors.js";
 import { echoVerdict } from "../../src/meshy/requests.js";
+import type { Ledger, LedgerEntry } from "../../src/execute/ledger.js";
 import type { Task } from "../../src/meshy/schemas.js";
 import { memFs } from "../lockfile/mem-fs.js";
 import { given } from "../plan/given.js";
@@ -42,22 +43,59 @@ function fakeMeshy(createRig: (call: number) => Promise<string>, echo = false) {
   return { api, madeSilently, calls: () => calls };
 }
 
-async function run(api: MeshyApi) {
+interface RunOptions {
+  /** Renames (the last step of every lockfile write) that fail, by 1-based count. */
+  failRenames?: (n: number) => boolean;
+  ledger?: Ledger;
+  resendUnknown?: boolean;
+  /** Go on from this lockfile text (a later run), else a fresh one. */
+  lockText?: string;
+}
+
+async function run(api: MeshyApi, o: RunOptions = {}) {
   const g = given().formats([]).character("knight", { source: { kind: "url", url: "https://example.com/knight.glb" } });
-  const { fs } = memFs({ "/p/.keep": "" });
-  await writeLockfile(FILE, g.lock, { fs });
+  const { vol, fs: mem } = memFs({ "/p/.keep": "" });
+  let renames = 0;
+  const fs = new Proxy(mem, {
+    get: (target, prop) =>
+      prop === "rename"
+        ? async (from: string, to: string) => {
+            if (o.failRenames?.(++renames)) throw Object.assign(new Error("EIO: i/o error, rename"), { code: "EIO" });
+            return target.rename(from, to);
+          }
+        : Reflect.get(target, prop),
+  });
+  if (o.lockText) vol.writeFileSync(FILE, o.lockText);
+  else await writeLockfile(FILE, g.lock, { fs: mem });
   const store = await LockStore.open(FILE, { fs });
+  const plan = plan0(g, store.lock);
   const summary = await execute({
-    plan: g.plan(),
+    plan,
     manifest: g.manifest,
     manifestDir: "/p",
+    lockfile: FILE,
     outDir: "/p/out",
     api,
     journal: lockJournal(store),
+    ledger: o.ledger,
+    resendUnknown: o.resendUnknown,
     concurrency: 2,
     sleep: async () => {},
   });
-  return { summary, lock: parseLockfile(await fs.readFile(FILE, "utf8"), FILE) };
+  const text = await mem.readFile(FILE, "utf8");
+  return { summary, lock: parseLockfile(text, FILE), text };
+}
+
+/** The plan against the lockfile as it is on disk (a later run plans again). */
+function plan0(g: ReturnType<typeof given>, lock: import("../../src/lockfile/schema.js").Lockfile) {
+  g.lock = lock;
+  return g.plan();
+}
+
+/** A ledger in memory, as the file one behaves. */
+function memLedger(): Ledger & { lines: LedgerEntry[] } {
+  const lines: LedgerEntry[] = [];
+  return { lines, record: async (e) => void lines.push(e), entries: async () => [...lines] };
 }
 
 describe("executor creates", () => {
@@ -114,5 +152,40 @@ describe("executor creates", () => {
     expect(meshy.calls()).toBe(1);
     expect(summary.blocked).toBe(1);
     expect(lock.characters.knight!.rig!.state).toBe("unknown");
+  });
+
+  it("--resend-unknown sends an ambiguous lost create again (the user said none of the candidates is theirs)", async () => {
+    const meshy = fakeMeshy(async (call) => {
+      if (call > 1) return "rig-resent";
+      meshy.madeSilently("someone-a");
+      meshy.madeSilently("someone-b");
+      throw new MeshyError("UNKNOWN_OUTCOME", "POST /openapi/v1/rigging: the request was sent but its answer was lost");
+    });
+    const { lock } = await run(meshy.api, { resendUnknown: true });
+    expect(meshy.calls()).toBe(2);
+    expect(lock.characters.knight!.rig!.task_id).toBe("rig-resent");
+  });
+
+  it("a lockfile write failing right after a paid create is tried again; the id lands", async () => {
+    const meshy = fakeMeshy(async () => "rig-paid");
+    // Write 1 is the intent, write 2 the id: it fails once.
+    const { summary, lock } = await run(meshy.api, { failRenames: (n) => n === 2 });
+    expect(summary.failed).toBe(0);
+    expect(lock.characters.knight!.rig!.task_id).toBe("rig-paid");
+  });
+
+  it("a lockfile that cannot take a paid id stops the run and names the id; the next run adopts it from the ledger, paying nothing", async () => {
+    const ledger = memLedger();
+    const first = fakeMeshy(async () => "rig-paid");
+    const broken = await run(first.api, { ledger, failRenames: (n) => n >= 2 });
+    expect(broken.summary.stopReason).toBe("lockfile");
+    expect(broken.summary.failed).toBe(1);
+    expect(ledger.lines.map((e) => e.task_id)).toEqual(["rig-paid"]);
+    expect(broken.lock.characters.knight!.rig!.state).toBe("intent");
+
+    const second = fakeMeshy(async () => "rig-paid-twice");
+    const { lock } = await run(second.api, { ledger, lockText: broken.text });
+    expect(second.calls()).toBe(0);
+    expect(lock.characters.knight!.rig).toMatchObject({ task_id: "rig-paid", state: "succeeded" });
   });
 });

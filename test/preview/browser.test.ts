@@ -1,6 +1,6 @@
 /**
  * The page in a real Chromium (Debian's /usr/bin/chromium, installed by
- * .ci/install-browser.sh; never downloaded), both as served by `rigup preview`
+ * .ci/install-packages.sh; never downloaded), both as served by `rigup preview`
  * and as a `--static` export under a sub-path of a plain static server.
  * Skipped only when /usr/bin/chromium is absent outside CI; in CI that fails.
  */

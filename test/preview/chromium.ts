@@ -1,6 +1,6 @@
 /**
  * The preview page in a real Chromium: Debian's /usr/bin/chromium, installed by
- * .ci/install-browser.sh, never a downloaded browser. Suites using it are
+ * .ci/install-packages.sh, never a downloaded browser. Suites using it are
  * skipped only when /usr/bin/chromium is absent outside CI; in CI that fails.
  */
 import { existsSync } from "node:fs";
@@ -24,12 +24,12 @@ const ARGS = [
 
 export const hasChromium = existsSync(CHROMIUM);
 // CI installs chromium (.ci/run): there a missing browser is a failure, never a silent skip.
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: .ci/install-browser.sh should have installed it`);
+if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: .ci/install-packages.sh should have installed it`);
 
 /** A suite title that says when and why it is skipped. */
 export function chromiumTitle(title: string): string {
   if (hasChromium) return title;
-  const skipped = `${title}: SKIPPED, ${CHROMIUM} not found (install it with .ci/install-browser.sh)`;
+  const skipped = `${title}: SKIPPED, ${CHROMIUM} not found (install it with .ci/install-packages.sh)`;
   console.warn(skipped);
   return skipped;
 }

@@ -24,10 +24,11 @@ it("a 14-unit build in CI mode: two lines per unit and the summary", { timeout: 
   const lines = run.stderr.trimEnd().split("\n");
   const progress = lines.slice(lines.findIndex((l) => l.startsWith("Plan: ")) + 1);
   console.log(`CI mode: ${progress.length} progress lines for 14 units`);
-  const keys = new Set(progress.map((l) => /^ *\+\d+\.\ds (\S+\/\S+): /.exec(l)?.[1]).filter(Boolean));
+  // A unit is named by its key, a clip's with its action's name after it ("… · Idle").
+  const keys = new Set(progress.map((l) => /^ *\+\d+\.\ds (\S+\/\S+)(?: · \S+)?: /.exec(l)?.[1]).filter(Boolean));
   expect(keys.size).toBe(14);
   for (const key of keys) {
-    const mine = progress.filter((l) => l.includes(` ${key}: `));
+    const mine = progress.filter((l) => l.includes(` ${key}: `) || l.includes(` ${key} · `));
     expect(mine, key).toEqual([expect.stringMatching(/: task \S+ created \(\d credits\)$/), expect.stringMatching(/: created · \d+ files? \(.+\) · task \S+$/)]);
   }
   expect(progress).toHaveLength(2 * 14 + 1);

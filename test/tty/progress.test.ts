@@ -34,14 +34,14 @@ describe.skipIf(!hasScript)("progress on a terminal", () => {
 
     // While the rigs run, their clips wait (drawn dimmed, without a spinner) and say for what.
     const drawn = plain(end.output);
-    expect(drawn).toContain("· hero/animations/action-4  waiting for hero/rig");
-    expect(drawn).toContain("· goblin/animations/action-2  waiting for goblin/rig");
+    expect(drawn).toContain("· hero/animations/action-4 · Attack  waiting for hero/rig");
+    expect(drawn).toContain("· goblin/animations/action-2 · Alert  waiting for goblin/rig");
     expect(drawn).toMatch(/^0\/7 units done · 0 of up to 25 credits spent · 0:\d\d elapsed$/m);
 
     const lines = screen(end.output, { columns: 200 });
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}✖ goblin\/rig {2}failed: task failed: \S.+$/));
-    expect(lines).toContainEqual("  − goblin/animations/action-2  not run: its rig goblin/rig did not succeed");
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}✔ hero\/animations\/action-8 {2}created · 2 files \(.+\) · task \S+$/));
+    expect(lines).toContainEqual("  − goblin/animations/action-2 · Alert  not run: its rig goblin/rig did not succeed");
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}✔ hero\/animations\/action-8 · Dead {2}created · 2 files \(.+\) · task \S+$/));
     const closing = lines.filter((l) => l.trim() !== "").join("\n").split("\n").at(-1);
     expect(closing).toMatch(/^Finished with problems: 4 created, 0 downloaded, 0 up to date, 1 failed, 2 not run\. Credits spent: 14\. Files written: \d+ \(.+\) in out\/\. Wall time: [\d.]+ s\.$/);
   });

@@ -4,14 +4,14 @@
  * types goes to the terminal's input (so "\x03" is a Ctrl-C the line
  * discipline turns into SIGINT); everything the terminal shows comes back.
  * Skipped where `script` is missing outside CI; in CI that fails (.ci/run
- * installs it with .ci/install-pty.sh).
+ * installs it with .ci/install-packages.sh).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { follow, RIGUP, shellEnv, type Running } from "../helpers/spawn.js";
 
 export const hasScript = spawnSync("script", ["--version"], { encoding: "utf8" }).stdout?.includes("util-linux") ?? false;
-if (!hasScript && process.env.CI) throw new Error("util-linux `script` is missing in CI: .ci/install-pty.sh should have installed it");
-if (!hasScript) console.warn("pty tests SKIPPED: util-linux `script` not found (install it with .ci/install-pty.sh)");
+if (!hasScript && process.env.CI) throw new Error("util-linux `script` is missing in CI: .ci/install-packages.sh should have installed it");
+if (!hasScript) console.warn("pty tests SKIPPED: util-linux `script` not found (install it with .ci/install-packages.sh)");
 
 export interface PtyOptions {
   cwd: string;
