@@ -7,8 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { build } from "../../src/build.js";
 import type { ExecEvent, RunSummary } from "../../src/execute/events.js";
-import type { MeshyApi } from "../../src/meshy/api.js";
-import { MeshyClient } from "../../src/meshy/client.js";
+import { MESHY_CLIENT_DEFAULTS, MeshyClient } from "../../src/meshy/client.js";
 import { RateLimiter } from "../../src/meshy/rate-limit.js";
 import { openProject } from "../../src/project.js";
 
@@ -37,8 +36,6 @@ export interface BuildRun {
 export interface BuildRunOptions {
   concurrency: number;
   requestsPerSecond: number;
-  /** What-if: asset downloads bypass the API's rate limiter (src/ sends them through it). */
-  assetsOutsideLimiter?: boolean;
 }
 
 export async function runBuild(dir: string, api: { url: string; apiKey: string }, opts: BuildRunOptions): Promise<BuildRun> {
@@ -47,13 +44,13 @@ export async function runBuild(dir: string, api: { url: string; apiKey: string }
     env: { MESHY_API_BASE: api.url, MESHY_API_KEY: api.apiKey },
     flags: { concurrency: opts.concurrency, requestsPerSecond: opts.requestsPerSecond },
   });
-  const limiter = new TimedLimiter({ limit: opts.requestsPerSecond });
-  const client = new MeshyClient({ baseUrl: api.url, apiKey: api.apiKey, rateLimiter: limiter });
-  const assets = opts.assetsOutsideLimiter ? new MeshyClient({ baseUrl: api.url, apiKey: api.apiKey, requestsPerSecond: 1_000_000 }) : client;
+  // The client's own limiter, as it builds it (API requests only: downloads skip it), timed.
+  const limiter = new TimedLimiter({ limit: opts.requestsPerSecond, windowMs: MESHY_CLIENT_DEFAULTS.rateWindowMs });
+  const client = new MeshyClient({ baseUrl: api.url, apiKey: api.apiKey, apiVersion: 2, rateLimiter: limiter });
   const events: ExecEvent[] = [];
   const t = performance.now();
   try {
-    const result = await build({ project, api: withAssetsFrom(client, assets), target: "meshy", policy: { yes: true, interactive: false }, onEvent: (e) => events.push(e) });
+    const result = await build({ project, api: client, target: "meshy", policy: { yes: true, interactive: false }, onEvent: (e) => events.push(e) });
     if (result.kind !== "done") throw new Error(`build refused: ${result.message}`);
     const { summary } = result;
     if (summary.failed + summary.blocked > 0) {
@@ -63,25 +60,7 @@ export async function runBuild(dir: string, api: { url: string; apiKey: string }
     return { wallMs: performance.now() - t, summary, events, limiter };
   } finally {
     await client.close();
-    if (assets !== client) await assets.close();
   }
-}
-
-/** `api` with its asset downloads done by `assets`. */
-function withAssetsFrom(api: MeshyClient, assets: MeshyClient): MeshyApi {
-  if (api === assets) return api;
-  return {
-    createRig: (...a) => api.createRig(...a),
-    createAnimation: (...a) => api.createAnimation(...a),
-    getTask: (...a) => api.getTask(...a),
-    waitForTask: (...a) => api.waitForTask(...a),
-    listTasks: (...a) => api.listTasks(...a),
-    deleteTask: (...a) => api.deleteTask(...a),
-    listActions: (...a) => api.listActions(...a),
-    serviceNow: () => api.serviceNow(),
-    echoVerdict: (...a) => api.echoVerdict(...a),
-    fetchAsset: (...a) => assets.fetchAsset(...a),
-  };
 }
 
 /** Where a task slot's time went, from the executor's events (ms, means over tasks). */

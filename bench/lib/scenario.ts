@@ -15,7 +15,7 @@ export function lowerBoundMs(): number {
   return Math.max(rigMs + animationMs, (characters * (rigMs + actions * animationMs)) / concurrency);
 }
 
-export async function runScenario(faults: FaultsPatch = {}, what?: { assetsOutsideLimiter: boolean }): Promise<{ run: BuildRun; stats: EmulatorStats }> {
+export async function runScenario(faults: FaultsPatch = {}): Promise<{ run: BuildRun; stats: EmulatorStats }> {
   const s = SCENARIO;
   const emulator = await startEmulator({
     rigMs: s.rigMs,
@@ -27,7 +27,7 @@ export async function runScenario(faults: FaultsPatch = {}, what?: { assetsOutsi
   });
   const dir = await makeProject("scenario", s.characters, s.actions);
   try {
-    const run = await runBuild(dir, emulator, { concurrency: s.concurrency, requestsPerSecond: s.rateLimit, ...what });
+    const run = await runBuild(dir, emulator, { concurrency: s.concurrency, requestsPerSecond: s.rateLimit });
     return { run, stats: emulator.stats() };
   } finally {
     await emulator.close();

@@ -75,6 +75,9 @@ export interface MeshyClientOptions {
 export const MESHY_CLIENT_DEFAULTS = {
   baseUrl: "https://api.meshy.ai",
   requestsPerSecond: 20,
+  // Grants are counted over a little more than a second: loopback and network jitter
+  // can land 21 requests in the server's own one-second window at exactly 20 per 1,000 ms.
+  rateWindowMs: 1_050,
   timeouts: { connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000, streamIdleMs: 30_000 } satisfies MeshyTimeouts,
   poll: POLL_DEFAULTS,
   retries: { get: 6, rateLimited: 8, maxRetryAfterMs: 60_000, backoff: RETRY_BACKOFF_DEFAULTS } satisfies RetryOptions,
@@ -109,7 +112,7 @@ export class MeshyClient implements MeshyApi {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.rateLimiter =
-      options.rateLimiter ?? new RateLimiter({ limit: options.requestsPerSecond ?? d.requestsPerSecond });
+      options.rateLimiter ?? new RateLimiter({ limit: options.requestsPerSecond ?? d.requestsPerSecond, windowMs: d.rateWindowMs });
     if (!options.dispatcher) this.ownAgent = new Agent({ connect: { timeout: this.timeouts.connectMs } });
     const { backoff, ...counts } = options.retries ?? {};
     this.http = new MeshyHttp({

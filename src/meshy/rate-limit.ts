@@ -1,6 +1,6 @@
 /**
- * A request-rate limiter shared by every call of a client (asset downloads
- * included) and, if the executor passes it around, by every client of a run.
+ * A request-rate limiter shared by every API call of a client (asset downloads
+ * are not API requests and skip it) and, if passed around, by every client of a run.
  * Meshy counts requests per second per account (API-NOTES "Errors": 20/s on
  * most tiers), so the limiter keeps a sliding log of grants: never more than
  * `limit` grants in any `windowMs` window, which a token bucket cannot promise

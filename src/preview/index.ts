@@ -25,6 +25,8 @@ export interface PreviewItem {
   url: string | null;
   stats: GlbStats | null;
   status: PreviewStatus;
+  /** Set when the built-in emulator made it (`rigup build --emulator`): a placeholder a real build re-makes. */
+  madeBy?: "emulator";
   reasons: string[];
 }
 
@@ -104,10 +106,11 @@ async function readItem(
   const real = await resolveInside(outDir, file.path.split("/"));
   const notRequested = glbWanted ? undefined : 'glb is not in the manifest\'s "formats"';
   const { status, reasons } = previewStatus({ step, entry, path: file.path, role: file.role, present: real !== null, notRequested });
-  if (real === null) return { path: file.path, url: null, stats: null, status, reasons };
+  const made = entry?.made_by === "emulator" ? { madeBy: "emulator" as const } : {};
+  if (real === null) return { path: file.path, url: null, stats: null, status, reasons, ...made };
   try {
     const stats = await readGlbStats(await readFile(real));
-    return { path: file.path, url: fileUrl(file.path), stats, status, reasons };
+    return { path: file.path, url: fileUrl(file.path), stats, status, reasons, ...made };
   } catch (error) {
     // An unreadable file is no better than a failed task: say so, do not hand it to the page.
     const message = `cannot read ${file.path}: ${(error as Error).message}`;

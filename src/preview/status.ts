@@ -43,9 +43,6 @@ export function previewStatus({ step, entry, path, role, present, notRequested }
   if (!present) {
     return { status: "missing", reasons: [`${path} not found`, ...(notRequested ? [notRequested] : []), ...planReasons] };
   }
-  if (entry?.made_by === "emulator") {
-    return { status: "stale", reasons: ["a placeholder from the built-in emulator (`rigup build --emulator`): a real build re-makes it", ...planReasons] };
-  }
   if (planReasons.length > 0) return { status: "stale", reasons: planReasons };
   return { status: "ok", reasons: [] };
 }

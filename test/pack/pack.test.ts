@@ -7,6 +7,7 @@
  * Slow (a TypeScript build, an npm install from the registry, reusing npm's
  * cache): one test with a generous timeout. It still runs in `npm test`.
  */
+import { spawn } from "node:child_process";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { join, relative } from "node:path";
@@ -14,6 +15,8 @@ import { describe, expect, it } from "vitest";
 import { buildHumanoid } from "../../src/gltf/humanoid.js";
 import { readLockfile } from "../../src/lockfile/read.js";
 import { expectTreeMatchesLock } from "../helpers/assert.js";
+import { follow, shellEnv } from "../helpers/spawn.js";
+import { hasScript } from "../tty/pty.js";
 import { ROOT, sh, sourceCopy, tempDir } from "./source.js";
 
 const SLOW_MS = 300_000;
@@ -115,6 +118,21 @@ describe("npm pack, installed in a game repo, run with npx (slow)", () => {
 
       const fresh = await rigup("check");
       expect(fresh.code, fresh.stderr).toBe(0);
+
+      // 4. The same package on a person's terminal (a real pty): one more action, built, then checked.
+      if (hasScript) {
+        await writeFile(join(game, "characters.yaml"), (await readFile(join(game, "characters.yaml"), "utf8")).replace("actions: [0,", "actions: [0, 8,"));
+        const onPty = (command: string) =>
+          follow(spawn("script", ["-qfec", command, "/dev/null"], { cwd: game, env: shellEnv({ TERM: "xterm-256color" }), stdio: ["pipe", "pipe", "pipe"] }), 120_000).ended;
+        const built = await onPty("npx --no-install rigup build --emulator");
+        expect(built.code, built.output).toBe(0);
+        const shown = built.output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+        expect(shown).toMatch(/✔ hero\/animations\/action-8 · Dead {2}created/);
+        expect(shown).toMatch(/Done: 1 created/);
+        expect(shown).not.toMatch(/✖|Error|TypeError/);
+        const checked = await onPty("npx --no-install rigup check");
+        expect(checked.code, checked.output).toBe(0);
+      }
     },
     SLOW_MS,
   );

@@ -71,6 +71,9 @@ describe("rigup preview", () => {
       ["hero/attack", "ok"],
     ]);
     expect(fresh.characters[0]!.clips[2]!.stats).toMatchObject({ joints: expect.any(Number), fps: expect.any(Number) });
+    // Built with --emulator: every item says it is a placeholder.
+    expect(fresh.characters[0]!.rig.madeBy).toBe("emulator");
+    expect(fresh.characters[0]!.clips.every((c) => c.madeBy === "emulator")).toBe(true);
     await readFile(path.join(site, "files/hero/animations/attack.glb"));
 
     await project.write("characters.yaml", MANIFEST(1.6));

@@ -44,8 +44,9 @@ describe.skipIf(!hasChromium)(chromiumTitle("the preview page on load"), () => {
     expect(build.code, build.stderr).toBe(0);
     await page.reload();
     await waitReady(page);
-    expect(await page.getByTestId("rig-status-hero").innerText()).toBe("ok");
-    expect(await page.getByTestId("clip-status-goblin-action-2").innerText()).toBe("ok");
+    // Made by the built-in emulator: up to date, and the page says they are placeholders.
+    expect(await page.getByTestId("rig-status-hero").innerText()).toBe("ok · emulator placeholder");
+    expect(await page.getByTestId("clip-status-goblin-action-2").innerText()).toBe("ok · emulator placeholder");
     expect(await page.evaluate(() => window.__rigupPreview!.playing)).toEqual({ hero: "rig/walking", goblin: "rig/walking" });
     expect(await page.getByTestId("play-hero-rig/walking").getAttribute("aria-pressed")).toBe("true");
     expect(errors).toEqual([]);

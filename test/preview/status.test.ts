@@ -12,11 +12,6 @@ describe("previewStatus", () => {
     ["up to date", { step: step(KEY, "noop"), entry: animEntry() }, { status: "ok", reasons: [] }],
     ["no plan step, no lock entry, file present", {}, { status: "ok", reasons: [] }],
     [
-      "up to date, but a placeholder the built-in emulator made",
-      { step: step(KEY, "noop"), entry: animEntry({ made_by: "emulator" }) },
-      { status: "stale", reasons: ["a placeholder from the built-in emulator (`rigup build --emulator`): a real build re-makes it"] },
-    ],
-    [
       "replaced by the plan",
       { step: step(KEY, "replace", ["action_id changed: 4 → 5"]) },
       { status: "stale", reasons: ["replace: action_id changed: 4 → 5"] },

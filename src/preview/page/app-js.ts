@@ -41,7 +41,9 @@ function el(tag, props, children) {
 }
 
 function badge(item, testid) {
-  return el("span", { class: "badge status-" + item.status, "data-testid": testid, title: item.reasons.join("\n"), text: item.status });
+  // Outputs of the built-in emulator are placeholders: say so beside the status.
+  const text = item.madeBy === "emulator" ? item.status + " \u00b7 emulator placeholder" : item.status;
+  return el("span", { class: "badge status-" + item.status, "data-testid": testid, title: item.reasons.join("\n"), text });
 }
 
 function reasonsList(item) {
