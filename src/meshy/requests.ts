@@ -72,7 +72,10 @@ export async function rigFields(
   };
 }
 
-/** The fields of a create that v2 echoes back as sent: values, not uploads (a data URI's echo form is UNKNOWN). */
+/**
+ * The fields of a create that v2 echoes back as sent: values, not uploads (a data
+ * URI's echo form is UNKNOWN). `complete`: they identify the request on their own.
+ */
 function plainFields(input: RigInput | AnimationInput): { plain: Record<string, unknown>; complete: boolean } {
   if ("rigTaskId" in input) {
     return { plain: { rig_task_id: input.rigTaskId, action_id: input.actionId, post_process: input.postProcess }, complete: true };
@@ -85,7 +88,8 @@ function plainFields(input: RigInput | AnimationInput): { plain: Record<string, 
   };
   if (source.kind === "task") plain.input_task_id = source.taskId;
   else if (source.kind === "url" && !input.texture && source.url.startsWith("https://")) plain.model_url = source.url;
-  return { plain, complete: !("model_url" in plain) && source.kind !== "task" ? false : true };
+  // An upload (a file, or a model with a texture rigup put in it) is not comparable: the echo can rule out, never confirm.
+  return { plain, complete: source.kind === "task" || "model_url" in plain };
 }
 
 /**

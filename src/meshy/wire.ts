@@ -22,7 +22,6 @@ import {
 } from "./schemas.js";
 
 export type ApiVersion = 1 | 2;
-export const API_VERSIONS: readonly ApiVersion[] = [1, 2];
 
 /**
  * v2 facts the docs leave open (API-V2-NOTES, INFERRED/UNKNOWN), in one place:
@@ -54,8 +53,6 @@ export interface Wire {
   /** A task object (GET, stream event, list item). Throws (zod) on another shape. */
   task(kind: TaskKind, json: unknown): Task;
   list(kind: TaskKind, json: unknown): Task[];
-  /** Fields of a rig create this version knows, beside the source and height (v1: the texture; v2: skeleton and body). */
-  supportsTextureField: boolean;
 }
 
 /** 0 means "not known yet" in v1 task objects, null in v2: both become absent. */
@@ -63,12 +60,22 @@ function time(t: number | null | undefined): number | undefined {
   return t ? t : undefined;
 }
 
-function fromV1(kind: TaskKind, t: V1Task): Task {
+type Numbers = Partial<Record<"created_at" | "started_at" | "finished_at" | "expires_at" | "preceding_tasks" | "consumed_credits", number | null>>;
+
+/** The fields both versions share, unset ones (v1 0, v2 null) left out. */
+function base(t: { id: string; status: Task["status"]; progress: number } & Numbers): Task {
   const task: Task = { id: t.id, status: t.status, progress: t.progress };
-  const times = { created_at: time(t.created_at), started_at: time(t.started_at), finished_at: time(t.finished_at), expires_at: time(t.expires_at) };
-  for (const [k, v] of Object.entries(times)) if (v !== undefined) (task as unknown as Record<string, number>)[k] = v;
-  if (t.preceding_tasks !== undefined) task.preceding_tasks = t.preceding_tasks;
-  if (t.consumed_credits !== undefined) task.consumed_credits = t.consumed_credits;
+  for (const k of ["created_at", "started_at", "finished_at", "expires_at"] as const) {
+    const v = time(t[k]);
+    if (v !== undefined) task[k] = v;
+  }
+  if (t.preceding_tasks != null) task.preceding_tasks = t.preceding_tasks;
+  if (t.consumed_credits != null) task.consumed_credits = t.consumed_credits;
+  return task;
+}
+
+function fromV1(kind: TaskKind, t: V1Task): Task {
+  const task = base(t);
   // v1 sends task_error {message: ""} on success too: only a message counts.
   if (t.task_error?.message) task.task_error = { message: t.task_error.message, code: t.task_error.code?.toString(), type: t.task_error.type };
   if (t.result) task.outputs = outputsByRole(kind, t.result);
@@ -85,7 +92,6 @@ const v1: Wire = {
   createdId: (json) => V1CreateResponseSchema.parse(json).result,
   task: (kind, json) => fromV1(kind, V1TaskSchema.parse(json)),
   list: (kind, json) => V1TaskListSchema.parse(json).map((t) => fromV1(kind, t)),
-  supportsTextureField: true,
 };
 
 const nullableTime = z.number().nullish();
@@ -108,11 +114,7 @@ const V2TaskSchema = z.looseObject({
 type V2Task = z.infer<typeof V2TaskSchema>;
 
 function fromV2(kind: TaskKind, t: V2Task): Task {
-  const task: Task = { id: t.id, status: t.status, progress: t.progress };
-  const times = { created_at: time(t.created_at), started_at: time(t.started_at), finished_at: time(t.finished_at), expires_at: time(t.expires_at) };
-  for (const [k, v] of Object.entries(times)) if (v !== undefined) (task as unknown as Record<string, number>)[k] = v;
-  if (t.preceding_tasks != null) task.preceding_tasks = t.preceding_tasks;
-  if (t.consumed_credits != null) task.consumed_credits = t.consumed_credits;
+  const task = base(t);
   if (t.task_error) task.task_error = { message: t.task_error.message, code: t.task_error.code ?? undefined, type: t.task_error.type ?? undefined };
   if (t.input) task.input = t.input;
   if (t.output) task.outputs = outputsByRole(kind, t.output);
@@ -135,7 +137,6 @@ const v2: Wire = {
   createdId: (json) => V2TaskSchema.parse(json).id,
   task: (kind, json) => fromV2(kind, V2TaskSchema.parse(json)),
   list: (kind, json) => V2ListSchema.parse(json).map((t) => fromV2(kind, V2TaskSchema.parse(t))),
-  supportsTextureField: false,
 };
 
 export function wireFor(version: ApiVersion): Wire {
