@@ -7,7 +7,7 @@
 import path from "node:path";
 import type { Writable } from "node:stream";
 import { ACTIONS_CACHE_FILE, fromSnapshot, loadActions, type LoadedActions } from "../actions-cache.js";
-import { keyDestinationNotice } from "../config/api-origin.js";
+import { announceKeyDestination } from "../config/api-origin.js";
 import type { Settings } from "../config/load.js";
 
 /** How long a plan waits for the library before falling back on the cache or the snapshot. */
@@ -38,11 +38,10 @@ export async function projectLibrary(settings: Settings, opts: ProjectLibraryOpt
 }
 
 async function fetchLibrary(settings: Settings, apiKey: string, stderr: Writable) {
-  const notice = keyDestinationNotice(settings.apiBase);
-  if (notice) stderr.write(`${notice}\n`);
+  announceKeyDestination(stderr, settings.apiBase);
   const { MeshyClient } = await import("../meshy/client.js");
   // One try within a short deadline: a plan offline should fall back at once, not sit out a backoff.
-  const client = new MeshyClient({ baseUrl: settings.apiBase, apiKey, requestsPerSecond: settings.requestsPerSecond, retries: { get: 1 } });
+  const client = new MeshyClient({ baseUrl: settings.apiBase, apiVersion: settings.apiVersion, apiKey, requestsPerSecond: settings.requestsPerSecond, retries: { get: 1 } });
   try {
     return await client.listActions({ signal: AbortSignal.timeout(LIBRARY_FETCH_TIMEOUT_MS) });
   } finally {

@@ -31,3 +31,16 @@ export function keyDestinationNotice(apiBase: string): string | undefined {
   const { origin } = new URL(apiBase);
   return origin === MESHY_API_ORIGIN ? undefined : `Sending the Meshy API key to ${origin} (not ${MESHY_API_ORIGIN}).`;
 }
+
+const announced = new WeakMap<object, Set<string>>();
+
+/** Prints the notice on `out` once per origin, however many parts of a command use the key. */
+export function announceKeyDestination(out: { write(text: string): unknown }, apiBase: string): void {
+  const notice = keyDestinationNotice(apiBase);
+  if (!notice) return;
+  const seen = announced.get(out) ?? new Set<string>();
+  announced.set(out, seen);
+  if (seen.has(notice)) return;
+  seen.add(notice);
+  out.write(`${notice}\n`);
+}

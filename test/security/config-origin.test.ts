@@ -70,6 +70,21 @@ describe("a committed config", () => {
     expectNothingLeaked(run);
   });
 
+  it("says where the key goes once per command, however many parts of it send the key", async () => {
+    const emulator: Emulator = await startEmulator({ speed: "instant", rateLimit: 0 });
+    try {
+      await project.write("characters.yaml", "version: 1\ncharacters:\n  hero: { model: models/hero.glb, actions: [0] }\n");
+      await project.model("models/hero.glb");
+      // The build fetches the action library (no cache yet) and then builds: two users of the key, one notice.
+      const run = await runCli(["build", "--yes"], { cwd: project.dir, env: { MESHY_API_KEY: emulator.apiKey, MESHY_API_BASE: emulator.url } });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr.split(`Sending the Meshy API key to ${emulator.url}`).length - 1).toBe(1);
+      expect(requested.filter((u) => u.includes("/animations/library"))).toHaveLength(1);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it("may point at a loopback emulator, and rigup says where the key goes", async () => {
     const emulator: Emulator = await startEmulator({ speed: "instant", rateLimit: 0 });
     try {

@@ -1,7 +1,7 @@
 /** Where a command talks to Meshy: the configured API, or (`--emulator`) a built-in emulator started for this run. */
 import path from "node:path";
 import type { Writable } from "node:stream";
-import { keyDestinationNotice } from "../../config/api-origin.js";
+import { announceKeyDestination } from "../../config/api-origin.js";
 import type { Settings } from "../../config/load.js";
 
 export interface ApiTarget {
@@ -14,8 +14,7 @@ export interface ApiTarget {
 /** Says on `stderr` where the user's key goes whenever that is not Meshy's own API (settings allow only the safe cases). */
 export async function apiTarget(settings: Settings, emulator: boolean | undefined, stderr: Writable): Promise<ApiTarget> {
   if (!emulator) {
-    const notice = settings.apiKey === undefined ? undefined : keyDestinationNotice(settings.apiBase);
-    if (notice) stderr.write(`${notice}\n`);
+    if (settings.apiKey !== undefined) announceKeyDestination(stderr, settings.apiBase);
     return { apiBase: settings.apiBase, apiKey: settings.apiKey, close: async () => {} };
   }
   // The emulator gets its own key, never the user's.
