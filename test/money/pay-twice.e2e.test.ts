@@ -4,8 +4,7 @@
  * same account, and parallel shards. Each ends with every task Meshy made held by
  * exactly one unit, and no unit paid for twice.
  */
-import { cp, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
@@ -18,19 +17,13 @@ import { TWO_CHARACTERS, tempProject, twoCharacterProject } from "../helpers/pro
 import { rigup } from "../helpers/spawn.js";
 
 let emulator: Emulator | undefined;
-const cleanup: string[] = [];
 afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
-  await Promise.all(cleanup.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-/** A user cache folder of its own (the machine's task ledger lives there), shared by the runs of one test. */
-async function cacheDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "rigup-cache-"));
-  cleanup.push(dir);
-  return dir;
-}
+/** A user cache folder of its own (the machine's task ledger lives there), shared by the runs of one test; removed after it. */
+const cacheDir = async () => (await tempProject()).dir;
 
 /** Every task the emulator holds for this key, of both kinds. */
 async function meshyTasks(em: Emulator): Promise<{ id: string; kind: TaskKind }[]> {

@@ -3,21 +3,18 @@
  * be written are refused before anything is sent (exit 3), never discovered
  * after the money is spent.
  */
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { posts } from "../helpers/assert.js";
-import { TWO_CHARACTERS, twoCharacterProject } from "../helpers/project.js";
+import { TWO_CHARACTERS, tempProject, twoCharacterProject } from "../helpers/project.js";
 import { rigup } from "../helpers/spawn.js";
 
 let emulator: Emulator | undefined;
-const cleanup: string[] = [];
 afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
-  await Promise.all(cleanup.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
 it.each<[string, (text: string) => string]>([
@@ -53,8 +50,7 @@ it("an output folder rigup cannot write to is refused before any task is paid fo
   // root writes through any mode bits: run rigup as an unprivileged user then, as a user would be.
   const asRoot = process.getuid?.() === 0;
   const wrapper = asRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
-  const cache = await mkdtemp(join(tmpdir(), "rigup-cache-"));
-  cleanup.push(cache);
+  const cache = (await tempProject()).dir;
   if (asRoot) {
     await chmod(project.dir, 0o777);
     await chmod(cache, 0o777);
