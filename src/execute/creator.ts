@@ -11,7 +11,7 @@ import { CREDITS, type TaskKind } from "../meshy/schemas.js";
 import type { ResolvedCharacter } from "../manifest/resolve.js";
 import type { PlanStep } from "../plan/types.js";
 import { animationRequest, rigRequest } from "./create-request.js";
-import type { ExecEvent, RunSummary } from "./events.js";
+import type { Emit, RunSummary } from "./events.js";
 import type { Journal } from "./journal.js";
 import type { Ledger } from "./ledger.js";
 import { reconcileLostCreate, type CreateWindow } from "./reconcile.js";
@@ -19,8 +19,6 @@ import { UnitStop } from "./unit-stop.js";
 
 /** Creates whose answers were lost and that provably created nothing, before the unit gives up. */
 const LOST_ANSWER_ATTEMPTS = 3;
-
-type Emit = (e: ExecEvent extends infer E ? (E extends { at: number } ? Omit<E, "at"> : never) : never) => void;
 
 export interface CreateContext {
   api: MeshyApi;

@@ -77,3 +77,6 @@ export function emptySummary(): RunSummary {
     interrupted: false,
   };
 }
+
+/** Reports an event; the executor stamps its time. */
+export type Emit = (e: ExecEvent extends infer E ? (E extends { at: number } ? Omit<E, "at"> : never) : never) => void;

@@ -21,7 +21,7 @@ import type { Plan, PlanStep } from "../plan/types.js";
 import { stepRequest } from "./create-request.js";
 import { Creator } from "./creator.js";
 import { ContentError } from "./download.js";
-import { emptySummary, type EventSink, type ExecEvent, type RunSummary, type UnitOutcome } from "./events.js";
+import { emptySummary, type Emit, type EventSink, type ExecEvent, type RunSummary, type UnitOutcome } from "./events.js";
 import { OutputFetcher } from "./fetch-outputs.js";
 import type { Journal } from "./journal.js";
 import type { Ledger } from "./ledger.js";
@@ -128,7 +128,7 @@ class Executor {
     });
   }
 
-  private emit(e: ExecEvent extends infer E ? (E extends { at: number } ? Omit<E, "at"> : never) : never): void {
+  private emit(e: Parameters<Emit>[0]): void {
     this.o.onEvent?.({ ...e, at: this.now() } as ExecEvent);
   }
 

@@ -10,15 +10,14 @@ import { isMeshyError } from "../meshy/errors.js";
 import type { Task } from "../meshy/schemas.js";
 import type { OutputFile } from "../plan/layout.js";
 import type { PlanStep } from "../plan/types.js";
+import { isoDate } from "../plan/words.js";
 import { ContentError, writeAtomically } from "./download.js";
-import type { ExecEvent, RunSummary } from "./events.js";
+import type { Emit, RunSummary } from "./events.js";
 import type { Journal } from "./journal.js";
 import { isNetworkError, UnitStop } from "./unit-stop.js";
 
 /** Downloads of one file, each after reading the task again. */
 const URL_REFRESH_ATTEMPTS = 5;
-
-type Emit = (e: ExecEvent extends infer E ? (E extends { at: number } ? Omit<E, "at"> : never) : never) => void;
 
 export interface FetchContext {
   api: MeshyApi;
@@ -86,7 +85,7 @@ export class OutputFetcher {
         if (!(refused || transient) || attempt >= URL_REFRESH_ATTEMPTS || c.signal.aborted) throw err;
         if (refused && current.expires_at !== undefined && c.now() >= current.expires_at) {
           await c.journal.gone(step, current.id, c.now());
-          throw new UnitStop("failed", `task ${current.id} expired on ${new Date(current.expires_at).toISOString()}; its files are gone`, "NOT_FOUND");
+          throw new UnitStop("failed", `task ${current.id} expired on ${isoDate(current.expires_at)}; its files are gone`, "NOT_FOUND");
         }
         // Downloads are free to repeat: pause, read the task again (a new URL under v1), try again.
         await c.sleep(500 * attempt, c.signal);
