@@ -99,7 +99,7 @@ async function makeProject(large: boolean): Promise<{ dir: string; outputs: stri
   };
   const now = Date.now();
   const done = { state: "succeeded" as const, status: "SUCCEEDED" as const, intent_at: now, created_at: now, finished_at: now, expires_at: now + 30 * 864e5 };
-  const lock: Lockfile = { lockfile_version: 2, characters: {} };
+  const lock: Lockfile = { lockfile_version: 3, characters: {} };
   for (const c of resolved.characters) {
     const rigIn = rigInputs(c, { inputs, outputs: {} });
     const rigTask = `rig-${c.name}`;

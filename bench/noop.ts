@@ -82,7 +82,7 @@ async function synthesise(template: Lockfile, bytes: Map<string, Buffer>, padTo:
   for (const [path, b] of bytes) {
     shas.set(path, createHash("sha256").update(b).update(Buffer.alloc(sizeOf(path) - b.length)).digest("hex"));
   }
-  const lock: Lockfile = { lockfile_version: 2, characters: {} };
+  const lock: Lockfile = { lockfile_version: 3, characters: {} };
   let total = 0;
   for (let i = 0; i < CHARACTERS; i++) {
     const name = `c${i}`;

@@ -17,7 +17,7 @@ const FAKE_SHA = "ab".repeat(32);
 
 function build(chars: number, actionsPer: number): PlanInput {
   const manifest: ResolvedManifest = { formats: ["glb", "fbx"], characters: [] };
-  const lock: Lockfile = { lockfile_version: 2, characters: {} };
+  const lock: Lockfile = { lockfile_version: 3, characters: {} };
   const facts: Facts = { inputs: {}, outputs: {} };
   const record = (files: OutputFile[]) => {
     const out: RigEntry["files"] = {};

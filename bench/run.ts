@@ -10,7 +10,7 @@ import { ensureDist } from "./lib/cli.js";
 
 const dir = import.meta.dirname;
 // faults after scheduling: it reuses scheduling's fault-free wall time.
-const ALL = ["scheduling", "faults", "noop", "check", "plan-scale", "memory"].filter((n) => existsSync(join(dir, `${n}.ts`)));
+const ALL = ["scheduling", "faults", "noop", "check", "plan-scale", "memory", "merge", "store-pull"].filter((n) => existsSync(join(dir, `${n}.ts`)));
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((n) => !ALL.includes(n));

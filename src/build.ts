@@ -4,15 +4,16 @@
  * The CLI picks the reporter and the exit code from what this returns.
  */
 import { hostname } from "node:os";
+import { relative, sep } from "node:path";
 import { acquireWriterLock } from "./lockfile/writer-lock.js";
 import { LockStore } from "./lockfile/store.js";
 import type { MeshyApi } from "./meshy/api.js";
 import { CREDITS } from "./meshy/schemas.js";
 import { planProject, type Project } from "./project.js";
 import { filterPlan } from "./plan/filter.js";
-import type { Plan, PlanStep } from "./plan/types.js";
+import type { MergeStep, Plan, PlanStep } from "./plan/types.js";
 import type { Lockfile, Target, UnitEntry } from "./lockfile/schema.js";
-import { getUnit, madeBy } from "./lockfile/units.js";
+import { countUnstored, getUnit, madeBy } from "./lockfile/units.js";
 import type { EventSink, RunSummary } from "./execute/events.js";
 import { removeStaleTempFiles } from "./execute/download.js";
 import { execute } from "./execute/executor.js";
@@ -23,6 +24,8 @@ import { applyPrune } from "./prune.js";
 import { decideSpend, worstCaseCredits, type SpendPolicy } from "./execute/policy.js";
 import { refuseLinksOutOf } from "./out-path.js";
 import { checkPaidModels } from "./check-models.js";
+import type { ObjectStore } from "./store/object-store.js";
+import { pushOutputs } from "./store/push.js";
 
 export interface BuildOptions {
   project: Project;
@@ -37,14 +40,20 @@ export interface BuildOptions {
   resendUnknown?: boolean;
   /** `--replace`: units to re-make on purpose (plan/types.ts). */
   replace?: readonly string[];
-  /** Where the tasks are made (the built-in emulator, or Meshy). */
-  target: Target;
+  /** Where the tasks are made (the built-in emulator, or Meshy); absent for `rigup pull`, which makes none. */
+  target?: Target;
   /** This machine's record of tasks on the account (execute/ledger.ts). */
   ledger?: Ledger;
   /** Keep only these steps (`--shard`); the plan is filtered before the policy sees it. */
   filter?: (step: PlanStep) => boolean;
+  /** Which merges to keep under `filter` (default: those of characters with a kept step). */
+  keepMerge?: (merge: MergeStep) => boolean;
   now?: () => number;
   command?: string;
+  /** The team store (store/open.ts): restores, write-through, the registry. */
+  store?: ObjectStore;
+  /** Bounds on waiting for another machine's claim (tests). */
+  claimWaitMs?: number;
 }
 
 export type BuildResult =
@@ -67,8 +76,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     await removeStaleTempFiles(settings.outDir);
     // Plan against the lockfile as it is now that we hold it, not as first read.
     const store = await LockStore.open(settings.lockfile);
-    const planned = await planProject(project, { lock: store.lock, now: now(), replace: opts.replace, target: opts.target });
-    const plan = opts.filter ? filterPlan(planned.plan, opts.filter) : planned.plan;
+    const planned = await planProject(project, { lock: store.lock, now: now(), replace: opts.replace, target: opts.target, store: opts.store });
+    const plan = opts.filter ? filterPlan(planned.plan, opts.filter, opts.keepMerge) : planned.plan;
     // A model this plan would pay to rig but cannot be rigged as asked: an input error before the spend question.
     await checkPaidModels(project, plan);
     opts.onPlan?.(plan);
@@ -109,11 +118,23 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       signal: opts.signal,
       onEvent: opts.onEvent,
       now,
-      onFileWritten: (path, facts) => planned.statCache.record(path, facts),
+      onFileWritten: (path, facts) => {
+        planned.statCache.record(path, facts);
+        // What landed this run is what a push at its end may upload.
+        planned.facts.outputs[relative(settings.outDir, path).split(sep).join("/")] = { size: facts.size, sha256: facts.sha256 };
+      },
+      store: opts.store && { store: opts.store, target: opts.target ?? "meshy", claimWaitMs: opts.claimWaitMs },
+      // Outputs a store failure left behind (this run or an earlier one): uploaded now, if the store answers.
+      beforeDone: async (summary) => {
+        if (!opts.store || countUnstored(store.lock) === 0) return;
+        const pushed = await pushOutputs({ lock: store, store: opts.store, outDir: settings.outDir, facts: planned.facts, host: hostname(), now });
+        summary.pushed = pushed.uploaded;
+        summary.notStored = countUnstored(store.lock);
+      },
     });
     // What the plan showed, it does: prunes too (files inside the output folder; task ids are kept).
-    if (!summary.interrupted && plan.steps.some((s) => s.action === "prune")) {
-      summary.pruned = (await applyPrune(plan.steps, store, settings.outDir)).items.length;
+    if (!summary.interrupted && (plan.steps.some((s) => s.action === "prune") || plan.merges.some((m) => m.action === "prune"))) {
+      summary.pruned = (await applyPrune(plan, store, settings.outDir)).items.length;
     }
     await planned.statCache.save();
     return { kind: "done", plan, summary };
@@ -138,5 +159,5 @@ function stepsOnMeshyTasks(plan: Plan, lock: Lockfile): PlanStep[] {
 
 /** Whether a build has anything to run, prunes included. */
 export function needsRun(plan: Plan): boolean {
-  return plan.steps.some((s) => s.action !== "noop");
+  return plan.merges.length > 0 || plan.steps.some((s) => s.action !== "noop");
 }

@@ -34,6 +34,7 @@ export function cacheKey(manifest: ResolvedManifest, lock: Lockfile, facts: Pick
       name: c.name,
       rig: rigInputs(c, withFacts),
       actions: [...c.actions].sort(byName).map((a) => ({ name: a.name, ...animationInputs(a) })),
+      ...(c.merge && { merge: c.merge }),
     })),
   };
   const outputs = Object.keys(lock.characters)
@@ -44,7 +45,9 @@ export function cacheKey(manifest: ResolvedManifest, lock: Lockfile, facts: Pick
         Object.values(entry?.files ?? {})
           .map((f) => [f.path, f.sha256])
           .sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
-      return { name, rig: files(c.rig), animations: Object.keys(c.animations).sort().map((n) => ({ name: n, files: files(c.animations[n]) })) };
+      const out = { name, rig: files(c.rig), animations: Object.keys(c.animations).sort().map((n) => ({ name: n, files: files(c.animations[n]) })) };
+      // Absent, not null, without one: keys of trees from before merged files stay the same.
+      return c.merged ? { ...out, merged: [c.merged.file.path, c.merged.file.sha256] } : out;
     });
   const parts = { layoutVersion: OUTPUT_LAYOUT_VERSION, manifest: digestOf(resolved), outputs: digestOf(outputs) };
   return { key: digestOf(parts), parts };

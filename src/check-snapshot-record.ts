@@ -9,7 +9,8 @@ import { CONFIG_SEARCH_PLACES } from "./config/load.js";
 import { serializeLockfile } from "./lockfile/format.js";
 import type { Project } from "./project.js";
 import { DEFAULT_EXPIRY_WARNING_MS } from "./plan/words.js";
-import type { Facts, Plan } from "./plan/types.js";
+import { countUnstored } from "./lockfile/units.js";
+import { hasChanges, type Facts, type Plan } from "./plan/types.js";
 
 export class SnapshotRecorder {
   readonly #stats: Record<string, [number, number]> = {};
@@ -35,7 +36,9 @@ export class SnapshotRecorder {
   /** Writes the snapshot when `plan` is all up to date with no warning and nothing it read has moved. */
   finish(project: Project, plan: Plan, facts: Facts): void {
     const { settings, lock } = project;
-    if (!plan.steps.every((s) => s.action === "noop") || plan.warnings.length > 0) return;
+    if (hasChanges(plan) || plan.warnings.length > 0) return;
+    // Outputs a failed upload left behind are work for the next build: it must not answer "No changes" unseen.
+    if (settings.store && countUnstored(lock) > 0) return;
     // A JS config can read anything; only data configs are pinned by their bytes.
     if (settings.configFile && /\.(c|m)?(js|ts)$/.test(settings.configFile)) return;
     const lockText = readText(settings.lockfile);

@@ -6,12 +6,13 @@
  */
 import type { Lockfile } from "./lockfile/schema.js";
 import { getUnit } from "./lockfile/units.js";
+import { SYMBOLS } from "./report/plan-text.js";
 import type { Plan, PlanStep, StepAction, PlanWarning } from "./plan/types.js";
 
 export interface CheckItem {
-  /** `<character>/rig`, `<character>/animations/<name>`, or `<character>/stray`. */
+  /** `<character>/rig`, `<character>/animations/<name>`, `<character>/merged`, or `<character>/stray`. */
   key: string;
-  action: Exclude<StepAction, "noop">;
+  action: Exclude<StepAction, "noop"> | "merge";
   credits: number;
   /** What is wrong, in words; file paths are relative to the current directory. */
   problem: string;
@@ -27,15 +28,6 @@ export interface CheckReport {
   credits: number;
   warnings: PlanWarning[];
 }
-
-const SYMBOL: Record<CheckItem["action"], string> = {
-  create: "+",
-  replace: "-/+",
-  download: "~",
-  resume: ">",
-  reconcile: "?",
-  prune: "-",
-};
 
 /**
  * @param outPrefix how to show the output directory in messages (e.g. `out`), so
@@ -53,6 +45,10 @@ export function checkPlan(plan: Plan, lock: Lockfile, outPrefix: string): CheckR
     if (step.paths) item.paths = step.paths;
     items.push(item);
   }
+  for (const m of plan.merges) {
+    const problem = m.reasons.map((r) => (r.startsWith(`${m.character}/`) ? `${outPrefix}/${r}` : r)).join("; ");
+    items.push({ key: m.key, action: m.action, credits: 0, problem, ...(m.action === "prune" && { paths: [m.path] }) });
+  }
   return { ok: items.length === 0, items, upToDate, credits: plan.summary.credits, warnings: plan.warnings };
 }
 
@@ -66,5 +62,5 @@ function problemOf(step: PlanStep, lock: Lockfile, outPrefix: string): string {
 /** `knight/animations/action-92: not built yet (+ create, 3 credits)`. */
 export function formatCheckItem(item: CheckItem): string {
   const cost = item.credits > 0 ? `, ${item.credits} credit${item.credits === 1 ? "" : "s"}` : "";
-  return `${item.key}: ${item.problem} (${SYMBOL[item.action]} ${item.action}${cost})`;
+  return `${item.key}: ${item.problem} (${SYMBOLS[item.action].symbol} ${item.action}${cost})`;
 }

@@ -14,6 +14,7 @@ import { gatherFacts, type GatherFactsOptions } from "./scan/facts.js";
 import { StatCache } from "./scan/stat-cache.js";
 import { plan } from "./plan/plan.js";
 import type { Facts, Plan } from "./plan/types.js";
+import type { ObjectStore } from "./store/object-store.js";
 
 export interface ProjectOptions {
   /** Manifest path as given (`-m`); without it, the nearest characters.yaml (locate-manifest.ts). */
@@ -39,6 +40,9 @@ export async function openProject(opts: ProjectOptions): Promise<Project> {
   return { settings, manifest, resolved, lock };
 }
 
+/** A rig, then its clips, then (after a re-rig) the rig again: three rounds answer every plan. */
+const STORE_ROUNDS = 4;
+
 export interface PlannedProject {
   plan: Plan;
   facts: Facts;
@@ -55,6 +59,8 @@ export async function planProject(
     onStat?: GatherFactsOptions["onStat"];
     replace?: readonly string[];
     target?: Target;
+    /** Ask the team store what it holds, so the plan restores from it and adopts what the team paid for. */
+    store?: ObjectStore;
   } = {},
 ): Promise<PlannedProject> {
   const { settings, resolved } = project;
@@ -69,6 +75,19 @@ export async function planProject(
     verify: opts.verify ?? false,
     onStat: opts.onStat,
   });
-  const result = plan({ manifest: resolved, lock, facts, now: opts.now ?? Date.now(), replace: opts.replace, target: opts.target });
+  const input = { manifest: resolved, lock, facts, now: opts.now ?? Date.now(), replace: opts.replace, target: opts.target };
+  let result = plan(input);
+  if (opts.store) {
+    const { askStore, emptyStoreFacts } = await import("./store/facts.js");
+    const known = emptyStoreFacts();
+    facts.store = known;
+    result = plan(input);
+    // Each answer can raise one more question (a rig found in the registry: then its clips): a few rounds at most.
+    for (let round = 0; result.storeQuestions && round < STORE_ROUNDS; round++) {
+      await askStore(opts.store, result.storeQuestions, known);
+      result = plan(input);
+    }
+    delete result.storeQuestions;
+  }
   return { plan: result, facts, statCache };
 }

@@ -11,10 +11,10 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { errorCode } from "./lockfile/fs.js";
 import { LockStore } from "./lockfile/store.js";
-import { retireUnit, unitKey } from "./lockfile/units.js";
+import { deleteMerged, retireUnit, unitKey } from "./lockfile/units.js";
 import { acquireWriterLock } from "./lockfile/writer-lock.js";
 import { resolveInsideOut } from "./out-path.js";
-import type { PlanStep } from "./plan/types.js";
+import type { Plan, PlanStep } from "./plan/types.js";
 import { planProject, type Project } from "./project.js";
 
 export interface PruneItem {
@@ -49,7 +49,7 @@ export async function prune(project: Project, opts: PruneOptions): Promise<Prune
   const { settings } = project;
   if (!opts.apply) {
     const { plan } = await planProject(project, { now: opts.now });
-    const items = await pruneItems(plan.steps, settings.outDir);
+    const items = await pruneItems(plan, settings.outDir);
     return { applied: false, items, deleted: items.flatMap((i) => i.paths), removedDirs: [], lockEntries: lockKeys(items) };
   }
   const writer = await acquireWriterLock(settings.lockfile, {
@@ -61,15 +61,16 @@ export async function prune(project: Project, opts: PruneOptions): Promise<Prune
   try {
     const store = await LockStore.open(settings.lockfile);
     const { plan } = await planProject(project, { lock: store.lock, now: opts.now });
-    return await applyPrune(plan.steps, store, settings.outDir);
+    return await applyPrune(plan, store, settings.outDir);
   } finally {
     await writer.release();
   }
 }
 
-/** Carries out the prune steps among `steps`. The caller holds the writer lock and `store`. */
-export async function applyPrune(steps: readonly PlanStep[], store: LockStore, outDir: string): Promise<PruneResult> {
-  const items = await pruneItems(steps, outDir);
+/** Carries out the plan's prune steps (merged files' too). The caller holds the writer lock and `store`. */
+export async function applyPrune(plan: Pick<Plan, "steps" | "merges">, store: LockStore, outDir: string): Promise<PruneResult> {
+  const { steps } = plan;
+  const items = await pruneItems(plan, outDir);
   const deleted: string[] = [];
   const parents = new Set<string>();
   for (const item of items) {
@@ -81,6 +82,9 @@ export async function applyPrune(steps: readonly PlanStep[], store: LockStore, o
   // Files first: a crash in between leaves an entry whose files are gone, which the next prune finishes.
   const units = steps.filter((s) => s.action === "prune" && isLockUnit(s));
   if (units.length > 0) await store.update((lock) => units.forEach((s) => retireUnit(lock, s.character, s.kind, s.name)));
+  // A merged file is made again for free from recorded outputs: its line simply goes.
+  const merged = plan.merges.filter((m) => m.action === "prune");
+  if (merged.length > 0) await store.update((lock) => merged.forEach((m) => deleteMerged(lock, m.character)));
   const removedDirs = await removeEmptyDirs(outDir, parents);
   return { applied: true, items, deleted, removedDirs, lockEntries: lockKeys(items) };
 }
@@ -94,12 +98,15 @@ function lockKeys(items: readonly PruneItem[]): string[] {
   return items.filter((i) => i.lockEntry).map((i) => i.key);
 }
 
-async function pruneItems(steps: readonly PlanStep[], outDir: string): Promise<PruneItem[]> {
+async function pruneItems(plan: Pick<Plan, "steps" | "merges">, outDir: string): Promise<PruneItem[]> {
   const items: PruneItem[] = [];
-  for (const s of steps) {
-    if (s.action !== "prune") continue;
-    const item: PruneItem = { key: s.key, reasons: s.reasons, paths: [], refused: [], lockEntry: isLockUnit(s) };
-    for (const rel of s.paths ?? []) ((await resolveInsideOut(outDir, rel)) ? item.paths : item.refused).push(rel);
+  const pruned = [
+    ...plan.steps.filter((s) => s.action === "prune").map((s) => ({ key: s.key, reasons: s.reasons, paths: s.paths ?? [], lockEntry: isLockUnit(s) })),
+    ...plan.merges.filter((m) => m.action === "prune").map((m) => ({ key: m.key, reasons: m.reasons, paths: [m.path], lockEntry: true })),
+  ];
+  for (const s of pruned) {
+    const item: PruneItem = { key: s.key, reasons: s.reasons, paths: [], refused: [], lockEntry: s.lockEntry };
+    for (const rel of s.paths) ((await resolveInsideOut(outDir, rel)) ? item.paths : item.refused).push(rel);
     items.push(item);
   }
   return items;

@@ -12,7 +12,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface StatusChange {
   key: string;
-  action: Exclude<StepAction, "noop">;
+  action: Exclude<StepAction, "noop"> | "merge";
   reasons: string[];
 }
 
@@ -48,7 +48,11 @@ export function projectStatus(manifest: ResolvedManifest, lock: Lockfile, plan: 
     if (list) list.push(step);
     else byCharacter.set(step.character, [step]);
   }
-  const toChange = (s: Plan["steps"][number]): StatusChange => ({ key: s.key, action: s.action as StatusChange["action"], reasons: s.reasons });
+  const toChange = (s: Pick<Plan["steps"][number] | Plan["merges"][number], "key" | "action" | "reasons">): StatusChange => ({
+    key: s.key,
+    action: s.action as StatusChange["action"],
+    reasons: s.reasons,
+  });
   const inManifest = new Set(manifest.characters.map((c) => c.name));
 
   const characters = manifest.characters.map((c): CharacterStatus => {
@@ -63,7 +67,10 @@ export function projectStatus(manifest: ResolvedManifest, lock: Lockfile, plan: 
       expiry: rig?.gone_at !== undefined ? "gone at Meshy (deleted, or expired early): adding actions needs a re-rig" : expiryWords(rig?.task_id, until, now),
       clips: { upToDate: clipSteps.length - outOfDate, outOfDate },
       emulatorUnits: emulatorUnits(c.name, lock),
-      changes: steps.filter((s) => s.action !== "noop").map(toChange),
+      changes: [
+        ...steps.filter((s) => s.action !== "noop").map(toChange),
+        ...plan.merges.filter((m) => m.character === c.name).map(toChange),
+      ],
     };
     if (rig?.task_id) {
       status.rigTaskId = rig.task_id;
@@ -72,7 +79,7 @@ export function projectStatus(manifest: ResolvedManifest, lock: Lockfile, plan: 
     if (until) status.rigExpiresAt = until;
     return status;
   });
-  const removed = plan.steps.filter((s) => !inManifest.has(s.character)).map(toChange);
+  const removed = [...plan.steps, ...plan.merges].filter((s) => !inManifest.has(s.character)).map(toChange);
   return { now, characters, removed };
 }
 

@@ -3,7 +3,8 @@
  * cached. Slower than `check` by design: for CI gates and after copying trees.
  */
 import { stat } from "node:fs/promises";
-import type { Lockfile, UnitEntry } from "./lockfile/schema.js";
+import type { Lockfile } from "./lockfile/schema.js";
+import { recordedFiles } from "./lockfile/units.js";
 import type { StatCacheEntry } from "./scan/stat-cache.js";
 import { hashFile } from "./scan/hash-file.js";
 import { errorCode } from "./lockfile/fs.js";
@@ -39,16 +40,7 @@ export async function verifyOutputs(
   outDir: string,
   onHashed?: (absPath: string, facts: StatCacheEntry) => void,
 ): Promise<VerifyReport> {
-  const files: VerifiedFile[] = [];
-  for (const [character, c] of Object.entries(lock.characters)) {
-    const units: [string, UnitEntry | undefined][] = [
-      [`${character}/rig`, c.rig],
-      ...Object.entries(c.animations).map(([n, a]): [string, UnitEntry] => [`${character}/animations/${n}`, a]),
-    ];
-    for (const [unit, entry] of units) {
-      for (const f of Object.values(entry?.files ?? {})) files.push({ path: f.path, unit, expected: f.sha256, status: "ok" });
-    }
-  }
+  const files: VerifiedFile[] = recordedFiles(lock).map(({ unit, file }) => ({ path: file.path, unit, expected: file.sha256, status: "ok" }));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   let next = 0;

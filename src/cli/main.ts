@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { EXIT, ExitError, UserError } from "../errors.js";
+import { StoreError } from "../store/object-store.js";
 import { escapeControls, formatUserError, userErrorJson } from "../report/diagnostics.js";
 import { detectColor, isCi, type CliEnv, type SignalHub } from "./env.js";
 import { registerCommands } from "./commands/index.js";
@@ -62,7 +63,8 @@ function escapeLines(s: string): string {
 }
 
 function reportError(err: unknown, ctx: CliEnv, json: boolean): number {
-  const secrets = [ctx.env.MESHY_API_KEY];
+  // Store credentials too: an S3 error from a third-party endpoint is not ours to trust.
+  const secrets = [ctx.env.MESHY_API_KEY, ctx.env.AWS_SECRET_ACCESS_KEY, ctx.env.AWS_SESSION_TOKEN, ctx.env.AWS_ACCESS_KEY_ID];
   const write = (s: string) => void ctx.stderr.write(redactSecrets(s, secrets));
   if (err instanceof CommanderError) {
     // Help and version exit 0; a usage error was already printed by commander.
@@ -73,6 +75,11 @@ function reportError(err: unknown, ctx: CliEnv, json: boolean): number {
     if (json) ctx.stdout.write(redactSecrets(`${JSON.stringify(userErrorJson(err))}\n`, secrets));
     write(formatUserError(err, { color: ctx.color, cwd: ctx.cwd }) + "\n");
     return err.exitCode;
+  }
+  if (err instanceof StoreError) {
+    if (json) ctx.stdout.write(redactSecrets(`${JSON.stringify({ type: "error", code: err.code, message: err.message })}\n`, secrets));
+    write(`Error: ${escapeLines(err.message)}\n`);
+    return EXIT.FAILURE;
   }
   const detail = escapeLines(err instanceof Error ? (err.stack ?? err.message) : String(err));
   write(

@@ -18,7 +18,8 @@ import { EXIT, UserError, type Diagnostic } from "../errors.js";
 import { formatPath, parseYamlWithPositions, type DataPath, type Position } from "../manifest/positions.js";
 import { issuesToDiagnostics } from "../manifest/zod-issues.js";
 import { apiBaseProblem } from "./api-origin.js";
-import { ConfigSchema, PLAN_TASK_LIMITS, type Config, type Timeouts } from "./schema.js";
+import type { StoreSettings } from "../store/open.js";
+import { ConfigSchema, PLAN_TASK_LIMITS, StoreSchema, type Config, type Timeouts } from "./schema.js";
 
 export const CONFIG_SEARCH_PLACES = [
   "package.json",
@@ -46,6 +47,8 @@ export interface SettingsFlags {
   concurrency: number;
   requestsPerSecond: number;
   apiVersion: number;
+  /** `--store URL`, or false for `--no-store`. */
+  store: string | false;
 }
 
 export interface ResolveSettingsOptions {
@@ -70,6 +73,8 @@ export interface Settings {
   concurrency: number;
   requestsPerSecond: number;
   timeouts: Timeouts;
+  /** The team store, if one is configured (store/open.ts); a folder path is absolute. */
+  store?: StoreSettings;
   /** The config file that was used, if any. */
   configFile?: string;
 }
@@ -109,6 +114,8 @@ export async function resolveSettings(opts: ResolveSettingsOptions): Promise<Set
     timeouts: config.timeouts,
     configFile,
   };
+  const store = storeSettings(flags.store, nonEmpty(env.RIGUP_STORE), config.store, { cwd, manifestDir });
+  if (store) settings.store = store;
 
   const apiKey = await readApiKey({
     flagFile: fromCwd(flags.apiKeyFile),
@@ -117,6 +124,31 @@ export async function resolveSettings(opts: ResolveSettingsOptions): Promise<Set
   });
   if (apiKey !== undefined) settings.apiKey = apiKey;
   return guardKey(settings);
+}
+
+/**
+ * flags > env > config. A folder given on the command line or in the environment is
+ * relative to where rigup runs; one in the config, to characters.yaml's folder.
+ */
+function storeSettings(
+  flag: string | false | undefined,
+  envUrl: string | undefined,
+  config: Config["store"],
+  dirs: { cwd: string; manifestDir: string },
+): StoreSettings | undefined {
+  if (flag === false) return undefined;
+  const fromUser = flag ?? envUrl;
+  if (fromUser !== undefined) {
+    const url = checkValue(flag !== undefined ? "--store" : "RIGUP_STORE", fromUser, StoreSchema.options[0]);
+    return { url: absoluteFolder(url, dirs.cwd) };
+  }
+  if (config === undefined) return undefined;
+  const s = typeof config === "string" ? { url: config } : config;
+  return { ...s, url: absoluteFolder(s.url, dirs.manifestDir) };
+}
+
+function absoluteFolder(url: string, base: string): string {
+  return /^(s3|file):\/\//.test(url) ? url : path.resolve(base, url);
 }
 
 /**

@@ -41,6 +41,31 @@ export const TimeoutsSchema = z
   .meta({ description: "Time limits." });
 export type Timeouts = z.infer<typeof TimeoutsSchema>;
 
+const StoreUrlSchema = z
+  .string()
+  .regex(/^(s3:\/\/[^\s/]+(\/\S*)?|file:\/\/\/\S*|[^:\s][^\s]*)$/, { message: "must be s3://bucket[/prefix], file:///path, or a folder path" })
+  .meta({ description: "s3://bucket/prefix (S3 or an S3-compatible store), file:///path or a folder path (relative to characters.yaml)." });
+
+/**
+ * The team store (README "Team store"). Credentials never come from here: only from
+ * the AWS SDK's standard chain (environment, shared config/SSO, instance roles).
+ */
+export const StoreSchema = z
+  .union([
+    StoreUrlSchema,
+    z.strictObject({
+      url: StoreUrlSchema,
+      region: z.string().min(1).optional().meta({ description: "S3 region (default: the AWS SDK's, or us-east-1)." }),
+      endpoint: z
+        .string()
+        .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), { message: "must be an http(s):// URL" })
+        .optional()
+        .meta({ description: "S3-compatible endpoint (Cloudflare R2, MinIO, GCS interop), e.g. https://ACCOUNT.r2.cloudflarestorage.com." }),
+      forcePathStyle: z.boolean().optional().meta({ description: "Path-style bucket addressing (MinIO and most self-hosted stores need it)." }),
+    }),
+  ])
+  .meta({ description: "Where every output is kept beyond Meshy's 3 days, keyed by content, shared by the team." });
+
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: "JSON Schema reference for editors; ignored by rigup." }),
@@ -84,6 +109,7 @@ export const ConfigSchema = z
       .default(CONFIG_DEFAULTS.requestsPerSecond)
       .meta({ description: "Client-side rate limit for API requests (Meshy allows 20/s on most tiers)." }),
     timeouts: TimeoutsSchema.prefault({}),
+    store: StoreSchema.optional(),
   })
   .meta({
     title: "rigup config",

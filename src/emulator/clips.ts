@@ -4,7 +4,8 @@
  * so each further clip is built on the same rig seed (the same skeleton) and its
  * channels are copied into the first file, matched by joint name.
  */
-import { NodeIO, type Accessor, type Animation, type Buffer as GltfBuffer, type Document, type Node } from "@gltf-transform/core";
+import { NodeIO } from "@gltf-transform/core";
+import { copyAnimation } from "../gltf/copy-animation.js";
 import { buildHumanoid, type ClipSpec, type HumanoidOptions } from "../gltf/humanoid.js";
 import type { ClipSource } from "./state.js";
 
@@ -18,25 +19,6 @@ export function clipSpecs(clips: readonly ClipSource[], fps: number): ClipSpec[]
   });
 }
 
-function copyAnimation(doc: Document, buffer: GltfBuffer, nodes: Map<string, Node>, source: Animation): void {
-  const copy = doc.createAnimation(source.getName());
-  const copies = new Map<Accessor, Accessor>();
-  const clone = (a: Accessor) => {
-    let c = copies.get(a);
-    if (!c) {
-      c = doc.createAccessor().setType(a.getType()).setArray(a.getArray()!.slice()).setBuffer(buffer);
-      copies.set(a, c);
-    }
-    return c;
-  };
-  for (const channel of source.listChannels()) {
-    const s = channel.getSampler()!;
-    const sampler = doc.createAnimationSampler().setInput(clone(s.getInput()!)).setOutput(clone(s.getOutput()!)).setInterpolation(s.getInterpolation());
-    const target = nodes.get(channel.getTargetNode()!.getName())!;
-    copy.addSampler(sampler).addChannel(doc.createAnimationChannel().setTargetNode(target).setTargetPath(channel.getTargetPath()!).setSampler(sampler));
-  }
-}
-
 /** The animated character carrying every clip, in order. */
 export async function animationGlb(base: Omit<HumanoidOptions, "clip">, specs: readonly ClipSpec[]): Promise<Uint8Array> {
   const [first, ...rest] = specs;
@@ -44,12 +26,11 @@ export async function animationGlb(base: Omit<HumanoidOptions, "clip">, specs: r
   if (rest.length === 0) return glb;
   const io = new NodeIO();
   const doc = await io.readBinary(glb);
-  const buffer = doc.getRoot().listBuffers()[0]!;
   const nodes = new Map(doc.getRoot().listNodes().map((n) => [n.getName(), n]));
   for (const spec of rest) {
     // Armature only: the mesh would be thrown away.
     const source = await io.readBinary(await buildHumanoid({ ...base, clip: spec, withMesh: false }));
-    for (const animation of source.getRoot().listAnimations()) copyAnimation(doc, buffer, nodes, animation);
+    for (const animation of source.getRoot().listAnimations()) copyAnimation(doc, animation, nodes);
   }
   return io.writeBinary(doc);
 }

@@ -20,7 +20,7 @@ export interface DownloadResult {
 }
 
 export class ContentError extends Error {
-  override readonly name = "ContentError";
+  override readonly name: string = "ContentError";
   readonly code = "BAD_CONTENT";
 }
 
@@ -62,6 +62,11 @@ export async function removeStaleTempFiles(outDir: string): Promise<string[]> {
   return stale;
 }
 
+/** Bytes that arrived whole but are not the ones recorded: trying again cannot help. */
+export class CorruptCopyError extends ContentError {
+  override readonly name: string = "CorruptCopyError";
+}
+
 class OutsideOutError extends Error {
   override readonly name = "OutsideOutError";
   readonly code = "OUTSIDE_OUT_DIR";
@@ -75,14 +80,16 @@ async function guardTarget(outDir: string, target: string): Promise<void> {
 
 /**
  * Streams `response.body` into `target` (under `outDir`) atomically. `onBytes`
- * reports progress. On any failure the temp file is removed and the target is untouched.
+ * reports progress. `expect`: the bytes must hash to this (a copy of known content,
+ * from the team store). On any failure the temp file is removed and the target is untouched.
  */
 export async function writeAtomically(
   outDir: string,
   target: string,
-  response: AssetResponse,
+  response: Pick<AssetResponse, "body" | "contentLength">,
   format: OutputFile["format"],
   onBytes?: (bytes: number) => void,
+  expect?: { sha256: string; describe: string },
 ): Promise<DownloadResult> {
   // mkdir -p follows symlinks: check first, or it creates folders wherever a link points.
   await guardTarget(outDir, target);
@@ -111,13 +118,17 @@ export async function writeAtomically(
     if (response.contentLength !== undefined && response.contentLength !== size) {
       throw new ContentError(`download ended after ${size} of ${response.contentLength} bytes`);
     }
+    const sha256 = hash.digest("hex");
+    if (expect && expect.sha256 !== sha256) {
+      throw new CorruptCopyError(`${expect.describe} is corrupted: its bytes hash to ${sha256}, not ${expect.sha256}; nothing was written`);
+    }
     await handle.sync();
     const { mtimeMs } = await handle.stat();
     await handle.close();
     // A folder on the way may have been swapped for a symlink while the bytes streamed.
     await guardTarget(outDir, target);
     await rename(tmp, target);
-    return { size, sha256: hash.digest("hex"), mtimeMs };
+    return { size, sha256, mtimeMs };
   } catch (err) {
     await handle.close().catch(() => {});
     await rm(tmp, { force: true });

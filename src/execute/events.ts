@@ -11,6 +11,7 @@ export type UnitOutcome =
   | "created" // a new task was paid for and its outputs downloaded
   | "resumed" // a task from an earlier run was awaited and downloaded
   | "downloaded" // outputs re-fetched from a live task, free
+  | "restored" // outputs copied from the team store (a unit of this lockfile, or one the team paid for), free
   | "pruned"
   | "failed" // the task failed or was refused; recorded in the lockfile
   | "blocked" // could not run: its rig failed, the run stopped, or a lost request is undecidable
@@ -36,6 +37,10 @@ export type ExecEvent =
   | { type: "file:progress"; at: number; key: string; path: string; bytes: number; total?: number }
   | { type: "file:written"; at: number; key: string; path: string; size: number; sha256: string }
   | { type: "file:deleted"; at: number; key: string; path: string }
+  | { type: "store:failed"; at: number; key: string; path?: string; message: string }
+  | { type: "merge:done"; at: number; key: string; path: string; size: number; clips: number; notes: string[] }
+  | { type: "merge:failed"; at: number; key: string; message: string }
+  | { type: "store:waiting"; at: number; key: string; host: string; since: number }
   | { type: "unit:done"; at: number; key: string; outcome: UnitOutcome; message?: string; code?: string }
   | { type: "run:stopping"; at: number; reason: NonNullable<RunSummary["stopReason"]>; message: string }
   | { type: "run:done"; at: number; summary: RunSummary };
@@ -44,6 +49,9 @@ export interface RunSummary {
   created: number;
   resumed: number;
   downloaded: number;
+  restored: number;
+  /** Merged character files made (merge:done). */
+  merged: number;
   upToDate: number;
   pruned: number;
   failed: number;
@@ -52,6 +60,10 @@ export interface RunSummary {
   creditsSpent: number;
   filesWritten: number;
   bytesWritten: number;
+  /** Outputs this run landed that are not in the team store (it failed): `rigup push` uploads them. */
+  notStored: number;
+  /** Outputs already in the out folder that this run uploaded to the team store. */
+  pushed: number;
   wallMs: number;
   interrupted: boolean;
   /** Why the run stopped submitting early, if it did. */
@@ -66,6 +78,8 @@ export function emptySummary(): RunSummary {
     created: 0,
     resumed: 0,
     downloaded: 0,
+    restored: 0,
+    merged: 0,
     upToDate: 0,
     pruned: 0,
     failed: 0,
@@ -73,6 +87,8 @@ export function emptySummary(): RunSummary {
     creditsSpent: 0,
     filesWritten: 0,
     bytesWritten: 0,
+    notStored: 0,
+    pushed: 0,
     wallMs: 0,
     interrupted: false,
   };

@@ -23,8 +23,14 @@ import { Creator } from "./creator.js";
 import { ContentError } from "./download.js";
 import { emptySummary, type Emit, type EventSink, type ExecEvent, type RunSummary, type UnitOutcome } from "./events.js";
 import { OutputFetcher } from "./fetch-outputs.js";
+import { runMerges } from "./merge-outputs.js";
 import type { Journal } from "./journal.js";
 import type { Ledger } from "./ledger.js";
+import { StoreLink } from "./store-link.js";
+import type { ObjectStore } from "../store/object-store.js";
+import type { Target } from "../lockfile/schema.js";
+import type { UnitRecord } from "../store/record.js";
+import { join } from "node:path";
 import { UnitStop } from "./unit-stop.js";
 
 export interface ExecuteOptions {
@@ -55,6 +61,10 @@ export interface ExecuteOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Bound on waiting for the account queue to free up (429 NoMoreConcurrentTasks). */
   queueFullMaxWaitMs?: number;
+  /** The team store: outputs are written through, units restored and adopted from it (store-link.ts). */
+  store?: { store: ObjectStore; target: Target; claimWaitMs?: number };
+  /** Last work of the run, before its summary is reported (uploading what the store lacks). */
+  beforeDone?: (summary: RunSummary) => Promise<void>;
   /** Called after each file lands, so the stat cache can skip hashing it next time. */
   onFileWritten?: (absPath: string, facts: { size: number; mtimeMs: number; sha256: string }) => void;
 }
@@ -86,6 +96,7 @@ class Executor {
   private stopReason: StopReason | undefined;
   private readonly creator: Creator;
   private readonly fetcher: OutputFetcher;
+  private readonly store: StoreLink | undefined;
   /** Our tasks that exist at Meshy and are not terminal. */
   private inFlight = 0;
   private finishWaiters: Array<() => void> = [];
@@ -118,12 +129,16 @@ class Executor {
         await this.nextTaskFinish(Math.min(60_000, 2_000 * 1.5 ** attempt));
       },
     });
+    this.store =
+      o.store &&
+      new StoreLink({ ...o.store, lockfile: o.lockfile, emit: shared.emit, now: this.now, sleep: this.sleep });
     this.fetcher = new OutputFetcher({
       ...shared,
       outDir: o.outDir,
       queue: this.downloads,
       summary: this.summary,
       getTask: (step, id) => this.getTask(step, id),
+      store: this.store,
       onFileWritten: o.onFileWritten,
     });
   }
@@ -170,6 +185,18 @@ class Executor {
       }),
     );
     await this.downloads.onIdle();
+    if (this.stopReason !== "interrupt") {
+      await runMerges(plan.merges, characters, {
+        journal: this.o.journal,
+        outDir: this.o.outDir,
+        emit: this.emit.bind(this),
+        summary: this.summary,
+        store: this.store,
+        signal: this.hardStop.signal,
+        onFileWritten: this.o.onFileWritten,
+      });
+      await this.o.beforeDone?.(this.summary);
+    }
 
     this.summary.wallMs = this.now() - this.started;
     this.summary.interrupted = this.stopReason === "interrupt";
@@ -226,14 +253,64 @@ class Executor {
   ): Promise<void> {
     this.emit({ type: "unit:start", key: step.key, kind: step.kind, action: step.action });
     try {
-      const { task, outcome, roles } = await this.obtainTask(character, step, rigTaskId);
+      if (step.action === "restore") {
+        await this.restoreUnit(character, step, step.adopt);
+        onTaskReady?.(step.taskId ?? this.o.journal.currentTaskId(step));
+        return this.finishUnit(step, "restored");
+      }
+      const obtained = await this.obtainTask(character, step, rigTaskId);
+      if ("adopted" in obtained) {
+        await this.restoreUnit(character, step, obtained.adopted);
+        onTaskReady?.(obtained.adopted.task_id);
+        return this.finishUnit(step, "restored");
+      }
+      const { task, outcome, roles } = obtained;
       onTaskReady?.(task.id);
       await this.fetcher.fetchAll(step, this.wanted(character, step).filter((f) => roles.includes(f.role)), task);
+      await this.store?.settle(step, this.o.journal.entry(step));
       this.finishUnit(step, outcome);
     } catch (err) {
       onTaskReady?.(undefined);
+      await this.store?.release(step);
       await this.unitFailed(step, err);
     }
+  }
+
+  /**
+   * Copies a unit's outputs from the team store: those its lockfile entry records, or,
+   * `adopt`ing a unit the team paid for, those of the store's record (taken into the
+   * lockfile first, so the id is never lost).
+   */
+  private async restoreUnit(character: ResolvedCharacter, step: PlanStep, adopt: UnitRecord | undefined): Promise<void> {
+    const { store } = this;
+    if (!store) throw new UnitStop("blocked", "its outputs are in the team store, and no store is configured here", "NO_STORE");
+    if (adopt) await this.o.journal.adopt(step, adopt);
+    const entry = this.o.journal.entry(step);
+    const roles = adopt ? Object.keys(adopt.files) : step.missing;
+    const files = this.wanted(character, step).filter((f) => roles.includes(f.role));
+    const results = await Promise.allSettled(
+      files.map((f) =>
+        this.downloads.add(async () => {
+          const stored = adopt ? adopt.files[f.role] : entry?.files[f.role];
+          if (!stored) return;
+          const abs = join(this.o.outDir, ...f.path.split("/"));
+          const result = await store.restore(stored, this.o.outDir, { abs, path: f.path, format: f.format }, {
+            signal: this.hardStop.signal,
+            onBytes: (bytes) => this.emit({ type: "file:progress", key: step.key, path: f.path, bytes, total: stored.size }),
+          });
+          const record = { path: f.path, size: result.size, sha256: result.sha256, stored: true as const };
+          const prev = entry?.files[f.role];
+          // A pull of 2,000 files rewrites the lockfile only where it changes.
+          if (adopt || prev?.path !== record.path || prev.stored !== true) await this.o.journal.file(step, f.role, record);
+          this.o.onFileWritten?.(abs, result);
+          this.summary.filesWritten += 1;
+          this.summary.bytesWritten += result.size;
+          this.emit({ type: "file:written", key: step.key, path: f.path, size: result.size, sha256: result.sha256 });
+        }),
+      ),
+    );
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure) throw failure.reason;
   }
 
   /** The succeeded task whose files this step downloads. Task slots are held only while a task runs. */
@@ -241,7 +318,7 @@ class Executor {
     character: ResolvedCharacter,
     step: PlanStep,
     rigTaskId?: string,
-  ): Promise<{ task: Task; outcome: UnitOutcome; roles: string[] }> {
+  ): Promise<{ task: Task; outcome: UnitOutcome; roles: string[] } | { adopted: UnitRecord }> {
     const priority = step.kind === "rig" ? 1 : 0;
     const all = () => this.wanted(character, step).map((f) => f.role);
     switch (step.action) {
@@ -260,6 +337,11 @@ class Executor {
       }
       case "create":
       case "replace": {
+        // The team may have paid for it since the plan, or be paying now: adopt, or wait for its record.
+        if (!this.o.noCreate) {
+          const adopted = await this.store?.beforePay(step, rigTaskId, all(), this.hardStop.signal);
+          if (adopted) return { adopted };
+        }
         const task = await this.tasks.add(
           async () => this.waitFor(step, await this.creator.create(character, step, rigTaskId)),
           { priority },
@@ -272,7 +354,7 @@ class Executor {
   }
 
   private finishUnit(step: Pick<PlanStep, "key">, outcome: UnitOutcome, message?: string, code?: string): void {
-    const key = ({ created: "created", resumed: "resumed", downloaded: "downloaded", pruned: "pruned", failed: "failed", blocked: "blocked", interrupted: "blocked" } as const)[outcome];
+    const key = ({ created: "created", resumed: "resumed", downloaded: "downloaded", restored: "restored", pruned: "pruned", failed: "failed", blocked: "blocked", interrupted: "blocked" } as const)[outcome];
     this.summary[key] += 1;
     this.emit({ type: "unit:done", key: step.key, outcome, message, code });
   }

@@ -14,6 +14,7 @@ import { isoDate } from "../plan/words.js";
 import { ContentError, writeAtomically } from "./download.js";
 import type { Emit, RunSummary } from "./events.js";
 import type { Journal } from "./journal.js";
+import type { StoreLink } from "./store-link.js";
 import { isNetworkError, UnitStop } from "./unit-stop.js";
 
 /** Downloads of one file, each after reading the task again. */
@@ -32,6 +33,8 @@ export interface FetchContext {
   summary: RunSummary;
   /** A GET of the step's task that records a 404. */
   getTask: (step: PlanStep, id: string) => Promise<Task>;
+  /** Every landed file is written through to the team store before its unit counts as built. */
+  store?: StoreLink;
   onFileWritten?: (absPath: string, facts: { size: number; mtimeMs: number; sha256: string }) => void;
 }
 
@@ -73,7 +76,10 @@ export class OutputFetcher {
         const result = await writeAtomically(c.outDir, target, response, file.format, (bytes) =>
           c.emit({ type: "file:progress", key: step.key, path: file.path, bytes, total: response.contentLength }),
         );
-        await c.journal.file(step, file.role, { path: file.path, size: result.size, sha256: result.sha256 });
+        const record = { path: file.path, size: result.size, sha256: result.sha256 };
+        const stored = c.store ? await c.store.upload(step, target, record, c.signal) : false;
+        if (c.store && !stored) c.summary.notStored += 1;
+        await c.journal.file(step, file.role, stored ? { ...record, stored: true } : record);
         c.onFileWritten?.(target, result);
         c.summary.filesWritten += 1;
         c.summary.bytesWritten += result.size;

@@ -5,10 +5,11 @@
  * intent (before POST) → created (task id, the moment the answer arrives) →
  * finished → file, file, ...
  */
-import type { FileRecord, Lockfile, PastTask, Target, UnitEntry } from "../lockfile/schema.js";
+import type { CharacterLock, FileRecord, Lockfile, MergedEntry, PastTask, Target, UnitEntry } from "../lockfile/schema.js";
 import { deleteUnit, getUnit, pastTaskOf, pushHistory, setUnit, taskIdsOf } from "../lockfile/units.js";
 import type { Task } from "../meshy/schemas.js";
 import type { PlanStep } from "../plan/types.js";
+import type { UnitRecord } from "../store/record.js";
 
 /** What the journal needs from the lockfile store (lockfile/store.ts). */
 export interface LockUpdater {
@@ -41,6 +42,12 @@ export interface Journal {
   /** The entry's intent time when it is on Meshy's clock (so it bounds a lost create's window). */
   intentOnMeshyClock(step: StepRef): number | undefined;
   currentTaskId(step: StepRef): string | undefined;
+  /** The unit's entry as recorded now. */
+  entry(step: StepRef): UnitEntry | undefined;
+  /** A character as recorded now. */
+  character(name: string): CharacterLock | undefined;
+  /** The character's merged file was made. */
+  merged(character: string, entry: MergedEntry): Promise<void>;
   /** Every task id the lockfile accounts for, current and past. */
   knownTaskIds(): Set<string>;
   /** Before a POST: what is about to be paid for. The previous task moves to history. `onMeshyClock`: `at` is Meshy's time. */
@@ -59,6 +66,10 @@ export interface Journal {
   reuse(step: StepRef, task: Task): Promise<void>;
   unavailable(step: StepRef, roles: string[]): Promise<void>;
   file(step: StepRef, role: string, record: FileRecord): Promise<void>;
+  /** A unit the team already paid for, from the store's registry, becomes current (free). */
+  adopt(step: StepRef, record: UnitRecord): Promise<void>;
+  /** The unit's outputs of these roles are now in the team store. */
+  stored(step: StepRef, roles: readonly string[]): Promise<void>;
 }
 
 function taskTimes(task: Task): Partial<UnitEntry> {
@@ -101,6 +112,13 @@ export function lockJournal(store: LockUpdater, { target = "meshy", apiVersion }
       return e?.intent_clock === "meshy" ? e.intent_at : undefined;
     },
     currentTaskId: (step) => getEntry(store.lock, step)?.task_id,
+    entry: (step) => getEntry(store.lock, step),
+    character: (name) => store.lock.characters[name],
+    merged: (character, entry) =>
+      store.update((lock) => {
+        const c = lock.characters[character];
+        if (entry) (c ?? (lock.characters[character] = { animations: {} })).merged = entry;
+      }),
     knownTaskIds: () => taskIdsOf(store.lock),
     intent(step, at, { rigTaskId, onMeshyClock }) {
       if (!step.digest || !step.inputs) throw new Error(`journal: step ${step.key} has no inputs`);
@@ -176,5 +194,35 @@ export function lockJournal(store: LockUpdater, { target = "meshy", apiVersion }
     unavailable: (step, roles) =>
       edit(step, (e) => ({ ...e, unavailable: [...new Set([...(e.unavailable ?? []), ...roles])].sort() })),
     file: (step, role, record) => edit(step, (e) => ({ ...e, files: { ...e.files, [role]: record } })),
+    adopt: (step, record) =>
+      store.update((lock) => {
+        if (!step.digest || !step.inputs) throw new Error(`journal: step ${step.key} has no inputs`);
+        const prev = getEntry(lock, step);
+        const history = (prev ? pastOf(prev) : []).filter((h) => h.task_id !== record.task_id);
+        setEntry(lock, step, {
+          digest: step.digest,
+          inputs: step.inputs,
+          state: "succeeded",
+          status: "SUCCEEDED",
+          intent_at: record.created_at ?? record.recorded_at,
+          task_id: record.task_id,
+          ...(record.made_by ? { made_by: record.made_by } : {}),
+          ...(record.api_version ? { api_version: record.api_version } : {}),
+          ...(record.created_at ? { created_at: record.created_at } : {}),
+          ...(record.finished_at ? { finished_at: record.finished_at } : {}),
+          ...(record.expires_at ? { expires_at: record.expires_at } : {}),
+          ...(record.credits !== undefined ? { credits: record.credits } : {}),
+          ...(record.rig_task_id ? { rig_task_id: record.rig_task_id } : {}),
+          files: {},
+          ...(record.unavailable?.length ? { unavailable: [...record.unavailable] } : {}),
+          ...(history.length > 0 ? { history } : {}),
+        } as UnitEntry);
+      }),
+    stored: (step, roles) =>
+      edit(step, (e) => {
+        const files = { ...e.files };
+        for (const r of roles) if (files[r]) files[r] = { ...files[r], stored: true };
+        return { ...e, files };
+      }),
   };
 }

@@ -9,6 +9,7 @@ import {
   AnimationLineSchema,
   LEGACY_LOCKFILE_VERSIONS,
   LOCKFILE_VERSION,
+  MergedLineSchema,
   RigLineSchema,
   emptyLockfile,
   type AnimationEntry,
@@ -46,6 +47,7 @@ export function serializeLockfile(lock: Lockfile): string {
     for (const name of Object.keys(c.animations).sort()) {
       lines.push(unitLine(c.animations[name]!, { character, kind: "animation", name }));
     }
+    if (c.merged) lines.push(unitLine(c.merged, { character, kind: "merged" }));
   }
   lines.push(END_LINE);
   return `${lines.join("\n")}\n`;
@@ -78,7 +80,7 @@ function damaged(file: string, line: number, message: string): UserError {
  * cannot be trusted. `memo`: thousands of clips share a few inputs; hashing each once
  * keeps a 200,000-unit parse fast.
  */
-function checkDigest(file: string, line: number, entry: Pick<UnitEntry, "digest" | "inputs">, field: string, memo: Map<string, string>): void {
+function checkDigest(file: string, line: number, entry: { digest: string; inputs: unknown }, field: string, memo: Map<string, string>): void {
   // zod's output has the schema's key order, so equal inputs give equal text here.
   const text = JSON.stringify(entry.inputs);
   let digest = memo.get(text);
@@ -133,8 +135,23 @@ export function parseLockfile(text: string, file: string): Lockfile {
       endLine = lineNo;
       continue;
     }
+    if (obj.kind === "merged") {
+      const parsed = MergedLineSchema.safeParse(obj);
+      if (!parsed.success) {
+        const [first, ...rest] = issueDiagnostics(file, lineNo, parsed.error.issues);
+        throw invalid(file, lineNo, first!.message, first!.field, rest);
+      }
+      const { character, kind: _k, ...entry } = parsed.data;
+      checkDigest(file, lineNo, entry, "digest", digests);
+      const key = `${character}/merged`;
+      const previous = seen.get(key);
+      if (previous !== undefined) throw invalid(file, lineNo, `duplicate entry for ${key} (first on line ${previous})`);
+      seen.set(key, lineNo);
+      (lock.characters[character] ??= { animations: {} }).merged = entry;
+      continue;
+    }
     const schema = obj.kind === "rig" ? RigLineSchema : obj.kind === "animation" ? AnimationLineSchema : undefined;
-    if (!schema) throw invalid(file, lineNo, `must be "rig" or "animation"`, "kind");
+    if (!schema) throw invalid(file, lineNo, `must be "rig", "animation" or "merged"`, "kind");
     const parsed = schema.safeParse(obj);
     if (!parsed.success) {
       const [first, ...rest] = issueDiagnostics(file, lineNo, parsed.error.issues);
@@ -158,7 +175,7 @@ export function parseLockfile(text: string, file: string): Lockfile {
   }
   if (version === undefined) throw damaged(file, lines.length, "it has no version line (truncated, or not a lockfile)");
   // Version 1 files had no end line; from version 2 on, a missing one means the file was cut short.
-  if (version === LOCKFILE_VERSION && endLine === undefined) {
+  if (version >= 2 && endLine === undefined) {
     throw damaged(file, lines.length, `it ends at line ${lines.length} without its end line {"lockfile_end":true}: it was cut short`);
   }
   return lock;

@@ -69,6 +69,10 @@ export function mergeLockfiles(a: Lockfile, b: Lockfile): Lockfile {
     if (rig) character.rig = rig;
     const clips = [...new Set([...Object.keys(x?.animations ?? {}), ...Object.keys(y?.animations ?? {})])].sort();
     for (const clip of clips) character.animations[clip] = mergeUnit(x?.animations[clip], y?.animations[clip])!;
+    // A merged file is free to make again: keep the one made from the surviving rig, else either (by text, so the merge commutes).
+    const candidates = [x?.merged, y?.merged].filter((m) => m !== undefined).sort(byText);
+    const merged = candidates.find((m) => m.inputs.rig === rig?.files.glb?.sha256) ?? candidates[0];
+    if (merged) character.merged = structuredClone(merged);
     characters[name] = character;
   }
   return { lockfile_version: LOCKFILE_VERSION, characters };

@@ -17,10 +17,11 @@ import { BodySchema, SafeNameSchema } from "../manifest/schema.js";
 
 /**
  * 2 added the end line (a file cut short at a line boundary is refused, not read as
- * "fewer units built"); version 1 files, which have none, are still read.
+ * "fewer units built"); version 1 files, which have none, are still read. 3 added the
+ * merged-character lines (an older rigup says it is too old instead of "damaged").
  */
-export const LOCKFILE_VERSION = 2;
-export const LEGACY_LOCKFILE_VERSIONS: readonly number[] = [1];
+export const LOCKFILE_VERSION = 3;
+export const LEGACY_LOCKFILE_VERSIONS: readonly number[] = [1, 2];
 
 const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, { message: "must be a lowercase sha256 hex digest" });
 const MsSchema = z.number().int().nonnegative().meta({ description: "Unix time in milliseconds." });
@@ -30,6 +31,8 @@ export const FileRecordSchema = z.strictObject({
   path: z.string().min(1),
   size: z.number().int().nonnegative(),
   sha256: Sha256Schema,
+  /** In the team store (store/content.ts): set once the upload is confirmed; absent: not stored (yet). */
+  stored: z.literal(true).optional(),
 });
 export type FileRecord = z.infer<typeof FileRecordSchema>;
 
@@ -139,9 +142,32 @@ export type AnimationEntry = z.infer<typeof AnimationEntrySchema>;
 
 export type UnitEntry = RigEntry | AnimationEntry;
 
+/** What a merged character file is made from: its inputs' bytes by hash, the options, the merger's version. */
+export const MergedInputsSchema = z.strictObject({
+  rig: Sha256Schema,
+  /** In the file's animation order: walking, running, then the actions in manifest order. */
+  clips: z.array(z.strictObject({ name: z.string().min(1), sha256: Sha256Schema })),
+  root_motion: z.enum(["keep", "in_place"]),
+  resample: z.boolean(),
+  meshopt: z.boolean(),
+  /** Bumped when the merge writes different bytes from the same inputs (src/merge/). */
+  merger: z.number().int().positive(),
+});
+export type MergedInputs = z.infer<typeof MergedInputsSchema>;
+
+/** The character merged into one GLB (plan/layout.ts mergedOutput): made locally, free, from recorded outputs. */
+export const MergedEntrySchema = z.strictObject({
+  /** sha256 of the canonical JSON of `inputs`. */
+  digest: Sha256Schema,
+  inputs: MergedInputsSchema,
+  file: FileRecordSchema,
+});
+export type MergedEntry = z.infer<typeof MergedEntrySchema>;
+
 export const CharacterLockSchema = z.strictObject({
   rig: RigEntrySchema.optional(),
   animations: z.record(z.string(), AnimationEntrySchema).default({}),
+  merged: MergedEntrySchema.optional(),
 });
 export type CharacterLock = z.infer<typeof CharacterLockSchema>;
 
@@ -170,11 +196,16 @@ export const AnimationLineSchema = z.strictObject({
   name: SafeNameSchema,
   ...AnimationEntrySchema.shape,
 });
+export const MergedLineSchema = z.strictObject({
+  character: SafeNameSchema,
+  kind: z.literal("merged"),
+  ...MergedEntrySchema.shape,
+});
 export const LockLineSchema = z
-  .union([LockHeaderLineSchema, RigLineSchema, AnimationLineSchema, LockEndLineSchema])
+  .union([LockHeaderLineSchema, RigLineSchema, AnimationLineSchema, MergedLineSchema, LockEndLineSchema])
   .meta({
     title: "rigup lockfile line",
     description:
-      "characters.lock is line-oriented: lines starting with '#' are comments; every other line is one JSON value of this schema (the version line first, then one line per rig and per animation, then the end line).",
+      "characters.lock is line-oriented: lines starting with '#' are comments; every other line is one JSON value of this schema (the version line first, then one line per rig, per animation and per merged character, then the end line).",
   });
 export type LockLine = z.infer<typeof LockLineSchema>;

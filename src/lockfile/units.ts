@@ -1,6 +1,6 @@
 /** Addressing units inside a Lockfile, and the history rule both the store and merge follow. */
 import type { TaskKind } from "../meshy/schemas.js";
-import { type AnimationEntry, type Lockfile, type PastTask, type RigEntry, type Target, type UnitEntry } from "./schema.js";
+import { type AnimationEntry, type FileRecord, type Lockfile, type PastTask, type RigEntry, type Target, type UnitEntry } from "./schema.js";
 
 /** `<character>/rig` or `<character>/animations/<name>`, as plan steps key them. */
 export function unitKey(character: string, kind: TaskKind, name?: string): string {
@@ -37,6 +37,14 @@ export function deleteUnit(lock: Lockfile, character: string, kind: TaskKind, na
   }
   if (!c.rig && Object.keys(c.animations).length === 0) delete lock.characters[character];
   return existed;
+}
+
+/** Forgets a character's merged file, and the character once nothing is left. */
+export function deleteMerged(lock: Lockfile, character: string): void {
+  const c = lock.characters[character];
+  if (!c) return;
+  delete c.merged;
+  if (!c.rig && Object.keys(c.animations).length === 0) delete lock.characters[character];
 }
 
 /**
@@ -92,4 +100,20 @@ export function taskIdsOf(lock: Lockfile): Set<string> {
     for (const a of Object.values(c.animations)) add(a);
   }
   return ids;
+}
+
+/** Every output file the lockfile records, with the key of what records it: units' files and merged characters'. */
+export function recordedFiles(lock: Lockfile): { unit: string; file: FileRecord }[] {
+  const out: { unit: string; file: FileRecord }[] = [];
+  for (const [character, c] of Object.entries(lock.characters)) {
+    for (const f of Object.values(c.rig?.files ?? {})) out.push({ unit: `${character}/rig`, file: f });
+    for (const [name, a] of Object.entries(c.animations)) for (const f of Object.values(a.files)) out.push({ unit: `${character}/animations/${name}`, file: f });
+    if (c.merged) out.push({ unit: `${character}/merged`, file: c.merged.file });
+  }
+  return out;
+}
+
+/** Outputs the lockfile records that are not marked stored in the team store (`status`, a build's summary). */
+export function countUnstored(lock: Lockfile): number {
+  return recordedFiles(lock).filter((r) => !r.file.stored).length;
 }

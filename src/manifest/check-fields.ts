@@ -7,7 +7,7 @@
  * does not hide these problems.
  */
 import type { Diagnostic } from "../errors.js";
-import { animationOutputs, rigOutputs } from "../plan/layout.js";
+import { animationOutputs, mergeSources, rigOutputs } from "../plan/layout.js";
 import { defaultActionName, resolveManifest } from "./resolve.js";
 import { ActionSchema, OUTPUT_FORMATS, type Manifest } from "./schema.js";
 import { formatPath, type DataPath, type Position } from "./positions.js";
@@ -123,6 +123,20 @@ export function checkOutputPaths(manifest: Manifest, ctx: FieldCheckContext): Di
         owner.set(file.path.toLowerCase(), { action: action.name, index: i, path: file.path });
       }
     });
+    if (character.merge) out.push(...checkMergedNames(character.name, character.actions, ctx));
   }
+  return out;
+}
+
+/** In the merged GLB each clip is an animation named after it: an action named like a free clip (`walking`) would be two. */
+function checkMergedNames(character: string, actions: Parameters<typeof mergeSources>[1], ctx: FieldCheckContext): Diagnostic[] {
+  const free = new Map(mergeSources(character, []).clips.map((c) => [c.name.toLowerCase(), c.name]));
+  const out: Diagnostic[] = [];
+  actions.forEach((action, i) => {
+    const clash = free.get(action.name.toLowerCase());
+    if (clash === undefined) return;
+    const message = `action name "${action.name}" is also the free ${clash} clip's name in the merged ${character}.glb`;
+    out.push(diag(ctx, ["characters", character, "actions", i], "value", message, `rename it ({ action_id: ${action.actionId}, name: ${action.name}-action }), or set merge: false`));
+  });
   return out;
 }

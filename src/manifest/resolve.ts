@@ -31,6 +31,15 @@ export interface ResolvedCharacter {
   /** Absent when neither the character nor `defaults` sets it: Meshy's default applies. */
   body?: Body;
   actions: ResolvedAction[];
+  /** How its clips merge into one GLB; absent: not merged. */
+  merge?: MergeSettings;
+}
+
+/** The merge's options as the lockfile records them. */
+export interface MergeSettings {
+  root_motion: "keep" | "in_place";
+  resample: boolean;
+  meshopt: boolean;
 }
 
 export interface ResolvedManifest {
@@ -90,6 +99,11 @@ export function resolveManifest(manifest: Manifest): ResolvedManifest {
       ...(skeleton !== undefined && { skeleton }),
       ...(body !== undefined && { body }),
       actions: c.actions.map((a) => resolveAction(a, defaults.post_process)),
+      // The merge reads the GLBs: without that format there is nothing to merge.
+      ...((c.merge ?? defaults.merge) &&
+        defaults.formats.includes("glb") && {
+          merge: { root_motion: c.root_motion ?? defaults.root_motion, resample: c.resample ?? defaults.resample, meshopt: c.meshopt ?? defaults.meshopt },
+        }),
     };
   });
   return { formats: [...defaults.formats], characters };

@@ -59,6 +59,20 @@ export const OUTPUT_FORMATS = ["glb", "fbx"] as const;
 export const OutputFormatSchema = z.enum(OUTPUT_FORMATS);
 export type OutputFormat = z.infer<typeof OutputFormatSchema>;
 
+/** How the character's clips merge into one game-ready GLB (src/merge/): in `defaults` and per character. */
+const MergeFields = {
+  merge: z.boolean().meta({
+    description: "Merge the rigged mesh and every clip into one GLB, out/<character>/<character>.glb (local and free; needs the glb format). Default: true.",
+  }),
+  root_motion: z.enum(["keep", "in_place"]).meta({
+    description: "In the merged file: keep the clips' root motion, or in_place (the hips' horizontal translation held at its first key). Default: keep.",
+  }),
+  resample: z.boolean().meta({ description: "In the merged file: drop keyframes that change nothing (lossless). Default: false." }),
+  meshopt: z.boolean().meta({
+    description: "In the merged file: EXT_meshopt_compression with quantized keyframes (smaller, for web games; the loader needs a meshopt decoder). Default: false.",
+  }),
+};
+
 export const ActionObjectSchema = z.strictObject({
   action_id: z.number().int().nonnegative().meta({ description: "An action id from Meshy's animation library (`rigup actions`)." }),
   name: SafeNameSchema.optional().meta({
@@ -95,6 +109,10 @@ export const CharacterSchema = z
     actions: z.array(ActionSchema).default([]).meta({
       description: "Animations to make on this character's rig: action ids, or objects with action_id, name, post_process.",
     }),
+    merge: MergeFields.merge.optional(),
+    root_motion: MergeFields.root_motion.optional(),
+    resample: MergeFields.resample.optional(),
+    meshopt: MergeFields.meshopt.optional(),
   })
   .meta({ description: "One character: exactly one of model, model_url, input_task_id." });
 export type CharacterSpec = z.infer<typeof CharacterSchema>;
@@ -118,6 +136,10 @@ export const DefaultsSchema = z.strictObject({
   body: BodySchema.optional().meta({
     description: "biped or quadruped, for characters that do not set their own. Unset: Meshy's default (biped).",
   }),
+  merge: MergeFields.merge.default(true),
+  root_motion: MergeFields.root_motion.default("keep"),
+  resample: MergeFields.resample.default(false),
+  meshopt: MergeFields.meshopt.default(false),
 });
 export type Defaults = z.infer<typeof DefaultsSchema>;
 

@@ -4,6 +4,7 @@ import type { ResolvedAction } from "../manifest/resolve.js";
 import { animationChanges } from "./changes.js";
 import type { OutputFile } from "./layout.js";
 import { applyReuse } from "./reuse.js";
+import type { StoreView } from "./store-view.js";
 import type { Facts } from "./types.js";
 import { allRoles, assessUnit, isPaid, type UnitDecision } from "./unit.js";
 
@@ -29,7 +30,7 @@ export interface RigContext {
 
 export const NEW_RIG_REASON = "re-made on the new rig: clips from different rig runs may not share a skeleton";
 
-function ownNeeds(a: AnimationUnit, facts: Facts, now: number, stale: string | undefined): UnitDecision {
+function ownNeeds(a: AnimationUnit, facts: Facts, now: number, stale: string | undefined, store?: StoreView): UnitDecision {
   return assessUnit({
     entry: a.entry,
     inputs: a.inputs,
@@ -43,6 +44,7 @@ function ownNeeds(a: AnimationUnit, facts: Facts, now: number, stale: string | u
     newReason: a.entry ? "" : `new action ${a.action.actionId} in characters.yaml`,
     stale,
     target: a.target,
+    store,
   });
 }
 
@@ -50,11 +52,11 @@ function ownNeeds(a: AnimationUnit, facts: Facts, now: number, stale: string | u
  * What a clip needs given its rig: on a new rig, re-made; otherwise its own needs, a
  * clip of another rig task being stale (rule 6), reuse only of clips of that same rig.
  */
-export function assessAnimation(character: string, a: AnimationUnit, rig: RigContext, facts: Facts, now: number): UnitDecision {
+export function assessAnimation(character: string, a: AnimationUnit, rig: RigContext, facts: Facts, now: number, store?: StoreView): UnitDecision {
   const { entry } = a;
   if (rig.remade) {
     // API-NOTES: re-rigging the same mesh need not give the same skeleton.
-    const d = ownNeeds(a, facts, now, undefined);
+    const d = ownNeeds(a, facts, now, undefined, store);
     if (entry === undefined || entry.state === "retired") return d;
     return { action: "replace", reasons: [NEW_RIG_REASON, ...(isPaid(d) ? d.reasons : [])], missing: allRoles(a.wanted) };
   }
@@ -62,7 +64,7 @@ export function assessAnimation(character: string, a: AnimationUnit, rig: RigCon
     entry?.state === "succeeded" && entry.rig_task_id !== rig.taskId
       ? `made on rig task ${entry.rig_task_id ?? "(unknown)"}, but ${character}'s rig is task ${rig.taskId ?? "(unknown)"}: clips from different rig runs may not share a skeleton`
       : undefined;
-  const d = ownNeeds(a, facts, now, stale);
+  const d = ownNeeds(a, facts, now, stale, store);
   // Reuse a clip only when the rig it must match is known.
   return rig.taskId === undefined ? d : applyReuse(d, entry, a.digest, now, { rigTaskId: rig.taskId, target: a.target });
 }

@@ -7,12 +7,15 @@ import type { AnimationInputs, CharacterLock, RigEntry, Target, UnitEntry } from
 import type { OutputFormat } from "../manifest/schema.js";
 import type { ResolvedAction, ResolvedCharacter } from "../manifest/resolve.js";
 import { CREDITS } from "../meshy/schemas.js";
+import type { UnitRef } from "../store/record.js";
+import { adoptFromStore } from "./adopt.js";
 import { assessAnimation, type AnimationUnit, type RigContext } from "./animation.js";
 import { digestOf, rigInputs } from "./digest.js";
 import { availableUntil, isExpired, rigExpiryWarning } from "./expiry.js";
-import { animationOutputs, rigOutputs, type OutputFile } from "./layout.js";
+import { animationOutputs, mergedOutput, rigOutputs, type OutputFile } from "./layout.js";
 import type { Wanted } from "./prune.js";
 import { assessRig, rerig, type RigUnit, type Trigger } from "./rig.js";
+import type { StoreView } from "./store-view.js";
 import type { Facts, PlanStep, PlanWarning } from "./types.js";
 import { allRoles, isPaid, type UnitDecision } from "./unit.js";
 import { allClips } from "./words.js";
@@ -27,6 +30,8 @@ export interface CharacterEnv {
   target?: Target;
   /** Unit keys to re-make on purpose (`--replace`), characters already expanded to their rig key. */
   replace: ReadonlySet<string>;
+  /** The team store, when there is one. */
+  store?: StoreView;
   /** Memoised: thousands of characters share a few dozen action inputs, and plans keep them. */
   animationInputs: (action: ResolvedAction) => { inputs: AnimationInputs; digest: string };
 }
@@ -37,7 +42,7 @@ export interface CharacterPlan {
 }
 
 function rigContext(d: UnitDecision, entry: RigEntry | undefined, now: number): RigContext {
-  const remade = d.action !== "noop" && d.action !== "download";
+  const remade = d.action !== "noop" && d.action !== "download" && d.action !== "restore";
   if (remade) return { remade, expired: false };
   const taskId = d.taskId ?? entry?.task_id;
   const expiresAt = d.expiresAt ?? (entry && availableUntil(entry));
@@ -51,6 +56,7 @@ export function planCharacter(character: ResolvedCharacter, lock: CharacterLock 
   const rigInput = rigInputs(character, facts);
   const rig: RigUnit = { entry: lock?.rig, inputs: rigInput, digest: digestOf(rigInput), wanted: rigOutputs(name, env.formats), target: env.target };
   want(rig.wanted, env);
+  if (character.merge) want([{ role: "merged", path: mergedOutput(name), format: "glb" }], env);
   const clips: AnimationUnit[] = character.actions.map((action) => {
     const { inputs, digest } = env.animationInputs(action);
     const wanted = animationOutputs(name, action, env.formats);
@@ -60,9 +66,17 @@ export function planCharacter(character: ResolvedCharacter, lock: CharacterLock 
 
   const rigKey = `${name}/rig`;
   const clipKey = (c: AnimationUnit) => `${name}/animations/${c.action.name}`;
+  const { store, target } = env;
+  const rigRef: UnitRef | undefined = target && { kind: "rig", digest: rig.digest, target };
+  const clipRef = (c: AnimationUnit, rigCtx: RigContext): UnitRef | undefined =>
+    target && !rigCtx.remade && rigCtx.taskId !== undefined ? { kind: "animation", digest: c.digest, rigTaskId: rigCtx.taskId, target } : undefined;
   const assessClip = (c: AnimationUnit, rigCtx: RigContext) =>
-    env.replace.has(clipKey(c)) && !rigCtx.remade ? replaced(c.entry, c.wanted, clipKey(c)) : assessAnimation(name, c, rigCtx, facts, now);
-  let rigDecision = env.replace.has(rigKey) ? replaced(rig.entry, rig.wanted, rigKey) : assessRig(rig, facts, now);
+    env.replace.has(clipKey(c)) && !rigCtx.remade
+      ? replaced(c.entry, c.wanted, clipKey(c))
+      : adoptFromStore(assessAnimation(name, c, rigCtx, facts, now, store), store, clipRef(c, rigCtx), allRoles(c.wanted), { now });
+  let rigDecision = env.replace.has(rigKey)
+    ? replaced(rig.entry, rig.wanted, rigKey)
+    : adoptFromStore(assessRig(rig, facts, now, store), store, rigRef, allRoles(rig.wanted), { now });
   let ctx = rigContext(rigDecision, rig.entry, now);
   let clipDecisions = clips.map((c) => assessClip(c, ctx));
   if (ctx.expired && ctx.expiresAt !== undefined) {
@@ -72,7 +86,8 @@ export function planCharacter(character: ResolvedCharacter, lock: CharacterLock 
       if (isPaid(d)) triggers.push({ name: c.action.name, isNew: c.entry === undefined || c.entry.state === "retired" });
     });
     if (triggers.length > 0) {
-      rigDecision = rerig(rig, ctx.expiresAt, triggers, clips.length, now);
+      // New clips need a live rig: one the team recorded still serves.
+      rigDecision = adoptFromStore(rerig(rig, ctx.expiresAt, triggers, clips.length, now), store, rigRef, allRoles(rig.wanted), { now, alive: true });
       ctx = rigContext(rigDecision, rig.entry, now);
       clipDecisions = clips.map((c) => assessClip(c, ctx));
     }
@@ -84,12 +99,14 @@ export function planCharacter(character: ResolvedCharacter, lock: CharacterLock 
   }
 
   const steps: PlanStep[] = [step(rigKey, name, "rig", rigDecision, rig.inputs, rig.digest)];
+  // A rig taken from the store becomes current only as the run records it: its clips wait for that.
+  const waitForRig = ctx.remade || rigDecision.adopt !== undefined;
   clipDecisions.forEach((d, i) => {
     const c = clips[i]!;
     const s = step(`${name}/animations/${c.action.name}`, name, "animation", d, c.inputs, c.digest);
     s.name = c.action.name;
     s.actionId = c.action.actionId;
-    if (ctx.remade && isPaid(d)) s.dependsOn = rigKey;
+    if (waitForRig && (isPaid(d) || d.adopt !== undefined)) s.dependsOn = rigKey;
     steps.push(s);
   });
   const warning = ctx.remade ? undefined : rigExpiryWarning(name, ctx.expiresAt, clips.length, now, env.warnMs);
@@ -129,5 +146,6 @@ function step(
   };
   if (d.taskId !== undefined) s.taskId = d.taskId;
   if (d.expiresAt !== undefined) s.expiresAt = d.expiresAt;
+  if (d.adopt !== undefined) s.adopt = d.adopt;
   return s;
 }

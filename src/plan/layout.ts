@@ -71,3 +71,34 @@ export function animationOutputs(character: string, action: ResolvedAction, form
   }
   return files;
 }
+
+/** The character merged into one game-ready GLB: the rigged mesh once, every clip as a named animation (src/merge/). */
+export function mergedOutput(character: string): string {
+  return `${character}/${character}.glb`;
+}
+
+/** One file that goes into the merged GLB, and which unit's lock entry records it under which role. */
+export interface MergeSource {
+  /** The animation's name in the merged file. */
+  name: string;
+  path: string;
+  /** The rig's free clips are its files; each action's clip is its own unit's. */
+  unit: { kind: "rig" } | { kind: "animation"; name: string };
+  role: string;
+}
+
+/**
+ * What `mergedOutput(character)` is made of: the rigged GLB, then the free clips (walking,
+ * running; their armature-only variants hold the same motion without the mesh), then one clip
+ * per action in manifest order, each named as the manifest names it.
+ */
+export function mergeSources(character: string, actions: readonly ResolvedAction[]): { rig: MergeSource; clips: MergeSource[] } {
+  const [rig, ...bundled] = rigOutputs(character, ["glb"]);
+  const clips: MergeSource[] = bundled
+    .filter((f) => !f.role.includes(".armature."))
+    .map((f) => ({ name: f.role.replace(/\.glb$/, ""), path: f.path, unit: { kind: "rig" }, role: f.role }));
+  for (const action of actions) {
+    clips.push({ name: action.name, path: animationOutputs(character, action, ["glb"])[0]!.path, unit: { kind: "animation", name: action.name }, role: "glb" });
+  }
+  return { rig: { name: character, path: rig!.path, unit: { kind: "rig" }, role: rig!.role }, clips };
+}

@@ -16,8 +16,10 @@ import { planCharacter } from "./character.js";
 import { DEFAULT_EXPIRY_WARNING_MS } from "./words.js";
 import { animationInputs, digestOf } from "./digest.js";
 import { planPrune } from "./prune.js";
+import { StoreView } from "./store-view.js";
 import { summarize } from "./summary.js";
-import type { Plan, PlanInput, PlanStep, PlanWarning } from "./types.js";
+import { planMerge, pruneMerged } from "./merge.js";
+import type { MergeStep, Plan, PlanInput, PlanStep, PlanWarning } from "./types.js";
 
 /**
  * Plans a build.
@@ -49,17 +51,23 @@ export function plan(input: PlanInput): Plan {
     warnMs: input.expiryWarningMs ?? DEFAULT_EXPIRY_WARNING_MS,
     wanted: { paths: [], present: 0 },
     animationInputs: sharedAnimationInputs,
+    store: facts.store && new StoreView(facts.store),
   };
 
   const steps: PlanStep[] = [];
+  const merges: MergeStep[] = [];
   const warnings: PlanWarning[] = [];
   for (const character of manifest.characters) {
     const c = planCharacter(character, lock.characters[character.name], env);
     for (const s of c.steps) steps.push(s);
     if (c.warning) warnings.push(c.warning);
+    const m = planMerge(character, lock.characters[character.name], facts, c.steps.every((s) => s.action === "noop"));
+    if (m) merges.push(m);
   }
   for (const s of planPrune(manifest, lock, facts, env.wanted)) steps.push(s);
-  return { now, steps, summary: summarize(steps), warnings };
+  merges.push(...pruneMerged(manifest, lock));
+  const storeQuestions = env.store?.questions();
+  return { now, steps, merges, summary: summarize(steps, merges), warnings, ...(storeQuestions && { storeQuestions }) };
 }
 
 /** `--replace` targets as unit keys; one the manifest does not have is an input error (nothing is spent). */

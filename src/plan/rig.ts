@@ -5,6 +5,7 @@ import { rigChanges } from "./changes.js";
 import { allClips, isoDate } from "./words.js";
 import type { OutputFile } from "./layout.js";
 import { applyReuse } from "./reuse.js";
+import type { StoreView } from "./store-view.js";
 import type { Facts } from "./types.js";
 import { allRoles, assessUnit, type UnitDecision } from "./unit.js";
 
@@ -17,7 +18,7 @@ export interface RigUnit {
 }
 
 /** What the rig needs on its own, a live task with the same inputs preferred to paying. */
-export function assessRig(rig: RigUnit, facts: Facts, now: number): UnitDecision {
+export function assessRig(rig: RigUnit, facts: Facts, now: number, store?: StoreView): UnitDecision {
   const { entry } = rig;
   const d = assessUnit({
     entry,
@@ -30,6 +31,7 @@ export function assessRig(rig: RigUnit, facts: Facts, now: number): UnitDecision
     label: "rig task",
     newReason: "new character in characters.yaml",
     target: rig.target,
+    store,
   });
   return applyReuse(d, entry, rig.digest, now, { target: rig.target });
 }

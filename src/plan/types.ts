@@ -5,6 +5,8 @@
 import type { ResolvedManifest } from "../manifest/resolve.js";
 import type { AnimationInputs, Lockfile, RigInputs, Target } from "../lockfile/schema.js";
 import type { TaskKind } from "../meshy/schemas.js";
+import type { UnitRecord } from "../store/record.js";
+import type { StoreFacts, StoreQuestions } from "./store-view.js";
 
 /** What is on disk, gathered by scan/ before planning (the planner itself does no I/O). */
 export interface Facts {
@@ -15,6 +17,8 @@ export interface Facts {
    * present when the size matches the lockfile's record (from the stat cache, or hashed).
    */
   outputs: Record<string, { size: number; sha256?: string }>;
+  /** What the team store holds, as far as it was asked; absent: no store. */
+  store?: StoreFacts;
 }
 
 export interface PlanInput {
@@ -43,12 +47,14 @@ export interface PlanInput {
  * - noop: up to date (also an expired rig whose outputs are all present)
  * - download: the task is alive and succeeded, some outputs are missing or wrong: free
  * - resume: a task was created and has not finished: wait for it, free
+ * - restore: the outputs are in the team store (recorded by this lockfile, or a unit the team
+ *   already paid for on another branch or machine: `adopt`): copied from there, free
  * - reconcile: a POST was sent (or about to be) but its answer is unknown: look the task up before anything is re-sent
  * - create: new unit: paid
  * - replace: the unit exists but must be made again (inputs changed, expired with outputs missing, new rig): paid
  * - prune: in the lockfile or output tree, no longer in the manifest
  */
-export type StepAction = "noop" | "download" | "resume" | "reconcile" | "create" | "replace" | "prune";
+export type StepAction = "noop" | "restore" | "download" | "resume" | "reconcile" | "create" | "replace" | "prune";
 
 export interface PlanStep {
   /** `<character>/rig` or `<character>/animations/<name>`. */
@@ -77,6 +83,19 @@ export interface PlanStep {
   dependsOn?: string;
   /** Prune: out-relative paths to delete. */
   paths?: string[];
+  /** Restore: the store's record of the unit the team already paid for, taken into the lockfile. */
+  adopt?: UnitRecord;
+}
+
+/** A character's merged GLB (plan/merge.ts): made after its units, locally, free; or pruned. */
+export interface MergeStep {
+  /** `<character>/merged`. */
+  key: string;
+  character: string;
+  action: "merge" | "prune";
+  reasons: string[];
+  /** Out-relative path of the merged file. */
+  path: string;
 }
 
 export interface PlanWarning {
@@ -89,11 +108,14 @@ export interface PlanWarning {
 export interface PlanSummary {
   create: number;
   replace: number;
+  restore: number;
   download: number;
   resume: number;
   reconcile: number;
   prune: number;
   noop: number;
+  /** Merged character files to make (free). */
+  merge: number;
   /** Credits the plan will spend. */
   credits: number;
 }
@@ -101,11 +123,15 @@ export interface PlanSummary {
 export interface Plan {
   now: number;
   steps: PlanStep[];
+  /** Merged character files to make or prune; up-to-date ones are not listed. */
+  merges: MergeStep[];
   summary: PlanSummary;
   warnings: PlanWarning[];
+  /** What the store should be asked before this plan is final (store/facts.ts); absent: nothing. */
+  storeQuestions?: StoreQuestions;
 }
 
 /** True when running the plan would change anything. */
-export function hasChanges(plan: Plan): boolean {
-  return plan.steps.some((s) => s.action !== "noop");
+export function hasChanges(plan: Pick<Plan, "steps" | "merges">): boolean {
+  return plan.merges.length > 0 || plan.steps.some((s) => s.action !== "noop");
 }

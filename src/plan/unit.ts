@@ -10,7 +10,9 @@ import { isoDate } from "./words.js";
 import { availableUntil, isExpired } from "./expiry.js";
 import { checkFiles, fileReasons } from "./files.js";
 import type { OutputFile } from "./layout.js";
+import type { StoreView } from "./store-view.js";
 import type { Facts, PlanStep, StepAction } from "./types.js";
+import type { UnitRecord } from "../store/record.js";
 
 /** A unit's decision: the part of a PlanStep that depends on its state. */
 export interface UnitDecision {
@@ -19,6 +21,8 @@ export interface UnitDecision {
   missing: string[];
   taskId?: string;
   expiresAt?: number;
+  /** Restore of a unit the team already paid for (plan/adopt.ts). */
+  adopt?: UnitRecord;
 }
 
 export interface UnitFacts<I = unknown> {
@@ -38,6 +42,8 @@ export interface UnitFacts<I = unknown> {
   stale?: string;
   /** PlanInput.target. */
   target?: Target;
+  /** The team store, when there is one. */
+  store?: StoreView;
 }
 
 /** Create and replace spend credits; everything else is free. */
@@ -97,6 +103,10 @@ function assessSucceeded<I>(u: UnitFacts<I>, entry: UnitEntry & { inputs: I }, c
   if (u.stale !== undefined) return { action: "replace", reasons: [u.stale], missing: allRoles(u.wanted) };
   const { missing, problems } = checkFiles(u.wanted, entry, u.facts);
   if (missing.length === 0) return withTask({ action: "noop", reasons: [], missing }, entry, false);
+  // The store outlives Meshy's 3 days and needs no key: preferred to any download.
+  if (inStore(u.store, entry, missing)) {
+    return withTask({ action: "restore", reasons: [...fileReasons(problems), "kept in the team store: restored from there (free)"], missing }, entry);
+  }
   if (entry.task_id !== undefined && !isExpired(availableUntil(entry), u.now)) {
     return withTask({ action: "download", reasons: fileReasons(problems), missing }, entry);
   }
@@ -112,6 +122,17 @@ function assessSucceeded<I>(u: UnitFacts<I>, entry: UnitEntry & { inputs: I }, c
     reasons: [`${u.label} ${id} ${when} and files are missing`, ...fileReasons(problems)],
     missing: allRoles(u.wanted),
   };
+}
+
+function inStore(store: StoreView | undefined, entry: UnitEntry, roles: readonly string[]): boolean {
+  if (store === undefined) return false;
+  const shas: string[] = [];
+  for (const role of roles) {
+    const sha = entry.files[role]?.sha256;
+    if (sha === undefined) return false;
+    shas.push(sha);
+  }
+  return store.holdsAll(shas) === true;
 }
 
 function withTask(d: UnitDecision, entry: UnitEntry, setTask = true): UnitDecision {

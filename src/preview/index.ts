@@ -7,7 +7,7 @@ import { actionName } from "../actions/snapshot.js";
 import { readFile } from "node:fs/promises";
 import type { Lockfile, UnitEntry } from "../lockfile/schema.js";
 import type { ResolvedManifest } from "../manifest/resolve.js";
-import { animationOutputs, rigOutputs, type OutputFile } from "../plan/layout.js";
+import { animationOutputs, mergedOutput, rigOutputs, type OutputFile } from "../plan/layout.js";
 import type { Plan, PlanStep } from "../plan/types.js";
 import { readGlbStats, type GlbStats } from "./glb-stats.js";
 import { resolveInside } from "./safe-path.js";
@@ -41,6 +41,12 @@ export interface PreviewCharacter {
   name: string;
   rig: PreviewItem;
   clips: PreviewClip[];
+  /**
+   * Out-relative path of the character merged into one GLB (src/merge/), when
+   * that file is in the output tree: the page loads it instead of the rig and
+   * clip files and lists the animations it holds.
+   */
+  merged?: string;
 }
 
 export interface PreviewModel {
@@ -91,7 +97,9 @@ export async function buildPreviewModel(project: PreviewProject, plan: Plan): Pr
       const label = actionName(action.actionId);
       clips.push({ name: action.name, ...(label ? { label } : {}), ...(await item(file!, steps.get(key), lock?.animations[action.name])) });
     }
-    characters.push({ name: character.name, rig, clips });
+    const merged = mergedOutput(character.name);
+    const hasMerged = (await resolveInside(outDir, merged.split("/"))) !== null;
+    characters.push({ name: character.name, rig, clips, ...(hasMerged ? { merged } : {}) });
   }
   return { version: PREVIEW_MODEL_VERSION, characters };
 }

@@ -8,7 +8,7 @@ import { copyFile, mkdir, realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.js";
 import { MODEL_FILE, modelText, PAGE_FILES } from "./assets.js";
-import type { PreviewModel } from "./index.js";
+import { FILES_PREFIX, type PreviewModel } from "./index.js";
 import { resolveInside } from "./safe-path.js";
 import { THREE_FILES, VENDOR_PREFIX, threeDir } from "./vendor.js";
 
@@ -21,7 +21,7 @@ export interface StaticPreviewOptions {
 
 /**
  * Writes index.html, app.js, style.css, preview.json, the GLBs the model lists
- * (under files/) and the three.js modules (under vendor/three/).
+ * (under files/, merged files included) and the three.js modules (under vendor/three/).
  * @returns the files written, relative to `dir`, '/'-separated, sorted.
  */
 export async function writeStaticPreview(opts: StaticPreviewOptions): Promise<string[]> {
@@ -46,12 +46,13 @@ export async function writeStaticPreview(opts: StaticPreviewOptions): Promise<st
   const three = threeDir();
   for (const rel of THREE_FILES) await copyFile(path.join(three, rel), await target(VENDOR_PREFIX + rel));
   for (const character of opts.model.characters) {
-    for (const item of [character.rig, ...character.clips]) {
-      if (!item.url) continue;
-      const source = await resolveInside(opts.outDir, item.path.split("/"));
+    const files = [character.rig, ...character.clips].flatMap((item) => (item.url ? [item.path] : []));
+    if (character.merged) files.push(character.merged);
+    for (const file of files) {
+      const source = await resolveInside(opts.outDir, file.split("/"));
       // Gone since the model was built: the page would 404 on it, so fail now with the name.
-      if (!source) throw new UserError("PREVIEW_FILE_GONE", `${item.path} disappeared from ${opts.outDir} while exporting`);
-      await copyFile(source, await target(decodeURIComponent(item.url)));
+      if (!source) throw new UserError("PREVIEW_FILE_GONE", `${file} disappeared from ${opts.outDir} while exporting`);
+      await copyFile(source, await target(FILES_PREFIX + file));
     }
   }
   return written.sort();

@@ -19,6 +19,8 @@ export const THREE_FILES: readonly string[] = [
   "examples/jsm/utils/BufferGeometryUtils.js",
   "examples/jsm/utils/SkeletonUtils.js",
   "examples/jsm/controls/OrbitControls.js",
+  // Merged files may be meshopt-compressed (src/merge/).
+  "examples/jsm/libs/meshopt_decoder.module.js",
 ];
 
 /** The installed package's directory. three's `exports` hides package.json, so resolve its main entry. */

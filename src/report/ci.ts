@@ -9,13 +9,14 @@ import type { ExecEvent } from "../execute/events.js";
 import type { Plan } from "../plan/types.js";
 import { paint } from "./ansi.js";
 import { Progress, outcomeText } from "./progress.js";
-import { formatSummary, type Reporter, type ReporterOptions } from "./reporter.js";
+import { formatSummary, runEventLine, type Reporter, type ReporterOptions } from "./reporter.js";
 
 export function lineReporter(plan: Plan, stderr: Writable, opts: ReporterOptions): Reporter {
   const { color } = opts;
   const progress = new Progress(plan);
   const started = new Set<string>();
   let queueFullSaid = false;
+  const said = new Set<string>();
   let start: number | undefined;
   const line = (at: number, text: string) => {
     start ??= at;
@@ -33,6 +34,7 @@ export function lineReporter(plan: Plan, stderr: Writable, opts: ReporterOptions
       case "unit:start":
         // A create's first line waits for its task id (task:created).
         if (!unit || e.action === "create" || e.action === "replace") return undefined;
+        if (e.action === "restore") return once(e.key, "restoring from the team store");
         return once(e.key, e.action === "resume" ? unit.doing : `downloading${unit.taskId ? ` from task ${unit.taskId}` : ""}`);
       case "task:created":
         return once(e.key, `task ${e.taskId} created (${e.credits} credits)`);
@@ -48,12 +50,14 @@ export function lineReporter(plan: Plan, stderr: Writable, opts: ReporterOptions
         const text = `${title}: ${unit ? outcomeText(unit) : e.outcome}`;
         return paint(color, e.outcome === "blocked" || e.outcome === "interrupted" ? "yellow" : "green", text);
       }
+      case "store:waiting":
+        return once(e.key, `${e.host} is making it now (claimed in the team store): waiting for its record instead of paying`);
       case "run:stopping":
         return paint(color, "yellow", `stopping: ${e.message}`);
       case "run:done":
         return formatSummary(e.summary, opts.outDir);
       default:
-        return undefined;
+        return runEventLine(e, color, said);
     }
   };
   return {

@@ -12,15 +12,17 @@ export interface RenderPlanOptions {
   color: boolean;
 }
 
-type Shown = Exclude<StepAction, "noop">;
+type Shown = Exclude<StepAction, "noop"> | "merge";
 
 /** Symbol, legend text and ANSI colour per action, in legend order. */
-const SYMBOLS: Record<Shown, { symbol: string; legend: string; ansi: string }> = {
+export const SYMBOLS: Record<Shown, { symbol: string; legend: string; ansi: string }> = {
   create: { symbol: "+", legend: "create (paid)", ansi: "32" },
   replace: { symbol: "-/+", legend: "replace: made again (paid)", ansi: "35" },
+  restore: { symbol: "<", legend: "restore from the team store (free)", ansi: "36" },
   download: { symbol: "~", legend: "download again from an existing task (free)", ansi: "36" },
   resume: { symbol: ">", legend: "resume: wait for a running task (free)", ansi: "36" },
   reconcile: { symbol: "?", legend: "reconcile: look up a request whose answer was lost (free)", ansi: "33" },
+  merge: { symbol: "*", legend: "merge: one game-ready GLB per character (local, free)", ansi: "34" },
   prune: { symbol: "-", legend: "prune: delete", ansi: "31" },
 };
 const ORDER = Object.keys(SYMBOLS) as Shown[];
@@ -31,17 +33,18 @@ export function renderPlan(plan: Plan, { color }: RenderPlanOptions): string {
   const paint = (ansi: string, s: string) => (color ? `\x1b[${ansi}m${s}\x1b[0m` : s);
   const sym = (a: Shown) => paint(SYMBOLS[a].ansi, SYMBOLS[a].symbol.padStart(3));
   const shown = plan.steps.filter((s): s is PlanStep & { action: Shown } => s.action !== "noop");
+  const merges = plan.merges.map((m) => ({ ...m, credits: 0, label: m.key }));
   const out: string[] = [];
 
-  if (shown.length === 0) {
+  if (shown.length === 0 && merges.length === 0) {
     out.push(paint("1;32", "No changes.") + " Outputs match characters.yaml and characters.lock.");
   } else {
-    const used = new Set(shown.map((s) => s.action));
+    const used = new Set<Shown>([...shown.map((s) => s.action), ...merges.map((m) => m.action)]);
     out.push("Actions are shown with the following symbols:");
     for (const a of ORDER) if (used.has(a)) out.push(`${sym(a)} ${SYMBOLS[a].legend}`);
     out.push("", "rigup will perform the following actions:");
     const labels = new Map(shown.map((s) => [s, unitLabel(s)]));
-    const width = Math.max(...[...labels.values()].map((l) => l.length));
+    const width = Math.max(0, ...[...labels.values()].map((l) => l.length));
     for (const s of shown) {
       out.push("");
       const label = labels.get(s)!;
@@ -51,6 +54,11 @@ export function renderPlan(plan: Plan, { color }: RenderPlanOptions): string {
       if (s.dependsOn) out.push(paint("2", `      # after ${s.dependsOn}`));
       for (const p of s.paths ?? []) out.push(paint("2", `      # deletes ${oneLine(p)}`));
     }
+    for (const m of merges) {
+      out.push("", `${sym(m.action)} ${paint("1", m.label)}`);
+      for (const r of m.reasons) out.push(paint("2", `      # ${oneLine(r)}`));
+      out.push(paint("2", `      # ${m.action === "prune" ? "deletes" : "writes"} ${oneLine(m.path)}`));
+    }
   }
 
   if (plan.warnings.length > 0) {
@@ -58,9 +66,11 @@ export function renderPlan(plan: Plan, { color }: RenderPlanOptions): string {
     for (const w of plan.warnings) out.push(`  ${paint("33", "!")} ${oneLine(w.message)}`);
   }
 
-  if (shown.length > 0) {
+  if (shown.length > 0 || merges.length > 0) {
     const s = plan.summary;
     const counts = [`${s.create} to create`, `${s.replace} to replace`, `${s.download} to download`];
+    if (s.restore > 0) counts.push(`${s.restore} to restore`);
+    if (s.merge > 0) counts.push(`${s.merge} to merge`);
     if (s.resume > 0) counts.push(`${s.resume} to resume`);
     if (s.reconcile > 0) counts.push(`${s.reconcile} to reconcile`);
     counts.push(`${s.prune} to prune`);

@@ -69,7 +69,7 @@ export class Progress {
       case "unit:start":
         if (e.action === "create" || e.action === "replace") set("waiting for a free task slot", false);
         else if (e.action === "resume") set(unit.taskId ? `waiting for task ${unit.taskId} from an earlier run` : "waiting for its task from an earlier run");
-        else set("downloading");
+        else set(e.action === "restore" ? "restoring from the team store" : "downloading");
         break;
       case "task:intent":
         set("sending the request to Meshy");
@@ -84,6 +84,9 @@ export class Progress {
         set(e.status === "PENDING" ? `queued at Meshy${ahead}` : `${e.status.toLowerCase().replace("_", " ")} ${e.progress}%`);
         break;
       }
+      case "store:waiting":
+        set(`${e.host} is making it now: waiting for its record in the team store`, false);
+        break;
       case "queue:full":
         set("Meshy's queue for this account is full: waiting for one of our tasks to finish", false);
         break;

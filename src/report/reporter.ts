@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import type { ExecEvent, RunSummary } from "../execute/events.js";
+import { paint } from "./ansi.js";
 
 export interface Reporter {
   onEvent(event: ExecEvent): void;
@@ -40,6 +41,8 @@ export function formatSummary(s: RunSummary, outDir: string): string {
     `${s.created} created`,
     s.resumed ? `${s.resumed} resumed` : "",
     `${s.downloaded} downloaded`,
+    s.restored ? `${s.restored} restored from the store` : "",
+    s.merged ? `${s.merged} merged` : "",
     `${s.upToDate} up to date`,
     `${s.failed} failed`,
     s.blocked ? `${s.blocked} not run` : "",
@@ -47,6 +50,27 @@ export function formatSummary(s: RunSummary, outDir: string): string {
   const head = s.interrupted ? "Interrupted" : s.failed || s.blocked ? "Finished with problems" : "Done";
   return (
     `${head}: ${parts.join(", ")}. Credits spent: ${s.creditsSpent}. ` +
-    `Files written: ${s.filesWritten} (${formatBytes(s.bytesWritten)}) in ${outDir}. Wall time: ${(s.wallMs / 1000).toFixed(1)} s.`
+    `Files written: ${s.filesWritten} (${formatBytes(s.bytesWritten)}) in ${outDir}. Wall time: ${(s.wallMs / 1000).toFixed(1)} s.` +
+    (s.pushed ? ` Uploaded to the store: ${s.pushed}.` : "") +
+    (s.notStored ? ` Not stored: ${s.notStored} outputs (the store failed; \`rigup push\` or the next build uploads them).` : "")
   );
+}
+
+/** Run-level lines both human reporters print as they happen: merges, and the store failing (once). */
+export function runEventLine(e: ExecEvent, color: boolean, said: Set<string>): string | undefined {
+  switch (e.type) {
+    case "merge:done": {
+      const head = paint(color, "green", `${e.key}: ${e.clips} clips merged into ${e.path} (${formatBytes(e.size)})`);
+      return [head, ...e.notes.map((n) => paint(color, "yellow", `  ! ${n}`))].join("\n");
+    }
+    case "merge:failed":
+      return paint(color, "red", `${e.key}: FAILED: ${e.message}`);
+    case "store:failed":
+      // After the first failure the run stops writing to the store: one line says so.
+      if (said.has(e.type)) return undefined;
+      said.add(e.type);
+      return paint(color, "yellow", `the team store failed; outputs are kept here, marked not stored (\`rigup push\` uploads them): ${e.message}`);
+    default:
+      return undefined;
+  }
 }

@@ -14,7 +14,7 @@ import type { RunSummary } from "../execute/events.js";
 import type { Plan } from "../plan/types.js";
 import { paint } from "./ansi.js";
 import { Progress, outcomeText, type UnitView } from "./progress.js";
-import { formatSummary, type Reporter, type ReporterOptions } from "./reporter.js";
+import { formatSummary, runEventLine, type Reporter, type ReporterOptions } from "./reporter.js";
 
 const SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
 const FRAME_MS = 100;
@@ -81,10 +81,13 @@ export function ttyReporter(plan: Plan, stderr: Writable, opts: ReporterOptions)
   timer.unref();
   render();
 
+  const said = new Set<string>();
   return {
     onEvent(e) {
       if (e.type === "run:stopping") pending.push(paint(color, "yellow", `stopping: ${e.message}`));
       else if (e.type === "run:done") summary = e.summary;
+      const extra = runEventLine(e, color, said);
+      if (extra !== undefined) pending.push(extra);
       const unit = progress.apply(e);
       if (e.type === "unit:done" && unit) pending.push(finished(unit));
       if (pending.length > 0) render();

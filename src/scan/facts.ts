@@ -68,6 +68,7 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<Facts> {
     for (const unit of [c.rig, ...Object.values(c.animations)]) {
       for (const f of Object.values(unit?.files ?? {})) recorded.set(f.path, f.size);
     }
+    if (c.merged) recorded.set(c.merged.file.path, c.merged.file.size);
   }
   const characters = [...new Set([...manifest.characters.map((c) => c.name), ...Object.keys(lock.characters)])];
   const trees = await mapLimit(characters, FILE_CONCURRENCY, (name) => listFiles(fs, outDir, name));

@@ -20,7 +20,7 @@ afterEach(async () => {
 /** The lockfile as the v1-only release wrote it: version 1, no end line, none of the fields added since. */
 function asWrittenByV1Release(text: string): string {
   return text
-    .replace(`{"lockfile_version":2}`, `{"lockfile_version":1}`)
+    .replace(`{"lockfile_version":3}`, `{"lockfile_version":1}`)
     .replace(`{"lockfile_end":true}\n`, "")
     .replace(/,"api_version":1|"api_version":1,/g, "")
     .replace(/,"intent_clock":"meshy"|"intent_clock":"meshy",/g, "");

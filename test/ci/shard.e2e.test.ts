@@ -3,6 +3,7 @@
  * repo each build their shard against the same Meshy account (one emulator on
  * 127.0.0.1); the merged shard lockfiles equal one unsharded build's.
  */
+import { recordedFiles } from "../../src/lockfile/units.js";
 import { createHash } from "node:crypto";
 import { cp, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -160,7 +161,7 @@ describe("--shard i/n", () => {
         union.set(path, hash);
       }
     }
-    const recorded = Object.values(merged.characters).flatMap((c) => [c.rig!, ...Object.values(c.animations)].flatMap((u) => Object.values(u.files)));
+    const recorded = recordedFiles(merged).map((r) => r.file);
     expect(Object.fromEntries(union)).toEqual(Object.fromEntries(recorded.map((f) => [f.path, f.sha256])));
     expect([...union.keys()].sort()).toEqual([...(await outputTree(project.dir)).keys()].sort());
   });

@@ -11,6 +11,7 @@ import { parseDocument } from "yaml";
 import { runCli } from "../helpers/cli.js";
 
 const FILE = fileURLToPath(new URL("../../examples/ci/github-actions.yml", import.meta.url));
+const STORE_FILE = fileURLToPath(new URL("../../examples/ci/github-actions-store.yml", import.meta.url));
 
 interface Step {
   name?: string;
@@ -27,8 +28,8 @@ interface Job {
   steps: Step[];
 }
 
-async function workflow(): Promise<{ jobs: Record<string, Job> }> {
-  const doc = parseDocument(await readFile(FILE, "utf8"));
+async function workflow(file = FILE): Promise<{ jobs: Record<string, Job> }> {
+  const doc = parseDocument(await readFile(file, "utf8"));
   expect(doc.errors).toEqual([]);
   return doc.toJS() as { jobs: Record<string, Job> };
 }
@@ -52,11 +53,14 @@ const stepIndex = (job: Job, test: (s: Step) => boolean) => {
   return i;
 };
 
-describe("examples/ci/github-actions.yml", () => {
+describe.each([
+  [FILE, ["build", "build", "cache-key", "check", "lock merge"]],
+  [STORE_FILE, ["build", "build", "check", "pull", "push"]],
+])("%s", (file, commands) => {
   it("every rigup command and flag it runs exists in `rigup <command> --help`", async () => {
-    const { jobs } = await workflow();
+    const { jobs } = await workflow(file);
     const calls = Object.values(jobs).flatMap((j) => j.steps.flatMap((s) => (s.run ? rigupCalls(s.run) : [])));
-    expect(calls.map((c) => c.command.join(" ")).sort()).toEqual(["build", "build", "cache-key", "check", "lock merge"]);
+    expect(calls.map((c) => c.command.join(" ")).sort()).toEqual(commands);
     const top = await runCli(["--help"], { cwd: process.cwd() });
     for (const { command, flags } of calls) {
       expect(top.stdout).toMatch(new RegExp(`^\\s+${command[0]}\\b`, "m"));
@@ -67,6 +71,9 @@ describe("examples/ci/github-actions.yml", () => {
     }
   });
 
+});
+
+describe("examples/ci/github-actions.yml", () => {
   it("push/PR job: key from `rigup cache-key`, restore, `build --frozen`, save, and the lockfile uploaded in its own always() step", async () => {
     const job = (await workflow()).jobs["frozen-build"]!;
     const key = stepIndex(job, (s) => /npx rigup cache-key\)"? >> "\$GITHUB_OUTPUT"/.test(s.run ?? ""));
@@ -99,5 +106,33 @@ describe("examples/ci/github-actions.yml", () => {
     const run = stepIndex(merge, (s) => (s.run ?? "").includes("npx rigup lock merge shards/*/characters.lock"));
     expect(run).toBeGreaterThan(download);
     expect(merge.steps.at(-1)).toMatchObject({ if: "always()", with: { name: "characters-lock", path: "characters.lock" } });
+  });
+});
+
+describe("examples/ci/github-actions-store.yml", () => {
+  it("push/PR job: pull from the store with no Meshy key, then a frozen build only if the pull fell short, then check; the lockfile kept always()", async () => {
+    const job = (await workflow(STORE_FILE)).jobs["frozen-build"]!;
+    const pull = stepIndex(job, (s) => s.run === "npx rigup pull");
+    const build = stepIndex(job, (s) => /npx rigup build --frozen\b/.test(s.run ?? ""));
+    const check = stepIndex(job, (s) => s.run === "npx rigup check");
+    const upload = stepIndex(job, (s) => s.uses?.startsWith("actions/upload-artifact@") ?? false);
+    expect(pull < build && build < check).toBe(true);
+    expect(job.steps[pull]).toMatchObject({ "continue-on-error": true });
+    expect((job.steps[pull] as { env?: Record<string, string> }).env?.MESHY_API_KEY).toBeUndefined();
+    expect(job.steps[build]!.if).toBe(`steps.${job.steps[pull]!.id}.outcome != 'success'`);
+    expect(job.steps[build]!.run).not.toMatch(/--yes/);
+    expect(job.steps[upload]).toMatchObject({ if: "always()", with: { path: "characters.lock" } });
+    // No cache action: the store is the cache.
+    expect(job.steps.some((s) => s.uses?.startsWith("actions/cache"))).toBe(false);
+  });
+
+  it("store credentials come from the standard chain (an OIDC role), never from the rigup config or the command line", async () => {
+    const { jobs } = await workflow(STORE_FILE);
+    for (const job of Object.values(jobs)) {
+      const creds = stepIndex(job, (s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") ?? false);
+      const first = stepIndex(job, (s) => /npx rigup /.test(s.run ?? ""));
+      expect(creds).toBeLessThan(first);
+      for (const s of job.steps) expect(s.run ?? "").not.toMatch(/--store|AWS_SECRET/);
+    }
   });
 });

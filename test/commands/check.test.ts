@@ -35,7 +35,9 @@ describe("rigup check", () => {
     expect(lines).toContain("hero/animations/action-92: not built yet (+ create, 3 credits)");
     expect(lines).toContain("hero/rig: out/hero/rig/hero.glb missing (~ download)");
     expect(lines).toContain("goblin/animations/swing: out/goblin/animations/swing.fbx hash mismatch (~ download)");
-    expect(lines.at(-1)).toBe("rigup check: 3 of 6 units need `rigup build` (3 credits).");
+    // The hero's merged file waits for its units; the goblin's is made again from the repaired clip.
+    expect(lines).toContain("hero/merged: made again after the build, from its rig and clips as they will be (* merge)");
+    expect(lines.at(-1)).toBe("rigup check: 5 of 8 units need `rigup build` (3 credits).");
 
     const same = await runCli(["build", "--check"], { cwd: project.dir, env: offline });
     expect(same.code).toBe(2);
@@ -53,6 +55,7 @@ describe("rigup check", () => {
       "replace hero/rig",
       "replace hero/animations/action-0",
       "replace hero/animations/action-4",
+      "merge hero/merged",
     ]);
     expect(report.credits).toBe(5 + 2 * 3);
   });

@@ -28,7 +28,7 @@ describe("rigup prune", () => {
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.applied).toBe(true);
-    expect(result.lockEntries.sort()).toEqual(["goblin/animations/swing", "goblin/rig", "hero/animations/action-4"]);
+    expect(result.lockEntries.sort()).toEqual(["goblin/animations/swing", "goblin/merged", "goblin/rig", "hero/animations/action-4"]);
     expect(result.deleted).toContain("hero/animations/old-take.glb");
     expect(result.removedDirs).toEqual(expect.arrayContaining(["goblin", "goblin/rig", "goblin/animations"]));
 
@@ -40,6 +40,13 @@ describe("rigup prune", () => {
     expect(lock.characters.goblin!.rig!.history?.length).toBe(1);
     expect(lock.characters.hero!.animations["action-4"]!.state).toBe("retired");
     expect(lock.characters.hero!.animations["action-0"]!.state).toBe("succeeded");
+    // The hero's merged file still holds the pruned clip: a build makes it again, locally, with no key and no network.
+    const stale = await runCli(["check"], { cwd: project.dir, env });
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain("hero/merged: clips removed: action-4 (* merge)");
+    const merged = await runCli(["build"], { cwd: project.dir, env: {} });
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stderr).toMatch(/hero\/merged: 3 clips merged into hero\/hero\.glb/);
     // Nothing left: the manifest, lockfile and tree agree.
     expect((await runCli(["check"], { cwd: project.dir, env })).code).toBe(0);
     expect((await runCli(["prune"], { cwd: project.dir, env })).stderr).toContain("Nothing to prune.");

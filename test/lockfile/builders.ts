@@ -40,7 +40,7 @@ export function animEntry(over: Partial<AnimationEntry> = {}): AnimationEntry {
 /** `{ hero: { rig, animations: { attack } } }`-style trees with sensible defaults. */
 export function lockOf(characters: Record<string, { rig?: RigEntry; animations?: Record<string, AnimationEntry> }>): Lockfile {
   return {
-    lockfile_version: 2,
+    lockfile_version: 3,
     characters: Object.fromEntries(Object.entries(characters).map(([k, v]) => [k, { animations: {}, ...v }])),
   };
 }

@@ -47,7 +47,7 @@ describe("serializeLockfile / parseLockfile", () => {
 
   it("does not depend on key or insertion order", () => {
     const a = base();
-    const b: Lockfile = { characters: {}, lockfile_version: 2 };
+    const b: Lockfile = { characters: {}, lockfile_version: 3 };
     for (const name of Object.keys(a.characters).reverse()) {
       const c = a.characters[name]!;
       const animations = Object.fromEntries(
@@ -60,7 +60,7 @@ describe("serializeLockfile / parseLockfile", () => {
 
   it("writes header, version line, then units sorted with keys sorted at every level", () => {
     const lines = serializeLockfile(base()).trimEnd().split("\n");
-    expect(lines.slice(0, 4)).toEqual([...LOCKFILE_HEADER, `{"lockfile_version":2}`]);
+    expect(lines.slice(0, 4)).toEqual([...LOCKFILE_HEADER, `{"lockfile_version":3}`]);
     expect(lines.at(-1)).toBe(`{"lockfile_end":true}`);
     const units = lines.slice(4, -1).map((l) => JSON.parse(l) as { character: string; kind: string; name?: string });
     expect(units.map((u) => `${u.character}/${u.kind}/${u.name ?? ""}`)).toEqual([
@@ -76,7 +76,7 @@ describe("serializeLockfile / parseLockfile", () => {
   it("reads an empty lockfile and CRLF line ends; a version-1 file (no end line) still reads", () => {
     expect(parseLockfile(serializeLockfile(emptyLockfile()), "f")).toEqual(emptyLockfile());
     expect(parseLockfile(serializeLockfile(base()).replace(/\n/g, "\r\n"), "f")).toEqual(base());
-    const v1 = serializeLockfile(base()).replace(`{"lockfile_version":2}`, `{"lockfile_version":1}`).replace(`{"lockfile_end":true}\n`, "");
+    const v1 = serializeLockfile(base()).replace(`{"lockfile_version":3}`, `{"lockfile_version":1}`).replace(`{"lockfile_end":true}\n`, "");
     expect(parseLockfile(v1, "f")).toEqual(base());
   });
 
@@ -151,7 +151,7 @@ describe("parseLockfile errors", () => {
 
   it("requires the version line first and refuses a newer version clearly", () => {
     expect(parseError(JSON.stringify({ ...rigEntry(), character: "hero", kind: "rig" })).diagnostics[0]).toMatchObject({ line: 1, field: "lockfile_version" });
-    const newer = parseError(`# header\n{"lockfile_version":3}\n`);
+    const newer = parseError(`# header\n{"lockfile_version":4}\n`);
     expect(newer.code).toBe("LOCKFILE_TOO_NEW");
     expect(newer.message).toMatch(/written by a newer rigup/);
     expect(newer.diagnostics[0]?.line).toBe(2);

@@ -148,8 +148,9 @@ describe("loadManifest: valid manifests", () => {
             { name: "action-0", actionId: 0, postProcess: { operation_type: "change_fps", fps: 30 } },
             { name: "reaping-swing", actionId: 92, postProcess: null },
           ],
+          merge: { root_motion: "keep", resample: false, meshopt: false },
         },
-        { name: "archer", source: { kind: "task", taskId: "0193-abc" }, heightMeters: 1.8, texture: null, actions: [] },
+        { name: "archer", source: { kind: "task", taskId: "0193-abc" }, heightMeters: 1.8, texture: null, actions: [], merge: { root_motion: "keep", resample: false, meshopt: false } },
       ],
     });
   });

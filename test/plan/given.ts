@@ -34,7 +34,7 @@ function action(spec: ActionSpec): ResolvedAction {
 
 export class Given {
   manifest: ResolvedManifest = { formats: ["glb", "fbx"], characters: [] };
-  lock: Lockfile = { lockfile_version: 2, characters: {} };
+  lock: Lockfile = { lockfile_version: 3, characters: {} };
   facts: Facts = { inputs: {}, outputs: {} };
   now = NOW;
 

@@ -30,7 +30,7 @@ describe("plan", () => {
       .character("archer", { actions: [1] })
       .deleted("knight/rig/knight.glb")
       .plan();
-    expect(p.summary).toEqual({ create: 3, replace: 1, download: 1, resume: 0, reconcile: 0, prune: 0, noop: 1, credits: 14 });
+    expect(p.summary).toEqual({ create: 3, replace: 1, restore: 0, download: 1, resume: 0, reconcile: 0, prune: 0, noop: 1, merge: 0, credits: 14 });
     expect(hasChanges(p)).toBe(true);
   });
 

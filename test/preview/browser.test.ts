@@ -4,12 +4,16 @@
  * and as a `--static` export under a sub-path of a plain static server.
  * Skipped only when /usr/bin/chromium is absent outside CI; in CI that fails.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HUMANOID_JOINTS } from "../../src/gltf/humanoid.js";
+import { readMergeInputs } from "../../src/merge/inputs.js";
+import { mergeSources } from "../../src/plan/layout.js";
+import { mergeCharacter } from "../../src/merge/merge-character.js";
+import { mergedOutput } from "../../src/plan/layout.js";
 import { contentType } from "../../src/preview/assets.js";
 import { buildPreviewModel } from "../../src/preview/index.js";
 import { startPreviewServer, type PreviewServer } from "../../src/preview/server.js";
@@ -118,3 +122,74 @@ describe.skipIf(!hasChromium)(chromiumTitle("preview page in Chromium"), () => {
     }
   }, 90_000);
 });
+
+describe.skipIf(!hasChromium)(chromiumTitle("preview page in Chromium, a merged character"), () => {
+  let tree: ExampleTree;
+  let server: PreviewServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    tree = await exampleTree();
+    // The knight merged into one file, meshopt-compressed (the page needs the decoder); the fixture's rigs have no running clip.
+    const knight = tree.project.resolved.characters.find((c) => c.name === "knight")!;
+    const inputs = mergeSources("knight", knight.actions);
+    const { rig, clips } = await readMergeInputs(tree.outDir, { ...inputs, clips: inputs.clips.filter((c) => c.name !== "running") });
+    const { glb } = await mergeCharacter(rig, clips, { rootMotion: "keep", resample: true, meshopt: true });
+    await writeFile(path.join(tree.outDir, mergedOutput("knight")), glb);
+    const model = await buildPreviewModel(tree.project, tree.plan);
+    expect(model.characters.map((c) => c.merged)).toEqual(["knight/knight.glb", undefined]);
+    server = await startPreviewServer({ outDir: tree.outDir, loadModel: async () => model });
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await tree?.remove();
+  });
+
+  it("loads the merged file once, lists the clips it holds, and plays two of them", async () => {
+    const { page, requests, errors } = await openPreview(browser.context, server.url);
+    try {
+      const hooks = await page.evaluate(() => {
+        const h = window.__rigupPreview!;
+        return { clips: h.clips, sources: h.sources, playing: h.playing, errors: h.errors };
+      });
+      expect(hooks).toEqual({
+        clips: { knight: ["walking", "attack"], goblin: ["rig/walking", "idle", "death"] },
+        sources: { knight: "merged", goblin: "files" },
+        playing: { knight: "walking", goblin: "rig/walking" },
+        errors: [],
+      });
+      const text = (id: string) => page.getByTestId(id).innerText();
+      expect(await text("merged-knight")).toBe("knight/knight.glb");
+      expect(await page.getByTestId("clips-knight").locator("li[data-clip]").evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.clip))).toEqual(["walking", "attack"]);
+      expect(await text("clip-stats-knight-attack")).toBe("1.60 s");
+      // Each clip keeps the status of the file it came from.
+      expect(await text("clip-status-knight-attack")).toBe("stale");
+      expect(await text("clip-status-knight-walking")).toBe("ok");
+
+      // The walk moves the feet...
+      const walk = await page.evaluate(() => [0.1, 0.4].map((t) => window.__rigupPreview!.pose("knight", "LeftFoot", t)));
+      expect(walk.map((p) => p.clip)).toEqual(["walking", "walking"]);
+      expect(distance(walk[0]!.position, walk[1]!.position)).toBeGreaterThan(0.05);
+      // ...and, picked in the list, the attack swings the right hand.
+      await page.getByTestId("play-knight-attack").click();
+      await page.waitForFunction(() => window.__rigupPreview?.playing.knight === "attack", null, { timeout: 10_000 });
+      expect(await page.getByTestId("play-knight-attack").getAttribute("aria-pressed")).toBe("true");
+      const attack = await page.evaluate(() => [0.4, 1.2].map((t) => window.__rigupPreview!.pose("knight", "RightHand", t)));
+      expect(attack.map((p) => p.clip)).toEqual(["attack", "attack"]);
+      expect(distance(attack[0]!.position, attack[1]!.position)).toBeGreaterThan(0.05);
+
+      // One load for the knight: its merged file, never its rig or clip files.
+      expect(requests.filter((r) => r.endsWith("/files/knight/knight.glb"))).toHaveLength(1);
+      expect(requests.filter((r) => /\/files\/knight\/(rig|animations)\//.test(r))).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 90_000);
+});
+
+function distance(a: readonly number[], b: readonly number[]): number {
+  return Math.hypot(...a.map((v, i) => v - b[i]!));
+}

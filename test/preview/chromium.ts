@@ -41,8 +41,12 @@ export interface Hooks {
   clips: Record<string, string[]>;
   /** The clip each character plays, by character name. */
   playing: Record<string, string>;
+  /** Where each character's clips come from: its merged file, or the rig and one file per clip. */
+  sources: Record<string, "merged" | "files">;
   errors: string[];
   play(character: string, clip: string): Promise<void>;
+  /** The playing clip's name and `joint`'s world position `time` seconds into it. */
+  pose(character: string, joint: string, time: number): { clip: string; position: [number, number, number] };
 }
 declare global {
   interface Window {

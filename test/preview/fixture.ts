@@ -28,9 +28,9 @@ export function step(key: string, action: PlanStep["action"], reasons: string[] 
 }
 
 export function planOf(steps: PlanStep[]): Plan {
-  const summary = { create: 0, replace: 0, download: 0, resume: 0, reconcile: 0, prune: 0, noop: 0, credits: 0 };
+  const summary = { create: 0, replace: 0, restore: 0, download: 0, resume: 0, reconcile: 0, prune: 0, noop: 0, merge: 0, credits: 0 };
   for (const s of steps) summary[s.action]++;
-  return { now: 0, steps, summary, warnings: [] };
+  return { now: 0, steps, merges: [], summary, warnings: [] };
 }
 
 export function manifestOf(characters: Record<string, string[]>): ResolvedManifest {

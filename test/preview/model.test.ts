@@ -82,6 +82,17 @@ describe("buildPreviewModel", () => {
     expect(model.characters[1]!.clips[1]!.reasons[0]).toMatch(/^cannot read goblin\/animations\/idle\.glb: /);
   });
 
+  it("names a character's merged file when it is in the tree, and not when it is absent or a symlink out of it", async () => {
+    expect((await buildPreviewModel(tree.project, tree.plan)).characters.map((c) => c.merged)).toEqual([undefined, undefined]);
+    await writeFile(path.join(tree.outDir, "knight/knight.glb"), "merged");
+    const secret = path.join(tree.dir, "secret.glb");
+    await writeFile(secret, "secret");
+    await symlink(secret, path.join(tree.outDir, "goblin/goblin.glb"));
+    const model = await buildPreviewModel(tree.project, tree.plan);
+    expect(model.characters.map((c) => c.merged)).toEqual(["knight/knight.glb", undefined]);
+    expect("merged" in model.characters[1]!).toBe(false);
+  });
+
   it("says why every file is missing when the manifest does not ask for glb", async () => {
     await rm(tree.outDir, { recursive: true });
     await mkdir(tree.outDir);

@@ -66,6 +66,16 @@ describe("writeStaticPreview", () => {
     }
   });
 
+  it("copies a character's merged file, at the URL the page loads it from", async () => {
+    const merged = path.join(tree.outDir, "knight/knight.glb");
+    await writeFile(merged, await readFile(path.join(tree.outDir, "knight/rig/walking.glb")));
+    model = await buildPreviewModel(tree.project, tree.plan);
+    expect(model.characters[0]!.merged).toBe("knight/knight.glb");
+    const written = await writeStaticPreview({ outDir: tree.outDir, model, dir: site });
+    expect(written).toContain("files/knight/knight.glb");
+    expect(await readFile(path.join(site, "files/knight/knight.glb"))).toEqual(await readFile(merged));
+  });
+
   it("ships an app.js that parses as an ES module", async () => {
     await writeStaticPreview({ outDir: tree.outDir, model, dir: site });
     await writeFile(path.join(site, "app.mjs"), await readFile(path.join(site, "app.js")));

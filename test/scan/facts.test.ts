@@ -137,7 +137,7 @@ describe("gatherFacts on a real tree (timing printed; bench/ owns the budget)", 
     dir = mkdtempSync(path.join(tmpdir(), "rigup-scan-"));
     const out = path.join(dir, "out");
     const characters: ResolvedCharacter[] = [];
-    const big: Lockfile = { lockfile_version: 2, characters: {} };
+    const big: Lockfile = { lockfile_version: 3, characters: {} };
     for (let c = 0; c < 200; c++) {
       const name = `c${c}`;
       characters.push(character(name, { source: { kind: "url", url: "https://x" } }));

@@ -43,6 +43,6 @@ describe.skipIf(!hasScript)("progress on a terminal", () => {
     expect(lines).toContainEqual("  − goblin/animations/action-2 · Alert  not run: its rig goblin/rig did not succeed");
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}✔ hero\/animations\/action-8 · Dead {2}created · 2 files \(.+\) · task \S+$/));
     const closing = lines.filter((l) => l.trim() !== "").join("\n").split("\n").at(-1);
-    expect(closing).toMatch(/^Finished with problems: 4 created, 0 downloaded, 0 up to date, 1 failed, 2 not run\. Credits spent: 14\. Files written: \d+ \(.+\) in out\/\. Wall time: [\d.]+ s\.$/);
+    expect(closing).toMatch(/^Finished with problems: 4 created, 0 downloaded, 1 merged, 0 up to date, 1 failed, 2 not run\. Credits spent: 14\. Files written: \d+ \(.+\) in out\/\. Wall time: [\d.]+ s\.$/);
   });
 });

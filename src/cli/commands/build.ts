@@ -7,7 +7,9 @@ import { displayDir } from "../../report/reporter.js";
 import { apiTarget } from "./api-target.js";
 import { replaceOption } from "./replace.js";
 import { snapshotVerdict } from "./check.js";
-import { intArg, jsonOption, projectOptions, shardNotice, shardOption, withProjectOptions, type ProjectFlags } from "./common.js";
+import { intArg, jsonOption, projectOptions, shardNotice, shardOption, withProjectOptions, withStoreOptions, type ProjectFlags } from "./common.js";
+import { openProjectStore } from "./store.js";
+import { offlineApi } from "../../meshy/offline.js";
 
 export interface BuildFlags extends ProjectFlags {
   emulator?: boolean;
@@ -20,7 +22,7 @@ export interface BuildFlags extends ProjectFlags {
 }
 
 export function registerBuildCommand(program: Command, ctx: CliEnv, setExit: (code: number) => void): void {
-  withProjectOptions(program.command("build"))
+  withStoreOptions(withProjectOptions(program.command("build")))
     .description("Create only the missing rig and animation tasks, wait for them, and download their outputs.")
     .option("--emulator", "run against a built-in local Meshy emulator (no account, no network, no cost)")
     .option("-y, --yes", "spend credits without asking (required to spend in CI or without a TTY)")
@@ -67,7 +69,9 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
   const started = Date.now();
   const preview = await planProject(project, { onStat: recorder?.onStat, replace: flags.replace, target });
   const planned = flags.shard ? filterPlan(preview.plan, inShard(flags.shard)) : preview.plan;
-  if (!needsRun(planned)) {
+  // With a store, outputs a failed upload left behind are work too (uploaded by this build).
+  const unstored = settings.store ? (await import("../../lockfile/units.js")).countUnstored(project.lock) : 0;
+  if (!needsRun(planned) && unstored === 0) {
     await preview.statCache.save();
     recorder?.finish(project, planned, preview.facts);
     const { emptySummary } = await import("../../execute/events.js");
@@ -78,44 +82,23 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
     } else ctx.stderr.write(renderPlan(planned, { color: ctx.color }));
     return EXIT.OK;
   }
-  // Before anything is sent: an unknown action id would be refused only after its rig was paid for.
-  await (await import("../../actions/check-ids.js")).checkActionIds(project, { emulator: flags.emulator, stderr: ctx.stderr });
-  const [{ MeshyClient }, { fileLedger, ledgerFile }, { userCacheDir }, { homedir }] = await Promise.all([
-    import("../../meshy/client.js"),
-    import("../../execute/ledger.js"),
-    import("../../actions-cache.js"),
-    import("node:os"),
-  ]);
-
-  const { apiBase, apiKey, close: stopEmulator } = await apiTarget(settings, flags.emulator, ctx.stderr);
-  if (flags.emulator) ctx.stderr.write(`Using the built-in Meshy emulator at ${apiBase} (no account, no cost).\n`);
-  if (!apiKey) {
-    await stopEmulator();
-    throw new UserError("NO_API_KEY", "no Meshy API key", {
-      hint: "set MESHY_API_KEY, or pass --api-key-file FILE; or try `rigup build --emulator` to run against the local emulator",
-    });
+  const store = await openProjectStore(settings, ctx);
+  // Restores from the store, merges and prunes need no Meshy and no key: a fresh clone builds them without one.
+  const offline =
+    !flags.emulator &&
+    !settings.apiKey &&
+    (meshyFree(planned) || (store !== undefined && meshyFree(await storePlan(project, store, { target, replace: flags.replace, shard: flags.shard }))));
+  let connection: Connection;
+  try {
+    connection = offline ? offlineConnection() : await connect(flags, ctx, project);
+  } catch (err) {
+    await store?.close();
+    throw err;
   }
-
-  const reporterModule = flags.json
-    ? await import("../../report/json.js")
-    : ctx.isTTY && !ctx.ci
-      ? await import("../../report/tty.js")
-      : await import("../../report/ci.js");
-  const api = new MeshyClient({
-    baseUrl: apiBase,
-    apiVersion: settings.apiVersion,
-    apiKey,
-    requestsPerSecond: settings.requestsPerSecond,
-  });
+  const { api, ledger, stopEmulator } = connection;
+  const startReporter = await reporterFor(flags, ctx, settings.outDir);
   const abort = new AbortController();
   const unsubscribe = ctx.signals.onInterrupt(() => abort.abort());
-  const outDir = displayDir(ctx.cwd, settings.outDir);
-  const startReporter = (plan: import("../../plan/types.js").Plan) =>
-    "jsonReporter" in reporterModule
-      ? reporterModule.jsonReporter(ctx.stdout)
-      : "ttyReporter" in reporterModule
-        ? reporterModule.ttyReporter(plan, ctx.stderr, { color: ctx.color, outDir })
-        : reporterModule.lineReporter(plan, ctx.stderr, { color: ctx.color, outDir });
   let shown: import("../../plan/types.js").Plan | undefined;
   let reporter: import("../../report/reporter.js").Reporter | undefined;
 
@@ -134,8 +117,7 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
       resendUnknown: flags.resendUnknown,
       replace: flags.replace,
       target,
-      // The built-in emulator's tasks belong to no account.
-      ledger: flags.emulator ? undefined : fileLedger(ledgerFile(userCacheDir(ctx.env, process.platform, ctx.env.HOME || homedir()), apiBase, apiKey)),
+      ledger,
       filter: flags.shard && inShard(flags.shard),
       signal: abort.signal,
       onPlan: (plan) => {
@@ -146,6 +128,7 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
       // Progress starts with the first event: after the spend question, never over it.
       onEvent: (e) => (reporter ??= startReporter(shown!)).onEvent(e),
       command: `rigup build`,
+      store,
     });
     await reporter?.close();
     // Ctrl-C at the spend question: nothing was sent.
@@ -170,6 +153,70 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
   } finally {
     unsubscribe();
     await api.close?.();
+    await store?.close();
     await stopEmulator();
   }
+}
+
+/** The run's reporter: NDJSON under --json, live lines on a terminal, plain lines in CI or a pipe. */
+export async function reporterFor(flags: { json?: boolean }, ctx: CliEnv, outDirAbs: string) {
+  const outDir = displayDir(ctx.cwd, outDirAbs);
+  const m = flags.json ? await import("../../report/json.js") : ctx.isTTY && !ctx.ci ? await import("../../report/tty.js") : await import("../../report/ci.js");
+  return (plan: import("../../plan/types.js").Plan): import("../../report/reporter.js").Reporter =>
+    "jsonReporter" in m
+      ? m.jsonReporter(ctx.stdout)
+      : "ttyReporter" in m
+        ? m.ttyReporter(plan, ctx.stderr, { color: ctx.color, outDir })
+        : m.lineReporter(plan, ctx.stderr, { color: ctx.color, outDir });
+}
+
+/** The plan runs without Meshy: it only restores, merges and prunes. */
+function meshyFree(plan: import("../../plan/types.js").Plan): boolean {
+  return plan.steps.every((s) => s.action === "noop" || s.action === "restore" || s.action === "prune");
+}
+
+/** The plan as the build will see it with the store's answers (what is stored, what the team paid for). */
+async function storePlan(
+  project: import("../../project.js").Project,
+  store: import("../../store/object-store.js").ObjectStore,
+  o: { target: import("../../lockfile/schema.js").Target; replace?: string[]; shard?: import("../../plan/shard.js").Shard },
+) {
+  const [{ planProject }, { filterPlan }] = await Promise.all([import("../../project.js"), import("../../plan/filter.js")]);
+  const { plan } = await planProject(project, { target: o.target, replace: o.replace, store });
+  return o.shard ? filterPlan(plan, inShard(o.shard)) : plan;
+}
+
+interface Connection {
+  api: import("../../meshy/api.js").MeshyApi & { close?: () => Promise<void> };
+  ledger?: import("../../execute/ledger.js").Ledger;
+  stopEmulator: () => Promise<void>;
+}
+
+function offlineConnection(): Connection {
+  return { api: offlineApi("no Meshy API key is set"), stopEmulator: async () => {} };
+}
+
+/** Meshy (or the built-in emulator) with the key, and this account's ledger. */
+async function connect(flags: BuildFlags, ctx: CliEnv, project: import("../../project.js").Project): Promise<Connection> {
+  const { settings } = project;
+  // Before anything is sent: an unknown action id would be refused only after its rig was paid for.
+  await (await import("../../actions/check-ids.js")).checkActionIds(project, { emulator: flags.emulator, stderr: ctx.stderr });
+  const [{ MeshyClient }, { fileLedger, ledgerFile }, { userCacheDir }, { homedir }] = await Promise.all([
+    import("../../meshy/client.js"),
+    import("../../execute/ledger.js"),
+    import("../../actions-cache.js"),
+    import("node:os"),
+  ]);
+  const { apiBase, apiKey, close: stopEmulator } = await apiTarget(settings, flags.emulator, ctx.stderr);
+  if (flags.emulator) ctx.stderr.write(`Using the built-in Meshy emulator at ${apiBase} (no account, no cost).\n`);
+  if (!apiKey) {
+    await stopEmulator();
+    throw new UserError("NO_API_KEY", "no Meshy API key", {
+      hint: "set MESHY_API_KEY, or pass --api-key-file FILE; or try `rigup build --emulator` to run against the local emulator",
+    });
+  }
+  const api = new MeshyClient({ baseUrl: apiBase, apiVersion: settings.apiVersion, apiKey, requestsPerSecond: settings.requestsPerSecond });
+  // The built-in emulator's tasks belong to no account.
+  const ledger = flags.emulator ? undefined : fileLedger(ledgerFile(userCacheDir(ctx.env, process.platform, ctx.env.HOME || homedir()), apiBase, apiKey));
+  return { api, ledger, stopEmulator };
 }

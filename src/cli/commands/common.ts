@@ -14,6 +14,8 @@ export interface ProjectFlags {
   apiBase?: string;
   apiVersion?: number;
   shard?: Shard;
+  /** `--store URL`; false for `--no-store`. */
+  store?: string | false;
 }
 
 export function withProjectOptions(cmd: Command): Command {
@@ -21,6 +23,13 @@ export function withProjectOptions(cmd: Command): Command {
     .option("-m, --manifest <file>", "the manifest (default: characters.yaml here or in the nearest folder above, up to the repository root)")
     .option("-o, --out <dir>", "output directory (default: config outDir, or ./out beside the manifest)")
     .option("--lockfile <file>", "lockfile path (default: characters.lock beside the manifest)");
+}
+
+/** `--store URL` / `--no-store`, for the commands that use the team store. */
+export function withStoreOptions(cmd: Command): Command {
+  return cmd
+    .option("--store <url>", "the team store: s3://bucket/prefix, file:///path or a folder (default: $RIGUP_STORE, config store)")
+    .option("--no-store", "do not use the team store this time");
 }
 
 export const jsonOption = () => new Option("--json", "machine-readable output on stdout (human output stays on stderr)");
@@ -37,6 +46,7 @@ export function projectOptions(flags: ProjectFlags, ctx: CliEnv): ProjectOptions
       ...(flags.apiKeyFile !== undefined ? { apiKeyFile: flags.apiKeyFile } : {}),
       ...(flags.apiBase !== undefined ? { apiBase: flags.apiBase } : {}),
       ...(flags.apiVersion !== undefined ? { apiVersion: flags.apiVersion } : {}),
+      ...(flags.store !== undefined ? { store: flags.store } : {}),
     },
   };
 }

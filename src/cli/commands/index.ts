@@ -16,6 +16,7 @@ import { registerPreviewCommand } from "./preview.js";
 import { registerPruneCommand } from "./prune.js";
 import { registerRefreshCommand } from "./refresh.js";
 import { registerStatusCommand } from "./status.js";
+import { registerStoreCommands } from "./store.js";
 import { registerVerifyCommand } from "./verify.js";
 
 export function registerCommands(program: Command, ctx: CliEnv, setExit: (code: number) => void): void {
@@ -27,6 +28,7 @@ export function registerCommands(program: Command, ctx: CliEnv, setExit: (code: 
   registerInitCommand(program, ctx, setExit);
   registerCheckCommand(program, ctx, setExit);
   registerStatusCommand(program, ctx, setExit);
+  registerStoreCommands(program, ctx, setExit);
   registerVerifyCommand(program, ctx, setExit);
   registerRefreshCommand(program, ctx, setExit);
   registerPruneCommand(program, ctx, setExit);

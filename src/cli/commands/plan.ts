@@ -4,7 +4,7 @@ import { EXIT } from "../../errors.js";
 import type { CliEnv } from "../env.js";
 import { inShard } from "../../plan/shard.js";
 import { replaceOption } from "./replace.js";
-import { jsonOption, projectOptions, shardNotice, shardOption, withProjectOptions, type ProjectFlags } from "./common.js";
+import { jsonOption, projectOptions, shardNotice, shardOption, withProjectOptions, withStoreOptions, type ProjectFlags } from "./common.js";
 
 interface PlanFlags extends ProjectFlags {
   detailedExitcode?: boolean;
@@ -13,10 +13,10 @@ interface PlanFlags extends ProjectFlags {
 }
 
 export function registerPlanCommand(program: Command, ctx: CliEnv, setExit: (code: number) => void): void {
-  withProjectOptions(program.command("plan"))
+  withStoreOptions(withProjectOptions(program.command("plan")))
     .description(
-      "Show what `rigup build` would create, download or prune, why, and what it would cost. " +
-        "Offline, except that action ids are checked against the animation library, refetched weekly when a key is set.",
+      "Show what `rigup build` would create, restore, download or prune, why, and what it would cost. " +
+        "Offline, except that the team store (if any) is asked what it holds, and action ids are checked against the animation library, refetched weekly when a key is set.",
     )
     .addOption(jsonOption())
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when changes are pending, 1 on error")
@@ -32,7 +32,9 @@ export function registerPlanCommand(program: Command, ctx: CliEnv, setExit: (cod
       const project = await openProject(projectOptions(flags, ctx));
       await checkActionIds(project, { stderr: ctx.stderr });
       // What `rigup build` would do for real: the emulator's placeholders are re-made.
-      const planned = await planProject(project, { verify: flags.verify, replace: flags.replace, target: "meshy" });
+      const { openProjectStore } = await import("./store.js");
+      const store = await openProjectStore(project.settings, ctx);
+      const planned = await planProject(project, { verify: flags.verify, replace: flags.replace, target: "meshy", store }).finally(() => store?.close());
       await planned.statCache.save();
       let plan = planned.plan;
       if (flags.shard) {

@@ -15,8 +15,19 @@ export function registerStatusCommand(program: Command, ctx: CliEnv, setExit: (c
       const { plan, statCache } = await planProject(project, { now });
       await statCache.save();
       const status = projectStatus(project.resolved, project.lock, plan, now);
-      if (flags.json) ctx.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
-      else ctx.stderr.write(await renderStatus(status));
+      // Offline: the lockfile marks what reached the store; `verify --store` asks the store itself.
+      const store = project.settings.store && { url: project.settings.store.url, notStored: (await import("../../lockfile/units.js")).countUnstored(project.lock) };
+      if (flags.json) ctx.stdout.write(`${JSON.stringify(store ? { ...status, store } : status, null, 2)}\n`);
+      else {
+        ctx.stderr.write(await renderStatus(status));
+        if (store) {
+          ctx.stderr.write(
+            store.notStored === 0
+              ? `Team store ${store.url}: every recorded output is stored.\n`
+              : `Team store ${store.url}: ${store.notStored} recorded outputs are not stored yet; \`rigup push\` uploads them.\n`,
+          );
+        }
+      }
       setExit(EXIT.OK);
     });
 }

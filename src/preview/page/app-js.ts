@@ -11,13 +11,15 @@ export const APP_JS = String.raw`
 import * as THREE from "three";
 import { GLTFLoader } from "three/addons/loaders/GLTFLoader.js";
 import { OrbitControls } from "three/addons/controls/OrbitControls.js";
+import { MeshoptDecoder } from "three/addons/libs/meshopt_decoder.module.js";
 
 const VIEW_W = 320;
 const VIEW_H = 320;
 const DPR = Math.min(window.devicePixelRatio || 1, 2);
 
-// playing: the clip each character plays, by character name.
-const hooks = { ready: false, characters: [], clips: {}, playing: {}, errors: [], play };
+// playing: the clip each character plays, by character name; sources: "merged" (one file
+// holding every clip) or "files" (the rig and one file per clip), by character name.
+const hooks = { ready: false, characters: [], clips: {}, playing: {}, sources: {}, errors: [], play, pose };
 window.__rigupPreview = hooks;
 
 // One WebGL context for the whole page (browsers cap them near 16): each card's
@@ -25,7 +27,8 @@ window.__rigupPreview = hooks;
 const renderer = new THREE.WebGLRenderer({ antialias: true });
 renderer.setPixelRatio(DPR);
 renderer.setSize(VIEW_W, VIEW_H, false);
-const loader = new GLTFLoader();
+// Merged files may be meshopt-compressed (src/merge/).
+const loader = new GLTFLoader().setMeshoptDecoder(MeshoptDecoder);
 const gltfCache = new Map();
 const cards = new Map();
 
@@ -55,6 +58,11 @@ function statsText(stats) {
   return stats.durationSec.toFixed(2) + " s \u00b7 " + stats.fps + " fps \u00b7 " + stats.joints + " joints";
 }
 
+/** Page-relative URL of an output file (same encoding as fileUrl() in src/preview/index.ts). */
+function fileUrl(path) {
+  return "files/" + path.split("/").map(encodeURIComponent).join("/");
+}
+
 function loadGltf(url) {
   if (!gltfCache.has(url)) gltfCache.set(url, loader.loadAsync(url));
   return gltfCache.get(url);
@@ -69,6 +77,7 @@ function makeCard(character) {
     el("h2", { text: character.name }),
     el("span", { class: "stats", "data-testid": "rig-stats-" + character.name, text: rig.stats ? rig.stats.joints + " joints" : "" }),
     badge(rig, "rig-status-" + character.name),
+    ...(character.merged ? [el("span", { class: "stats", "data-testid": "merged-" + character.name, title: "every clip in one file", text: character.merged })] : []),
   ]);
   const root = el("article", { class: "card", "data-testid": "card-" + character.name, "data-character": character.name }, [
     header,
@@ -87,21 +96,38 @@ function makeCard(character) {
   const camera = new THREE.PerspectiveCamera(35, VIEW_W / VIEW_H, 0.01, 100);
   camera.position.set(1.5, 1.4, 4);
   const controls = new OrbitControls(camera, canvas);
-  const card = { character, root, canvas, ctx: canvas.getContext("2d"), message, scene, camera, controls, model: null, mixer: null, action: null, buttons: new Map(), dirty: true, visible: false };
+  // animations: the merged file's clips by name; null when clips come one file each.
+  const card = { character, root, canvas, ctx: canvas.getContext("2d"), message, list, scene, camera, controls, model: null, mixer: null, action: null, animations: null, buttons: new Map(), dirty: true, visible: false };
   controls.addEventListener("change", () => { card.dirty = true; });
 
-  for (const clip of character.clips) {
-    const button = el("button", { type: "button", class: "play", "data-testid": "play-" + character.name + "-" + clip.name, "aria-pressed": "false" }, [
-      el("span", { class: "name", text: clip.label ? clip.name + " · " + clip.label : clip.name }),
-      el("span", { class: "stats", "data-testid": "clip-stats-" + character.name + "-" + clip.name, text: statsText(clip.stats) }),
-      badge(clip, "clip-status-" + character.name + "-" + clip.name),
-    ]);
-    if (!clip.url) button.disabled = true;
-    button.addEventListener("click", () => play(character.name, clip.name).catch(() => {}));
-    card.buttons.set(clip.name, button);
-    list.append(el("li", { class: "clip", "data-testid": "clip-" + character.name + "-" + clip.name, "data-clip": clip.name, "data-status": clip.status }, [button, reasonsList(clip)]));
-  }
+  // A merged file lists its own animations once loaded (showMerged).
+  if (!character.merged) listFileClips(card);
   return card;
+}
+
+/** One entry of the clip list: a play button, stats, and the status of the file it came from (when known). */
+function addClip(card, name, text, stats, item) {
+  const character = card.character.name;
+  const button = el("button", { type: "button", class: "play", "data-testid": "play-" + character + "-" + name, "aria-pressed": "false" }, [
+    el("span", { class: "name", text }),
+    el("span", { class: "stats", "data-testid": "clip-stats-" + character + "-" + name, text: stats }),
+    ...(item ? [badge(item, "clip-status-" + character + "-" + name)] : []),
+  ]);
+  button.addEventListener("click", () => play(character, name).catch(() => {}));
+  card.buttons.set(name, button);
+  const entry = el("li", { class: "clip", "data-testid": "clip-" + character + "-" + name, "data-clip": name }, item ? [button, reasonsList(item)] : [button]);
+  if (item) entry.dataset.status = item.status;
+  card.list.append(entry);
+  return button;
+}
+
+function listFileClips(card) {
+  for (const clip of card.character.clips) {
+    const button = addClip(card, clip.name, clip.label ? clip.name + " · " + clip.label : clip.name, statsText(clip.stats), clip);
+    if (!clip.url) button.disabled = true;
+  }
+  hooks.clips[card.character.name] = card.character.clips.map((c) => c.name);
+  hooks.sources[card.character.name] = "files";
 }
 
 function setModel(card, object) {
@@ -139,11 +165,10 @@ async function loadRig(card) {
   }
 }
 
-/** Plays a clip on the character's rigged model (same skeleton, same node names). */
-async function play(characterName, clipName) {
-  const card = cards.get(characterName);
-  const clip = card && card.character.clips.find((c) => c.name === clipName);
-  if (!clip) throw new Error("no clip " + characterName + "/" + clipName);
+/** The animation of a clip file, loading it (same skeleton, same node names as the rigged model). */
+async function fileAnimation(card, clipName) {
+  const clip = card.character.clips.find((c) => c.name === clipName);
+  if (!clip) throw new Error("no clip " + card.character.name + "/" + clipName);
   if (!clip.url) throw new Error(clip.path + " is not on disk");
   let gltf;
   try {
@@ -162,6 +187,15 @@ async function play(characterName, clipName) {
     setModel(card, gltf.scene);
     card.message.textContent = "";
   }
+  return animation;
+}
+
+/** Plays a clip on the character's model: one of the merged file's animations, or a clip file's. */
+async function play(characterName, clipName) {
+  const card = cards.get(characterName);
+  if (!card) throw new Error("no character " + characterName);
+  const animation = card.animations ? card.animations.get(clipName) : await fileAnimation(card, clipName);
+  if (!animation) throw new Error("no clip " + characterName + "/" + clipName);
   card.mixer.stopAllAction();
   card.action = card.mixer.clipAction(animation);
   card.action.reset().play();
@@ -175,7 +209,48 @@ function firstClip(character) {
   return onDisk.find((c) => c.status === "ok") || onDisk[0];
 }
 
+/** Test hook: the playing clip's name and a joint's world position at time seconds into it (the pose a frame at that time shows). */
+function pose(characterName, jointName, time) {
+  const card = cards.get(characterName);
+  if (!card || !card.action) throw new Error(characterName + " plays nothing");
+  const joint = card.model.getObjectByName(jointName);
+  if (!joint) throw new Error(characterName + " has no joint " + jointName);
+  card.action.time = time;
+  card.mixer.update(0);
+  card.model.updateMatrixWorld(true);
+  card.dirty = true;
+  return { clip: card.action.getClip().name, position: joint.getWorldPosition(new THREE.Vector3()).toArray() };
+}
+
+/** One load for the whole character: its mesh and every clip, listed by the names the file gives them. */
+async function showMerged(card) {
+  const character = card.character;
+  let gltf;
+  try {
+    gltf = await loadGltf(fileUrl(character.merged));
+  } catch (error) {
+    fail(card, "Cannot load " + character.merged + ": " + error.message);
+    return false;
+  }
+  setModel(card, gltf.scene);
+  card.animations = new Map(gltf.animations.map((a) => [a.name, a]));
+  for (const animation of gltf.animations) {
+    // The file a clip came from, for its status: an action keeps its name, the rig's clips are rig/<name>.
+    const item = character.clips.find((c) => c.name === animation.name || c.name === "rig/" + animation.name);
+    addClip(card, animation.name, animation.name, animation.duration.toFixed(2) + " s", item);
+  }
+  hooks.clips[character.name] = gltf.animations.map((a) => a.name);
+  hooks.sources[character.name] = "merged";
+  if (gltf.animations[0]) await play(character.name, gltf.animations[0].name);
+  return true;
+}
+
 async function show(card) {
+  // A merged file that cannot load says why (fail()); the separate files may still show the character.
+  if (card.character.merged) {
+    if (await showMerged(card)) return;
+    listFileClips(card);
+  }
   await loadRig(card);
   const clip = firstClip(card.character);
   // A clip that cannot load already says why on the card (fail()).
@@ -221,7 +296,6 @@ async function main() {
     const card = makeCard(character);
     cards.set(character.name, card);
     grid.append(card.root);
-    hooks.clips[character.name] = character.clips.map((c) => c.name);
   }
   hooks.characters = model.characters.map((c) => c.name);
   const clipCount = model.characters.reduce((n, c) => n + c.clips.length, 0);

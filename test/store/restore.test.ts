@@ -1,0 +1,74 @@
+/**
+ * Restoring from the store, at the seam: a transfer cut midway is tried again and
+ * leaves no partial file; a wrong copy is refused at once and names the store's key.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { StoreLink } from "../../src/execute/store-link.js";
+import type { ObjectStore } from "../../src/store/object-store.js";
+import { tempProject } from "../helpers/project.js";
+
+const GLB = Buffer.concat([Buffer.from("glTF"), Buffer.alloc(4096, 7)]);
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
+/** A store holding `bytes` whose first `cuts` reads break after 1 KB. */
+function flakyStore(bytes: Buffer, cuts: number): ObjectStore & { gets: number } {
+  const store = {
+    label: "fake://store",
+    atomicCreate: true,
+    gets: 0,
+    head: async () => ({ key: "", size: bytes.length }),
+    async get() {
+      const n = ++store.gets;
+      async function* body() {
+        yield bytes.subarray(0, 1024);
+        if (n <= cuts) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+        yield bytes.subarray(1024);
+      }
+      return { size: bytes.length, body: body() };
+    },
+    put: async () => true,
+    delete: async () => {},
+    async *list() {},
+    close: async () => {},
+  };
+  return store;
+}
+
+async function restoreWith(store: ObjectStore, expected: Buffer) {
+  const project = await tempProject();
+  const out = join(project.dir, "out");
+  await mkdir(out);
+  const link = new StoreLink({ store, target: "meshy", lockfile: join(project.dir, "characters.lock"), emit: () => {}, now: Date.now, sleep: async () => {} });
+  const abs = join(out, "knight", "rig", "knight.glb");
+  const run = link.restore({ sha256: sha256(expected), size: expected.length }, out, { abs, path: "knight/rig/knight.glb", format: "glb" }, { signal: new AbortController().signal });
+  return { run, abs, dir: join(out, "knight", "rig") };
+}
+
+it("a transfer cut midway is tried again, and the file lands whole", async () => {
+  const store = flakyStore(GLB, 2);
+  const { run, abs, dir } = await restoreWith(store, GLB);
+  await expect(run).resolves.toMatchObject({ size: GLB.length, sha256: sha256(GLB) });
+  expect(store.gets).toBe(3);
+  expect(await readFile(abs)).toEqual(GLB);
+  expect(await readdir(dir)).toEqual(["knight.glb"]);
+});
+
+it("cut on every try: fails after 3, with no partial file left in out/", async () => {
+  const store = flakyStore(GLB, 99);
+  const { run, dir } = await restoreWith(store, GLB);
+  await expect(run).rejects.toThrow(/socket hang up/);
+  expect(store.gets).toBe(3);
+  expect(await readdir(dir)).toEqual([]);
+});
+
+it("a copy whose bytes differ from the record is refused at once, naming the store and key", async () => {
+  const store = flakyStore(GLB, 0);
+  const other = Buffer.concat([Buffer.from("glTF"), Buffer.alloc(4096, 8)]);
+  const { run, dir } = await restoreWith(store, other);
+  await expect(run).rejects.toThrow(new RegExp(`store's copy of knight/rig/knight.glb \\(fake://store/objects/sha256/${sha256(other).slice(0, 2)}/${sha256(other)}\\) is corrupted`));
+  expect(store.gets).toBe(1);
+  expect(await readdir(dir)).toEqual([]);
+});
