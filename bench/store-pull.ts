@@ -6,23 +6,33 @@
  *
  * - store-upload: one 1 GB file through `S3ObjectStore.put({ file })` (multipart),
  *   RSS sampled every 50 ms; measured first, in a process that has done nothing else.
- * - store-pull: 2,000 objects (200 characters × 10 outputs, ~256 KB each, pseudo-random,
- *   keyed by sha256 as rigup keys outputs), fetched 16 at a time (a) with plain
- *   GetObject calls reading each body to the end, (b) through `S3ObjectStore.get` streamed
- *   to files on disk, and (b') through `S3ObjectStore.get` without the disk. Median of 3
- *   rounds (the order rotating) after a warm-up; ratios = (b)/(a) and (b')/(a) in MB/s.
+ * - store-pull: a game repo of 200 characters × 10 outputs (~256 KB each, pseudo-random,
+ *   keyed by sha256 as rigup keys outputs) whose lockfile records them all, restored (a) by
+ *   plain GetObject calls 16 at a time reading each body to the end, (b) by `rigup pull`
+ *   (the built CLI, a process of its own: plan, restore, hash check, atomic write, lockfile),
+ *   and (b') through `S3ObjectStore.get` without the disk. Median of 3 rounds (the order
+ *   rotating) after a warm-up; ratios = (b)/(a) and (b')/(a) in MB/s.
  */
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { createWriteStream, readdirSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { openS3Store } from "../src/store/open.js";
+import { loadManifest } from "../src/manifest/load.js";
+import { buildHumanoid } from "../src/gltf/humanoid.js";
+import { animationInputs, digestOf, rigInputs } from "../src/plan/digest.js";
+import { animationOutputs, rigOutputs } from "../src/plan/layout.js";
+import { emptyLockfile } from "../src/lockfile/schema.js";
+import { serializeLockfile } from "../src/lockfile/format.js";
+import { objectKey } from "../src/store/record.js";
+import { mapLimit } from "../src/scan/map-limit.js";
+import { BIN, ensureDist } from "./lib/cli.js";
 import type { ObjectStore } from "../src/store/object-store.js";
 import { startS3Server, type TestS3Server } from "../test/helpers/s3-server.js";
 import { figure, median } from "./lib/report.js";
@@ -36,53 +46,71 @@ const ROUNDS = 3;
 const BIG_MB = 1024;
 const RSS_SAMPLE_MS = 50;
 
-/** Runs `fn` over `items`, `parallel` at a time; rejects on the first failure once running calls end. */
-export async function inPool<T>(items: readonly T[], parallel: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed: unknown;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && failed === undefined) {
-      const item = items[next++]!;
-      try {
-        await fn(item);
-      } catch (err) {
-        failed ??= err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-  if (failed !== undefined) throw failed;
-}
-
 /**
  * The baseline: GetObject for every key with a bare client, `parallel` at a time,
  * each body read to the end and dropped. Returns the bytes read.
  */
 export async function plainGetAll(client: S3Client, bucket: string, keys: readonly string[], parallel: number): Promise<number> {
   let bytes = 0;
-  await inPool(keys, parallel, async (Key) => {
+  await mapLimit(keys, parallel, async (Key) => {
     const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key }));
     for await (const chunk of out.Body as AsyncIterable<Uint8Array>) bytes += chunk.byteLength;
   });
   return bytes;
 }
 
-/** Through the store, each object streamed to its own file under `dir`. Returns the bytes written. */
-async function storeGetAll(store: ObjectStore, keys: readonly string[], parallel: number, dir: string): Promise<number> {
-  let bytes = 0;
-  await inPool(keys, parallel, async (key) => {
-    const got = await store.get(key);
-    if (!got) throw new Error(`${key} is missing from the store`);
-    await pipeline(got.body, createWriteStream(join(dir, key.slice(key.lastIndexOf("/") + 1))));
-    bytes += got.size;
-  });
-  return bytes;
+/**
+ * `rigup pull` in the game repo at `repo` (its out/ emptied first), as a user runs it.
+ * Returns the bytes it restored.
+ */
+function pullAll(repo: string): number {
+  rmSync(join(repo, "out"), { recursive: true, force: true });
+  rmSync(join(repo, ".rigup"), { recursive: true, force: true });
+  const r = spawnSync(process.execPath, [BIN, "pull"], { cwd: repo, env: { ...process.env, CI: "true" }, encoding: "utf8", maxBuffer: 64 * MB });
+  if (r.status !== 0) throw new Error(`rigup pull failed (${r.status}): ${r.stderr}`);
+  const files = readdirSync(join(repo, "out"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  return files.reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0);
+}
+
+/** A game repo whose lockfile records `objects` as its characters' outputs, in order (10 per character). */
+async function gameRepo(dir: string, objects: readonly { sha: string; size: number }[], storeYaml: string): Promise<string> {
+  const repo = await mkdtemp(join(dir, "repo-"));
+  const actions = [0, 1, 2, 3, 4];
+  const names = Array.from({ length: CHARACTERS }, (_, i) => `c${String(i).padStart(3, "0")}`);
+  const yaml = `version: 1\ndefaults:\n  formats: [glb]\n  merge: false\ncharacters:\n${names.map((n) => `  ${n}: { model: models/m.glb, actions: [${actions.join(", ")}] }\n`).join("")}`;
+  await mkdir(join(repo, "models"));
+  const model = Buffer.from(await buildHumanoid({ heightMeters: 1.7, seed: "bench", skinned: false }));
+  await writeFile(join(repo, "models/m.glb"), model);
+  await writeFile(join(repo, "characters.yaml"), yaml);
+  await writeFile(join(repo, "rigup.config.yaml"), storeYaml);
+  const { resolved } = await loadManifest(join(repo, "characters.yaml"));
+  const facts = { inputs: { "models/m.glb": createHash("sha256").update(model).digest("hex") }, outputs: {} };
+  const lock = emptyLockfile();
+  let next = 0;
+  const files = (outputs: { role: string; path: string }[]) =>
+    Object.fromEntries(outputs.map((f) => [f.role, { path: f.path, size: objects[next]!.size, sha256: objects[next++]!.sha, stored: true as const }]));
+  for (const c of resolved.characters) {
+    const rigIn = rigInputs(c, facts);
+    const rigId = `rig-${c.name}`;
+    const base = { state: "succeeded" as const, status: "SUCCEEDED" as const, intent_at: 1, created_at: 1, expires_at: 2 };
+    const rig = { ...base, digest: digestOf(rigIn), inputs: rigIn, task_id: rigId, files: files(rigOutputs(c.name, ["glb"])) };
+    const animations = Object.fromEntries(
+      c.actions.map((a) => {
+        const inputs = animationInputs(a);
+        return [a.name, { ...base, digest: digestOf(inputs), inputs, task_id: `anim-${c.name}-${a.name}`, rig_task_id: rigId, files: files(animationOutputs(c.name, a, ["glb"])) }];
+      }),
+    );
+    lock.characters[c.name] = { rig, animations };
+  }
+  if (next !== objects.length) throw new Error(`the repo records ${next} outputs, not ${objects.length}`);
+  await writeFile(join(repo, "characters.lock"), serializeLockfile(lock));
+  return repo;
 }
 
 /** Through the store, each body read to the end and dropped: the store's cost without the disk's. */
 async function storeDrainAll(store: ObjectStore, keys: readonly string[], parallel: number): Promise<number> {
   let bytes = 0;
-  await inPool(keys, parallel, async (key) => {
+  await mapLimit(keys, parallel, async (key) => {
     const got = await store.get(key);
     if (!got) throw new Error(`${key} is missing from the store`);
     for await (const chunk of got.body) bytes += chunk.byteLength;
@@ -137,6 +165,7 @@ async function gets(server: TestS3Server): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  ensureDist();
   const server = await startS3Server();
   const dir = await mkdtemp(join(tmpdir(), "rigup-bench-store-pull-"));
   // The store takes credentials from the SDK's chain only: the environment, as a user would.
@@ -166,37 +195,31 @@ async function main(): Promise<void> {
     figure("store-upload.throughput", BIG_MB / up.seconds, { unit: `MB/s (${up.seconds.toFixed(1)} s)`, digits: 1 });
     await store.delete("objects/big");
 
-    const keys: string[] = [];
+    const objects: { sha: string; size: number }[] = [];
     let total = 0;
     const specs = Array.from({ length: CHARACTERS * OUTPUTS }, (_, i) => i);
-    await inPool(specs, PARALLEL, async (i) => {
-      // 192-320 KB: around 256 KB, not all alike.
+    await mapLimit(specs, PARALLEL, async (i) => {
+      // 192-320 KB: around 256 KB, not all alike; each starts as a GLB does (rigup checks the magic).
       const bytes = pseudoRandom(i + 7919, (OBJECT_KB - 64 + ((i * 37) % 129)) * 1024);
+      bytes.write("glTF", 0, "latin1");
       const sha = createHash("sha256").update(bytes).digest("hex");
-      const key = `objects/sha256/${sha.slice(0, 2)}/${sha}`;
-      await store.put(key, { bytes });
-      keys.push(key);
+      await store.put(objectKey(sha), { bytes });
+      objects[i] = { sha, size: bytes.length };
       total += bytes.length;
     });
-    keys.sort();
+    const keys = objects.map((o) => objectKey(o.sha)).sort();
+    const repo = await gameRepo(dir, objects, `store:\n  url: s3://${server.bucket}\n  endpoint: ${server.endpoint}\n  forcePathStyle: true\n  region: ${server.region}\n`);
     figure("store-pull.uploaded", `${keys.length} objects, ${(total / MB).toFixed(0)} MB`);
 
     const warmUp = keys.slice(0, 100);
     await plainGetAll(plain, server.bucket, warmUp, PARALLEL);
-    await storeGetAll(store, warmUp, PARALLEL, dir);
+    await storeDrainAll(store, warmUp, PARALLEL);
 
     // Three ways, each round in a rotated order: s3rver's speed drifts over a run, and
     // the disk's writeback comes and goes; rotating keeps both out of the ratios.
     const ways = {
       plain: () => plainGetAll(plain, server.bucket, keys, PARALLEL),
-      store: async () => {
-        const out = await mkdtemp(join(dir, "pull-"));
-        try {
-          return await storeGetAll(store, keys, PARALLEL, out);
-        } finally {
-          await rm(out, { recursive: true, force: true });
-        }
-      },
+      pull: async () => pullAll(repo),
       "store-no-disk": () => storeDrainAll(store, keys, PARALLEL),
     };
     const names = Object.keys(ways) as (keyof typeof ways)[];
@@ -215,7 +238,7 @@ async function main(): Promise<void> {
     }
     const med = (name: keyof typeof ways) => median(seconds.get(name)!);
     for (const name of names) throughput(`store-pull.${name}`, keys.length, total, med(name));
-    figure("store-pull.ratio", med("plain") / med("store"), { target: "close to 1; the store's copy also writes every byte to disk" });
+    figure("store-pull.ratio", med("plain") / med("pull"), { target: ">= 0.8 (rigup pull also plans, hashes, writes every byte to disk atomically and records it)" });
     figure("store-pull.ratio-no-disk", med("plain") / med("store-no-disk"), { target: "close to 1" });
     figure("store-pull.rounds", names.map((n) => `${n} ${seconds.get(n)!.map((x) => x.toFixed(2)).join(" / ")} s`).join("; "));
     figure("store-pull.gets-per-object", names.map((n) => `${n} ${getsPerObject.get(n)!.toFixed(2)}`).join(", "));
@@ -227,5 +250,5 @@ async function main(): Promise<void> {
   }
 }
 
-// Importable for its helpers (plainGetAll, inPool) without running.
+// Importable for its baseline (plainGetAll) without running.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -101,7 +101,10 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       return { kind: "refused", plan, message: "not confirmed; nothing was sent" };
     }
 
-    await assertWritable(settings.outDir, foldersWritten(plan.steps));
+    // Only a plan that may pay needs the probe (a restore or download that cannot land costs nothing).
+    if (plan.steps.some((s) => s.action === "create" || s.action === "replace" || s.action === "reconcile")) {
+      await assertWritable(settings.outDir, foldersWritten(plan.steps));
+    }
     const summary = await execute({
       plan,
       manifest: project.resolved,

@@ -152,7 +152,7 @@ describe("what the user sees", () => {
     expect(run.code).toBe(0);
     expect(run.stderr).not.toMatch(/\u001b\[/);
     expect(run.stderr).toMatch(/hero\/rig: task \S+ created \(5 credits\)/);
-    expect(run.stderr).toMatch(/Done: 7 created, 0 downloaded, 0 up to date, 0 failed\. Credits spent: 25\./);
+    expect(run.stderr).toMatch(/Done: 7 created, 0 downloaded, 2 merged, 0 up to date, 0 failed\. Credits spent: 25\./);
     expect(run.stdout).toBe("");
   });
 

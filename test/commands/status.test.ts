@@ -45,6 +45,7 @@ describe("rigup status", () => {
     expect(status.removed.map((s: { key: string; action: string }) => `${s.action} ${s.key}`)).toEqual([
       "prune goblin/animations/swing",
       "prune goblin/rig",
+      "prune goblin/merged",
     ]);
   });
 });

@@ -47,8 +47,9 @@ describe.skipIf(!hasChromium)(chromiumTitle("the preview page on load"), () => {
     // Made by the built-in emulator: up to date, and the page says they are placeholders.
     expect(await page.getByTestId("rig-status-hero").innerText()).toBe("ok · emulator placeholder");
     expect(await page.getByTestId("clip-status-goblin-action-2").innerText()).toBe("ok · emulator placeholder");
-    expect(await page.evaluate(() => window.__rigupPreview!.playing)).toEqual({ hero: "rig/walking", goblin: "rig/walking" });
-    expect(await page.getByTestId("play-hero-rig/walking").getAttribute("aria-pressed")).toBe("true");
+    // The build merged each character: the page loads that one file and plays its first clip.
+    expect(await page.evaluate(() => window.__rigupPreview!.playing)).toEqual({ hero: "walking", goblin: "walking" });
+    expect(await page.getByTestId("play-hero-walking").getAttribute("aria-pressed")).toBe("true");
     expect(errors).toEqual([]);
     await page.close();
     expect((await preview.stop()).code).toBe(0);

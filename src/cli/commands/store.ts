@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import { EXIT, UserError } from "../../errors.js";
 import type { Settings } from "../../config/load.js";
 import type { ObjectStore } from "../../store/object-store.js";
+import type { PlanStep } from "../../plan/types.js";
 import type { CliEnv } from "../env.js";
 import { offlineApi } from "../../meshy/offline.js";
 import { jsonOption, projectOptions, withProjectOptions, withStoreOptions, type ProjectFlags } from "./common.js";
@@ -55,12 +56,16 @@ async function runPull(flags: ProjectFlags, ctx: CliEnv): Promise<number> {
   let reporter: import("../../report/reporter.js").Reporter | undefined;
   let shown: import("../../plan/types.js").Plan | undefined;
   try {
-    // Only restores run: anything else needs Meshy (`rigup build`), and is listed, not done.
+    // Only restores (and merges) run: anything else needs Meshy (`rigup build`), and is listed, not done.
+    const left: PlanStep[] = [];
     const result = await build({
       project,
       api: offlineApi("`rigup pull` never calls Meshy"),
       policy: { frozen: true, interactive: false },
-      filter: (s) => s.action === "restore",
+      filter: (s) => {
+        if (s.action !== "restore" && s.action !== "noop" && s.action !== "prune") left.push(s);
+        return s.action === "restore";
+      },
       keepMerge: () => true,
       store,
       command: "rigup pull",
@@ -69,7 +74,6 @@ async function runPull(flags: ProjectFlags, ctx: CliEnv): Promise<number> {
     });
     await reporter?.close();
     if (result.kind === "refused") throw new Error(`bug: pull refused: ${result.message}`);
-    const left = await leftAfterPull(project);
     const { summary } = result;
     if (flags.json) ctx.stdout.write(`${JSON.stringify({ type: "pull", left: left.map((s) => s.key) })}\n`);
     ctx.stderr.write(`Pulled from ${store.label}: ${summary.restored} units restored, ${summary.failed} failed.\n`);
@@ -83,13 +87,6 @@ async function runPull(flags: ProjectFlags, ctx: CliEnv): Promise<number> {
   }
 }
 
-/** Steps of the manifest that still need something after a pull (judged on disk, without the store). */
-async function leftAfterPull(project: import("../../project.js").Project): Promise<import("../../plan/types.js").PlanStep[]> {
-  const [{ planProject }, { readLockfile }] = await Promise.all([import("../../project.js"), import("../../lockfile/read.js")]);
-  const { plan, statCache } = await planProject(project, { lock: await readLockfile(project.settings.lockfile) });
-  await statCache.save();
-  return plan.steps.filter((s) => s.action !== "noop" && s.action !== "prune");
-}
 
 async function runPush(flags: ProjectFlags, ctx: CliEnv): Promise<number> {
   const [{ openProject, planProject }, { acquireWriterLock }, { LockStore }, { pushOutputs }] = await Promise.all([
