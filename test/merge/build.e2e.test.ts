@@ -2,7 +2,7 @@
  * Issue 14 as a user meets it: the build merges each character into one GLB, its
  * options re-merge it (free, no key), and `merge: false` prunes it with its line.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { NodeIO } from "@gltf-transform/core";
 import { afterEach, expect, it } from "vitest";
@@ -47,8 +47,21 @@ it("options re-merge for free with no key; in_place holds the hips' horizontal t
   // Some clip travels: its hips move horizontally.
   expect((await hipsTravel(merged)).some(([x, z]) => x! > 1 || z! > 1)).toBe(true);
   const paid = emulator.stats().tasksCreated;
+  // A recorded output like any other: verify re-hashes it, and names it when it changed.
+  expect((await rigup(["verify"], { cwd: project.dir, env: {} })).code).toBe(0);
+  const bytes = await readFile(merged);
+  await writeFile(merged, Buffer.concat([bytes.subarray(0, -1), Buffer.from([bytes.at(-1)! ^ 1])]));
+  const verify = await rigup(["verify"], { cwd: project.dir, env: {} });
+  expect(verify.code).toBe(1);
+  expect(verify.stderr).toMatch(/^knight\/knight\.glb: sha256 \S+ but the lockfile says \S+ \(knight\/merged\)$/m);
+  const repaired = await rigup(["build"], { cwd: project.dir, env: {} });
+  expect(repaired.code, repaired.stderr).toBe(0);
+  expect(await readFile(merged)).toEqual(bytes);
+  const keyBefore = (await rigup(["cache-key"], { cwd: project.dir, env: {} })).stdout;
 
   await project.write("characters.yaml", manifest("  root_motion: in_place\n"));
+  // The option is part of what the tree depends on: CI caches keyed by it miss.
+  expect((await rigup(["cache-key"], { cwd: project.dir, env: {} })).stdout).not.toBe(keyBefore);
   const plan = await rigup(["plan"], { cwd: project.dir, env: {} });
   expect(plan.stderr).toMatch(/\* knight\/merged\n\s+# root_motion keep → in_place/);
   expect(plan.stderr).toMatch(/Estimated cost: 0 credits/);
