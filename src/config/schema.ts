@@ -43,7 +43,11 @@ export type Timeouts = z.infer<typeof TimeoutsSchema>;
 
 const StoreUrlSchema = z
   .string()
-  .regex(/^(s3:\/\/[^\s/]+(\/\S*)?|file:\/\/\/\S*|[^:\s][^\s]*)$/, { message: "must be s3://bucket[/prefix], file:///path, or a folder path" })
+  .min(1)
+  // Any other scheme (http://, gs://) is a mistake, not a folder named "http:".
+  .refine((u) => /^(s3:\/\/[^\s/]+(\/\S*)?|file:\/\/\/\S*)$/.test(u) || !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(u), {
+    message: "must be s3://bucket[/prefix], file:///path, or a folder path",
+  })
   .meta({ description: "s3://bucket/prefix (S3 or an S3-compatible store), file:///path or a folder path (relative to characters.yaml)." });
 
 /**
