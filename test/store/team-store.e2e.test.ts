@@ -272,3 +272,34 @@ it("check, status and an up-to-date build never touch the store (it may be unrea
     expect(run.stderr).not.toMatch(/Team store: /);
   }
 });
+
+it("rigup push uploads what the store lacks, never bytes that no longer hash as recorded, and records the units", { timeout: 90_000 }, async () => {
+  const team = await folderTeam();
+  const meshy = await startMeshy();
+  const a = await cloneOf(team, [KNIGHT]);
+  // Built without the store: nothing in it yet.
+  expect((await rigup(["build", "--yes", "--no-store"], { cwd: a.dir, env: meshy })).code).toBe(0);
+  const lock = await readLockfile(join(a.dir, "characters.lock"));
+  const files = recordedFiles(lock).map((r) => r.file);
+  expect(files.some((f) => f.stored)).toBe(false);
+  expect((await rigup(["status"], { cwd: a.dir, env: {} })).stderr).toContain(`${files.length} recorded outputs are not stored yet`);
+  // A file changed here since it was recorded must not reach the store as if it were the recorded one.
+  const victim = lock.characters.knight!.animations["action-4"]!.files.glb!;
+  await writeFile(join(a.dir, "out", victim.path), Buffer.concat([Buffer.from("glTF"), Buffer.alloc(victim.size - 4)]));
+
+  const pushed = await rigup(["push"], { cwd: a.dir, env: {} });
+  expect(pushed.code).toBe(1);
+  expect(pushed.stderr).toMatch(new RegExp(`Pushed to .*: ${new Set(files.map((f) => f.sha256)).size - 1} uploaded, 0 already there, 2 units recorded`));
+  expect(pushed.stderr).toContain(`not here as recorded, and not in the store: ${victim.path}`);
+  const verify = await rigup(["verify", "--store", "--hash"], { cwd: a.dir, env: {} });
+  expect(verify.code).toBe(1);
+  expect(verify.stderr).toMatch(new RegExp(`^${victim.path}: not in the store`, "m"));
+  expect(verify.stderr).toMatch(/1 of \d+ recorded outputs are not in/);
+  // Repaired here (from Meshy, free), the next push completes the store.
+  expect((await rigup(["build", "--yes", "--no-store"], { cwd: a.dir, env: meshy })).code).toBe(0);
+  const again = await rigup(["push"], { cwd: a.dir, env: {} });
+  expect(again.code, again.stderr).toBe(0);
+  expect(again.stderr).toMatch(/1 uploaded, \d+ already there, 3 units recorded/);
+  expect((await rigup(["status"], { cwd: a.dir, env: {} })).stderr).toContain("every recorded output is stored");
+  expect(tasks()).toEqual({ rig: 1, animation: 2 });
+});
