@@ -94,5 +94,12 @@ export function emptySummary(): RunSummary {
   };
 }
 
+/** Counts a file that landed in the output tree and reports it. */
+export function fileLanded(summary: RunSummary, emit: Emit, key: string, path: string, result: { size: number; sha256: string }): void {
+  summary.filesWritten += 1;
+  summary.bytesWritten += result.size;
+  emit({ type: "file:written", key, path, size: result.size, sha256: result.sha256 });
+}
+
 /** Reports an event; the executor stamps its time. */
 export type Emit = (e: ExecEvent extends infer E ? (E extends { at: number } ? Omit<E, "at"> : never) : never) => void;

@@ -21,7 +21,7 @@ import type { Plan, PlanStep } from "../plan/types.js";
 import { stepRequest } from "./create-request.js";
 import { Creator } from "./creator.js";
 import { ContentError } from "./download.js";
-import { emptySummary, type Emit, type EventSink, type ExecEvent, type RunSummary, type UnitOutcome } from "./events.js";
+import { emptySummary, fileLanded, type Emit, type EventSink, type ExecEvent, type RunSummary, type UnitOutcome } from "./events.js";
 import { OutputFetcher } from "./fetch-outputs.js";
 import { runMerges } from "./merge-outputs.js";
 import type { Journal } from "./journal.js";
@@ -303,9 +303,7 @@ class Executor {
           // A pull of 2,000 files rewrites the lockfile only where it changes.
           if (adopt || prev?.path !== record.path || prev.stored !== true) await this.o.journal.file(step, f.role, record);
           this.o.onFileWritten?.(abs, result);
-          this.summary.filesWritten += 1;
-          this.summary.bytesWritten += result.size;
-          this.emit({ type: "file:written", key: step.key, path: f.path, size: result.size, sha256: result.sha256 });
+          fileLanded(this.summary, this.emit.bind(this), step.key, f.path, result);
         }),
       ),
     );

@@ -12,9 +12,9 @@ import type { OutputFile } from "../plan/layout.js";
 import type { PlanStep } from "../plan/types.js";
 import { isoDate } from "../plan/words.js";
 import { ContentError, writeAtomically } from "./download.js";
-import type { Emit, RunSummary } from "./events.js";
+import { fileLanded, type Emit, type RunSummary } from "./events.js";
 import type { Journal } from "./journal.js";
-import type { StoreLink } from "./store-link.js";
+import { writeThrough, type StoreLink } from "./store-link.js";
 import { isNetworkError, UnitStop } from "./unit-stop.js";
 
 /** Downloads of one file, each after reading the task again. */
@@ -77,13 +77,9 @@ export class OutputFetcher {
           c.emit({ type: "file:progress", key: step.key, path: file.path, bytes, total: response.contentLength }),
         );
         const record = { path: file.path, size: result.size, sha256: result.sha256 };
-        const stored = c.store ? await c.store.upload(step, target, record, c.signal) : false;
-        if (c.store && !stored) c.summary.notStored += 1;
-        await c.journal.file(step, file.role, stored ? { ...record, stored: true } : record);
+        await c.journal.file(step, file.role, await writeThrough(c.store, c.summary, step, target, record, c.signal));
         c.onFileWritten?.(target, result);
-        c.summary.filesWritten += 1;
-        c.summary.bytesWritten += result.size;
-        c.emit({ type: "file:written", key: step.key, path: file.path, size: result.size, sha256: result.sha256 });
+        fileLanded(c.summary, c.emit, step.key, file.path, result);
         return current;
       } catch (err) {
         const refused = isMeshyError(err, "FORBIDDEN", "NOT_FOUND") || err instanceof ContentError;

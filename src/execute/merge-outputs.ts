@@ -16,7 +16,7 @@ import type { MergeStep } from "../plan/types.js";
 import { writeAtomically } from "./download.js";
 import type { Emit, RunSummary } from "./events.js";
 import type { Journal } from "./journal.js";
-import type { StoreLink } from "./store-link.js";
+import { writeThrough, type StoreLink } from "./store-link.js";
 
 export interface MergeContext {
   journal: Journal;
@@ -64,9 +64,7 @@ async function merge(step: MergeStep, character: ResolvedCharacter | undefined, 
   })();
   const result = await writeAtomically(c.outDir, abs, { body, contentLength: glb.byteLength }, "glb");
   const record = { path: step.path, size: result.size, sha256: result.sha256 };
-  const stored = c.store ? await c.store.upload(step, abs, record, c.signal) : false;
-  if (c.store && !stored) c.summary.notStored += 1;
-  await c.journal.merged(step.character, { digest: digestOf(inputs), inputs, file: stored ? { ...record, stored: true } : record });
+  await c.journal.merged(step.character, { digest: digestOf(inputs), inputs, file: await writeThrough(c.store, c.summary, step, abs, record, c.signal) });
   c.onFileWritten?.(abs, result);
   c.summary.merged += 1;
   c.summary.filesWritten += 1;

@@ -6,7 +6,7 @@
  * built locally and counted "not stored", and `rigup push` or the next build uploads it.
  */
 import { hostname } from "node:os";
-import type { Target, UnitEntry } from "../lockfile/schema.js";
+import type { FileRecord, Target, UnitEntry } from "../lockfile/schema.js";
 import type { PlanStep } from "../plan/types.js";
 import { isoDate } from "../plan/words.js";
 import { restoreOutput, uploadOutput, type StoredFile } from "../store/content.js";
@@ -14,7 +14,7 @@ import { CorruptCopyError } from "./download.js";
 import { StoreError, type ObjectStore } from "../store/object-store.js";
 import { recordCovers, type Claim, type UnitRecord, type UnitRef } from "../store/record.js";
 import { publishRecord, readRecord, releaseClaim, takeClaim, tryClaim } from "../store/registry.js";
-import type { Emit } from "./events.js";
+import type { Emit, RunSummary } from "./events.js";
 import { UnitStop } from "./unit-stop.js";
 
 /** A claim older than this was left by a run that died: a task waits at most an hour (config timeouts.taskMs). */
@@ -46,10 +46,6 @@ export class StoreLink {
 
   constructor(private readonly o: StoreLinkOptions) {}
 
-  get label(): string {
-    return this.o.store.label;
-  }
-
   /** Uploads a landed output; false when the store failed (now or earlier in the run). */
   async upload(step: Pick<PlanStep, "key">, absPath: string, file: StoredFile & { path: string }, signal?: AbortSignal): Promise<boolean> {
     if (this.failure) return false;
@@ -57,9 +53,7 @@ export class StoreLink {
       await uploadOutput(this.o.store, absPath, file, signal);
       return true;
     } catch (err) {
-      if (!(err instanceof StoreError)) throw err;
-      this.failure = err;
-      this.o.emit({ type: "store:failed", key: step.key, path: file.path, message: err.message });
+      this.fail(err, step.key, file.path);
       return false;
     }
   }
@@ -122,9 +116,7 @@ export class StoreLink {
         await this.o.sleep(this.o.pollMs ?? CLAIM_POLL_MS, signal);
       }
     } catch (err) {
-      if (!(err instanceof StoreError)) throw err;
-      this.failure = err;
-      this.o.emit({ type: "store:failed", key: step.key, message: err.message });
+      this.fail(err, step.key);
       return undefined;
     }
   }
@@ -141,9 +133,7 @@ export class StoreLink {
         await publishRecord(this.o.store, ref, recordOf(entry, ref, this.host, this.o.now()));
       }
     } catch (err) {
-      if (!(err instanceof StoreError)) throw err;
-      this.failure = err;
-      this.o.emit({ type: "store:failed", key: step.key, message: err.message });
+      this.fail(err, step.key);
     } finally {
       await this.release(step);
     }
@@ -163,6 +153,13 @@ export class StoreLink {
     return this.failure;
   }
 
+  /** A store that fails stops this run's writes to it (a bug is not a store failure: it is thrown on). */
+  private fail(err: unknown, key: string, path?: string): void {
+    if (!(err instanceof StoreError)) throw err;
+    this.failure = err;
+    this.o.emit({ type: "store:failed", key, ...(path !== undefined && { path }), message: err.message });
+  }
+
   private hold(key: string, ref: UnitRef): undefined {
     this.claims.set(key, ref);
     return undefined;
@@ -171,6 +168,21 @@ export class StoreLink {
   private isOurs(claim: Claim): boolean {
     return claim.host === this.host && claim.lockfile === this.o.lockfile;
   }
+}
+
+/** A landed output written through to the store, if there is one: its record, marked stored once the store has it. */
+export async function writeThrough(
+  store: StoreLink | undefined,
+  summary: RunSummary,
+  step: Pick<PlanStep, "key">,
+  abs: string,
+  record: FileRecord,
+  signal: AbortSignal,
+): Promise<FileRecord> {
+  if (!store) return record;
+  if (await store.upload(step, abs, record, signal)) return { ...record, stored: true };
+  summary.notStored += 1;
+  return record;
 }
 
 /** The registry record of a succeeded unit, from its lockfile entry. */

@@ -35,7 +35,7 @@ export function deleteUnit(lock: Lockfile, character: string, kind: TaskKind, na
     existed = requireName(name) in c.animations;
     delete c.animations[name!];
   }
-  if (!c.rig && Object.keys(c.animations).length === 0) delete lock.characters[character];
+  dropIfEmpty(lock, character);
   return existed;
 }
 
@@ -44,7 +44,13 @@ export function deleteMerged(lock: Lockfile, character: string): void {
   const c = lock.characters[character];
   if (!c) return;
   delete c.merged;
-  if (!c.rig && Object.keys(c.animations).length === 0) delete lock.characters[character];
+  dropIfEmpty(lock, character);
+}
+
+/** A character with no rig, clip or merged file left has no line either. */
+function dropIfEmpty(lock: Lockfile, character: string): void {
+  const c = lock.characters[character];
+  if (c && !c.rig && !c.merged && Object.keys(c.animations).length === 0) delete lock.characters[character];
 }
 
 /**

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import type { LockUpdater } from "../execute/journal.js";
 import { recordOf } from "../execute/store-link.js";
-import type { UnitEntry } from "../lockfile/schema.js";
+import type { FileRecord, UnitEntry } from "../lockfile/schema.js";
 import { getUnit, madeBy, setUnit } from "../lockfile/units.js";
 import type { TaskKind } from "../meshy/schemas.js";
 import type { Facts } from "../plan/types.js";
@@ -60,18 +60,7 @@ export async function pushOutputs(o: PushOptions): Promise<PushResult> {
     if (result.failure) return;
     try {
       const stored: string[] = [];
-      for (const [role, f] of Object.entries(u.entry.files)) {
-        const local = o.facts.outputs[f.path];
-        if (local?.sha256 !== f.sha256) {
-          // Not here as recorded: fine if the store has it already.
-          if (!(await o.store.head(objectKey(f.sha256), { signal: o.signal }))) result.unavailable.push(f.path);
-          else stored.push(role);
-          continue;
-        }
-        if (await uploadOutput(o.store, join(o.outDir, ...f.path.split("/")), f, o.signal)) result.uploaded++;
-        else result.present++;
-        stored.push(role);
-      }
+      for (const [role, f] of Object.entries(u.entry.files)) if (await pushFile(o, f, result)) stored.push(role);
       await o.lock.update((lock) => {
         const e = getUnit(lock, u.character, u.kind, u.name);
         if (!e || e.task_id !== u.entry.task_id) return;
@@ -97,13 +86,7 @@ export async function pushOutputs(o: PushOptions): Promise<PushResult> {
     if (result.failure) return;
     const f = c.merged!.file;
     try {
-      if (o.facts.outputs[f.path]?.sha256 === f.sha256) {
-        if (await uploadOutput(o.store, join(o.outDir, ...f.path.split("/")), f, o.signal)) result.uploaded++;
-        else result.present++;
-      } else if (!(await o.store.head(objectKey(f.sha256), { signal: o.signal }))) {
-        result.unavailable.push(f.path);
-        return;
-      }
+      if (!(await pushFile(o, f, result))) return;
       await o.lock.update((lock) => {
         const m = lock.characters[character]?.merged;
         if (m?.file.sha256 === f.sha256) m.file = { ...m.file, stored: true };
@@ -114,4 +97,17 @@ export async function pushOutputs(o: PushOptions): Promise<PushResult> {
     }
   });
   return result;
+}
+
+/** Puts one recorded output in the store: uploaded from out/ while it still hashes as recorded. True once the store has it. */
+async function pushFile(o: PushOptions, f: FileRecord, result: PushResult): Promise<boolean> {
+  if (o.facts.outputs[f.path]?.sha256 === f.sha256) {
+    if (await uploadOutput(o.store, join(o.outDir, ...f.path.split("/")), f, o.signal)) result.uploaded++;
+    else result.present++;
+    return true;
+  }
+  // Not here as recorded: fine if the store has it already.
+  if (await o.store.head(objectKey(f.sha256), { signal: o.signal })) return true;
+  result.unavailable.push(f.path);
+  return false;
 }
