@@ -25,7 +25,7 @@ import { writeLockfile } from "../src/lockfile/write.js";
 import { resolveManifest } from "../src/manifest/resolve.js";
 import { ManifestSchema } from "../src/manifest/schema.js";
 import { animationInputs, digestOf, rigInputs } from "../src/plan/digest.js";
-import { animationOutputs, rigOutputs, type OutputFile } from "../src/plan/layout.js";
+import { animationOutputs, rigOutputs, type OutputFile } from "../src/manifest/layout.js";
 
 const CHARACTERS = 200;
 const ACTIONS = 10;

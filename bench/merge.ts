@@ -20,7 +20,7 @@ import { CATALOG } from "../src/emulator/library.js";
 import { buildHumanoid, type ClipSpec } from "../src/gltf/humanoid.js";
 import { loadManifest } from "../src/manifest/load.js";
 import { readMergeInputs } from "../src/merge/inputs.js";
-import { mergeSources } from "../src/plan/layout.js";
+import { mergeSources } from "../src/manifest/layout.js";
 import { mergeCharacter, type ClipSource, type MergeOptions } from "../src/merge/merge-character.js";
 import { ROOT } from "./lib/cli.js";
 import { removeDir, tempDir } from "./lib/project.js";

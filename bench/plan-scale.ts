@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import type { AnimationEntry, Lockfile, RigEntry } from "../src/lockfile/schema.js";
 import type { ResolvedCharacter, ResolvedManifest } from "../src/manifest/resolve.js";
 import { animationInputs, digestOf, rigInputs } from "../src/plan/digest.js";
-import { animationOutputs, rigOutputs, type OutputFile } from "../src/plan/layout.js";
+import { animationOutputs, rigOutputs, type OutputFile } from "../src/manifest/layout.js";
 import { plan } from "../src/plan/plan.js";
 import type { Facts, PlanInput } from "../src/plan/types.js";
 

@@ -5,11 +5,11 @@
  * explained with numbers rather than guesses.
  */
 import { performance } from "node:perf_hooks";
-import { build } from "../../src/build.js";
+import { build } from "../../src/app/build.js";
 import type { ExecEvent, RunSummary } from "../../src/execute/events.js";
 import { MESHY_CLIENT_DEFAULTS, MeshyClient } from "../../src/meshy/client.js";
 import { RateLimiter } from "../../src/meshy/rate-limit.js";
-import { openProject } from "../../src/project.js";
+import { openProject } from "../../src/app/project.js";
 
 /** The client's limiter, timing how long each request waited for a slot. */
 export class TimedLimiter extends RateLimiter {

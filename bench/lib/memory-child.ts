@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import PQueue from "p-queue";
-import { writeAtomically } from "../../src/execute/download.js";
+import { writeAtomically } from "../../src/outputs/write-output.js";
 import { MeshyClient } from "../../src/meshy/client.js";
 
 const MB = 2 ** 20;

@@ -23,7 +23,7 @@ export async function noopPhases(dir: string, runs = 5): Promise<Record<string, 
   const { StatCache } = await dist<typeof import("../../src/scan/stat-cache.js")>("scan/stat-cache.js");
   const { gatherFacts } = await dist<typeof import("../../src/scan/facts.js")>("scan/facts.js");
   const { plan } = await dist<typeof import("../../src/plan/plan.js")>("plan/plan.js");
-  const { removeStaleTempFiles } = await dist<typeof import("../../src/execute/download.js")>("execute/download.js");
+  const { removeStaleTempFiles } = await dist<typeof import("../../src/outputs/write-output.js")>("execute/download.js");
 
   const samples: Record<string, number[]> = {};
   for (let r = 0; r <= runs; r++) {

@@ -4,14 +4,14 @@
  * before every game build, starts fast.
  */
 import { Command, CommanderError } from "commander";
-import { EXIT, ExitError, UserError } from "../errors.js";
+import { EXIT, ExitError, UserError } from "../diagnostics/errors.js";
 import { StoreError } from "../store/object-store.js";
 import { escapeControls, formatUserError, userErrorJson } from "../report/diagnostics.js";
 import { detectColor, isCi, type CliEnv, type SignalHub } from "./env.js";
 import { registerCommands } from "./commands/index.js";
 import { redactSecrets } from "./redact.js";
 
-import { VERSION } from "../version.js";
+import { VERSION } from "../app/version.js";
 
 export async function main(argv: string[], overrides: Partial<CliEnv> = {}): Promise<number> {
   const env = overrides.env ?? process.env;

@@ -14,12 +14,11 @@ import path from "node:path";
 import { inspect } from "node:util";
 import { cosmiconfig } from "cosmiconfig";
 import { z } from "zod";
-import { EXIT, UserError, type Diagnostic } from "../errors.js";
-import { formatPath, parseYamlWithPositions, type DataPath, type Position } from "../manifest/positions.js";
-import { issuesToDiagnostics } from "../manifest/zod-issues.js";
+import { EXIT, UserError, type Diagnostic } from "../diagnostics/errors.js";
+import { formatPath, parseYamlWithPositions, type DataPath, type Position } from "../diagnostics/positions.js";
+import { issuesToDiagnostics } from "../diagnostics/zod-issues.js";
 import { apiBaseProblem } from "./api-origin.js";
-import type { StoreSettings } from "../store/open.js";
-import { ConfigSchema, PLAN_TASK_LIMITS, StoreSchema, type Config, type Timeouts } from "./schema.js";
+import { ConfigSchema, PLAN_TASK_LIMITS, StoreSchema, type Config, type StoreSettings, type Timeouts } from "./schema.js";
 
 export const CONFIG_SEARCH_PLACES = [
   "package.json",

@@ -70,6 +70,9 @@ export const StoreSchema = z
   ])
   .meta({ description: "Where every output is kept beyond Meshy's 3 days, keyed by content, shared by the team." });
 
+/** The store setting in its long form, as rigup uses it once a bare URL is expanded. */
+export type StoreSettings = Exclude<z.infer<typeof StoreSchema>, string>;
+
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: "JSON Schema reference for editors; ignored by rigup." }),

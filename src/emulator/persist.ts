@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { tempPathFor } from "../lockfile/atomic-write.js";
+import { tempPathFor } from "../fs/atomic-write.js";
 import type { TaskRecord } from "./state.js";
 import { CREDITS, TASK_KINDS } from "./wire.js";
 

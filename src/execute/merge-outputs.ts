@@ -6,14 +6,14 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { digestOf } from "../lockfile/canonical.js";
+import { digestOf } from "../text/canonical-json.js";
 import type { ResolvedCharacter } from "../manifest/resolve.js";
 import { mergeCharacter } from "../merge/merge-character.js";
 import { readMergeInputs } from "../merge/inputs.js";
-import { mergeSources } from "../plan/layout.js";
+import { mergeSources } from "../manifest/layout.js";
 import { mergedInputs } from "../plan/merge.js";
 import type { MergeStep } from "../plan/types.js";
-import { writeAtomically } from "./download.js";
+import { writeAtomically } from "../outputs/write-output.js";
 import type { Emit, RunSummary } from "./events.js";
 import type { Journal } from "./journal.js";
 import { writeThrough, type StoreLink } from "./store-link.js";

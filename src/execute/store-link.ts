@@ -10,7 +10,7 @@ import type { FileRecord, Target, UnitEntry } from "../lockfile/schema.js";
 import type { PlanStep } from "../plan/types.js";
 import { isoDate } from "../plan/words.js";
 import { restoreOutput, uploadOutput, type StoredFile } from "../store/content.js";
-import { CorruptCopyError } from "./download.js";
+import { CorruptCopyError } from "../outputs/write-output.js";
 import { StoreError, type ObjectStore } from "../store/object-store.js";
 import { recordCovers, type Claim, type UnitRecord, type UnitRef } from "../store/record.js";
 import { publishRecord, readRecord, releaseClaim, takeClaim, tryClaim } from "../store/registry.js";

@@ -5,10 +5,10 @@
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { EXIT, UserError } from "../errors.js";
-import { errorCode } from "../lockfile/fs.js";
-import { tempPathFor } from "../lockfile/atomic-write.js";
-import { resolveInsideOut } from "../out-path.js";
+import { EXIT, UserError } from "../diagnostics/errors.js";
+import { errorCode } from "../fs/fs-like.js";
+import { tempPathFor } from "../fs/atomic-write.js";
+import { resolveInsideOut } from "../fs/inside-out.js";
 import type { PlanStep } from "../plan/types.js";
 
 /** The out-relative folders the steps that run will write into. */

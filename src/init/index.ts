@@ -6,7 +6,7 @@
  */
 import { access, appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { errorCode } from "../lockfile/fs.js";
+import { errorCode } from "../fs/fs-like.js";
 import { gitattributesBlocks, gitignoreBlocks, PUBLISHED_SCHEMA_URL, starterManifest, type ManagedBlock } from "./templates.js";
 
 export interface InitOptions {

@@ -3,8 +3,8 @@
  * JSON line per unit, units sorted, keys sorted. Same Lockfile, same bytes.
  */
 import type { z } from "zod";
-import { UserError, type Diagnostic } from "../errors.js";
-import { canonicalJson, digestOf, sortKeysDeep } from "./canonical.js";
+import { UserError, type Diagnostic } from "../diagnostics/errors.js";
+import { canonicalJson, digestOf, sortKeysDeep } from "../text/canonical-json.js";
 import {
   AnimationLineSchema,
   LEGACY_LOCKFILE_VERSIONS,

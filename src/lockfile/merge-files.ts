@@ -5,8 +5,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { UserError } from "../errors.js";
-import { errorCode } from "./fs.js";
+import { UserError } from "../diagnostics/errors.js";
+import { errorCode } from "../fs/fs-like.js";
 import { hasConflictMarkers, serializeLockfile } from "./format.js";
 import { mergeLockfileText, mergeLockfiles } from "./merge.js";
 import { emptyLockfile, type Lockfile } from "./schema.js";

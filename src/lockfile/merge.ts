@@ -2,7 +2,7 @@
  * `rigup lock merge`: combine two lockfiles (the sides of a git conflict) so that
  * no task id either side paid for is lost.
  */
-import { canonicalJson } from "./canonical.js";
+import { canonicalJson } from "../text/canonical-json.js";
 import { hasConflictMarkers, parseConflicted, parseLockfile } from "./format.js";
 import { LOCKFILE_VERSION, type CharacterLock, type Lockfile, type PastTask, type UnitEntry, type UnitState } from "./schema.js";
 import { pastTaskOf } from "./units.js";

@@ -1,4 +1,4 @@
-import { defaultFs, errorCode, type FsOptions } from "./fs.js";
+import { defaultFs, errorCode, type FsOptions } from "../fs/fs-like.js";
 import { parseLockfile } from "./format.js";
 import { emptyLockfile, type Lockfile } from "./schema.js";
 

@@ -3,7 +3,7 @@
  * The executor's journal (execute/journal.ts) records through it: the intent
  * before a paid POST, the task id right after, so a crash never loses a task.
  */
-import type { FsOptions } from "./fs.js";
+import type { FsOptions } from "../fs/fs-like.js";
 import { readLockfile } from "./read.js";
 import type { Lockfile } from "./schema.js";
 import { writeLockfile } from "./write.js";

@@ -1,5 +1,5 @@
-import { writeFileAtomic } from "./atomic-write.js";
-import type { FsOptions } from "./fs.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
+import type { FsOptions } from "../fs/fs-like.js";
 import { serializeLockfile } from "./format.js";
 import type { Lockfile } from "./schema.js";
 

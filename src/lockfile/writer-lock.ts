@@ -18,8 +18,8 @@
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import { EXIT, UserError } from "../errors.js";
-import { defaultFs, errorCode, type FsLike, type FsOptions } from "./fs.js";
+import { EXIT, UserError } from "../diagnostics/errors.js";
+import { defaultFs, errorCode, type FsLike, type FsOptions } from "../fs/fs-like.js";
 
 export const WriterLockOwnerSchema = z.strictObject({
   pid: z.number().int(),

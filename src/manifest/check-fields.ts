@@ -6,11 +6,11 @@
  * the raw data defensively, so a type error elsewhere in the same character
  * does not hide these problems.
  */
-import type { Diagnostic } from "../errors.js";
-import { animationOutputs, mergeSources, rigOutputs } from "../plan/layout.js";
+import type { Diagnostic } from "../diagnostics/errors.js";
+import { animationOutputs, mergeSources, rigOutputs } from "./layout.js";
 import { defaultActionName, resolveManifest } from "./resolve.js";
 import { ActionSchema, OUTPUT_FORMATS, type Manifest } from "./schema.js";
-import { formatPath, type DataPath, type Position } from "./positions.js";
+import { formatPath, type DataPath, type Position } from "../diagnostics/positions.js";
 
 export const SOURCE_FIELDS = ["model", "model_url", "input_task_id"] as const;
 

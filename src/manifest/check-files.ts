@@ -4,8 +4,8 @@
  * catch an FBX renamed to .glb or a JPEG named .png before anything is paid for.
  */
 import path from "node:path";
-import type { Diagnostic } from "../errors.js";
-import { formatPath, type DataPath, type Position } from "./positions.js";
+import type { Diagnostic } from "../diagnostics/errors.js";
+import { formatPath, type DataPath, type Position } from "../diagnostics/positions.js";
 
 /** The subset of `node:fs/promises` rigup reads manifests and their inputs with (memfs's fits too). */
 export interface ManifestFs {

@@ -6,14 +6,14 @@
  */
 import fsPromises from "node:fs/promises";
 import path from "node:path";
-import { EXIT, UserError, type Diagnostic } from "../errors.js";
-import { FILE_CONCURRENCY, mapLimit } from "../scan/map-limit.js";
+import { EXIT, UserError, type Diagnostic } from "../diagnostics/errors.js";
+import { FILE_CONCURRENCY, mapLimit } from "../async/map-limit.js";
 import { checkCharacterFiles, type ManifestFs } from "./check-files.js";
 import { checkActionNames, checkCharacterNames, checkOutputPaths, checkRigOutputs, checkSource } from "./check-fields.js";
-import { parseYamlWithPositions } from "./positions.js";
+import { parseYamlWithPositions } from "../diagnostics/positions.js";
 import { resolveManifest, type ResolvedManifest } from "./resolve.js";
 import { ManifestSchema, type Manifest } from "./schema.js";
-import { issuesToDiagnostics } from "./zod-issues.js";
+import { issuesToDiagnostics } from "../diagnostics/zod-issues.js";
 
 export type { ManifestFs };
 

@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { MergeSource } from "../plan/layout.js";
+import type { MergeSource } from "../manifest/layout.js";
 import type { ClipSource } from "./merge-character.js";
 
 /** The bytes of every source under `outDir`, ready for mergeCharacter(). Rejects when a file is missing. */

@@ -29,7 +29,7 @@ import { isMeshyError } from "./errors.js";
 import { MeshyHttp, type HttpRequest, type HttpResponse, type RetryOptions } from "./http.js";
 import { RateLimiter } from "./rate-limit.js";
 import { ServiceClock } from "./service-clock.js";
-import { quoteUrl } from "./redact.js";
+import { quoteUrl } from "../text/redact.js";
 import { echoVerdict, rigFields } from "./requests.js";
 import { AnimationRequestBodySchema, LibraryListSchema, type LibraryAction, type Task, type TaskKind } from "./schemas.js";
 import { waitForTask } from "./wait.js";

@@ -21,7 +21,7 @@ import { MeshyError, type MeshyErrorCode, type MeshyErrorInit } from "./errors.j
 import type { RateLimiter } from "./rate-limit.js";
 import type { ServiceClock } from "./service-clock.js";
 import { ErrorBodySchema } from "./schemas.js";
-import { quoteUrl, redactSecrets, sanitizeError } from "./redact.js";
+import { quoteUrl, redactSecrets, sanitizeError } from "../text/redact.js";
 
 export interface RetryOptions {
   /** Attempts for a GET/DELETE failing with 5xx or a network error (and for a refused connection). */

@@ -3,7 +3,7 @@
  * restores from the store, merges and prunes. Any call means the plan changed under
  * the run (the store lost an object meanwhile): it fails the unit and says why.
  */
-import { UserError } from "../errors.js";
+import { UserError } from "../diagnostics/errors.js";
 import type { MeshyApi } from "./api.js";
 
 export function offlineApi(why: string): MeshyApi {

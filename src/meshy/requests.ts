@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { canonicalJson } from "../lockfile/canonical.js";
+import { canonicalJson } from "../text/canonical-json.js";
 import type { AnimationInput, AssetInput, RigInput } from "./api.js";
 import type { JsonBodyField } from "./data-uri-body.js";
 import { RigRequestBodySchema, type Task } from "./schemas.js";

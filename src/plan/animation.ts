@@ -2,7 +2,7 @@
 import type { AnimationEntry, AnimationInputs, Target } from "../lockfile/schema.js";
 import type { ResolvedAction } from "../manifest/resolve.js";
 import { animationChanges } from "./changes.js";
-import type { OutputFile } from "./layout.js";
+import type { OutputFile } from "../manifest/layout.js";
 import { applyReuse } from "./reuse.js";
 import type { StoreView } from "./store-view.js";
 import type { Facts } from "./types.js";

@@ -12,7 +12,7 @@ import { adoptFromStore } from "./adopt.js";
 import { assessAnimation, type AnimationUnit, type RigContext } from "./animation.js";
 import { digestOf, rigInputs } from "./digest.js";
 import { availableUntil, isExpired, rigExpiryWarning } from "./expiry.js";
-import { animationOutputs, mergedOutput, rigOutputs, type OutputFile } from "./layout.js";
+import { animationOutputs, mergedOutput, rigOutputs, type OutputFile } from "../manifest/layout.js";
 import type { Wanted } from "./prune.js";
 import { assessRig, rerig, type RigUnit, type Trigger } from "./rig.js";
 import type { StoreView } from "./store-view.js";

@@ -2,12 +2,12 @@
  * Inputs of each unit and their digest. The executor records both in the lockfile;
  * the planner compares them with the lockfile to decide what changed.
  */
-import { UserError } from "../errors.js";
+import { UserError } from "../diagnostics/errors.js";
 import type { AnimationInputs, RigInputs } from "../lockfile/schema.js";
 import type { ResolvedAction, ResolvedCharacter } from "../manifest/resolve.js";
 import type { Facts } from "./types.js";
 
-export { canonicalJson, digestOf } from "../lockfile/canonical.js";
+export { canonicalJson, digestOf } from "../text/canonical-json.js";
 
 function inputFileSha(character: string, field: "model" | "texture", path: string, facts: Facts): string {
   const sha = facts.inputs[path];

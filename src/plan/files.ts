@@ -4,7 +4,7 @@
  * only when its size matches, so a size mismatch shows as no sha256).
  */
 import type { UnitEntry } from "../lockfile/schema.js";
-import type { OutputFile } from "./layout.js";
+import type { OutputFile } from "../manifest/layout.js";
 import type { Facts } from "./types.js";
 
 export interface FileCheck {

@@ -3,11 +3,11 @@
  * made locally, for free, from recorded outputs. Pure: its inputs are the hashes the
  * lockfile records, so a file is made again only when one of them, or an option, changes.
  */
-import { digestOf } from "../lockfile/canonical.js";
+import { digestOf } from "../text/canonical-json.js";
 import type { CharacterLock, Lockfile, MergedInputs } from "../lockfile/schema.js";
 import type { ResolvedCharacter, ResolvedManifest } from "../manifest/resolve.js";
 import { MERGER_VERSION } from "../merge/version.js";
-import { mergedOutput, mergeSources } from "./layout.js";
+import { mergedOutput, mergeSources } from "../manifest/layout.js";
 import type { Facts, MergeStep } from "./types.js";
 
 /**

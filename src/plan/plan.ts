@@ -11,7 +11,7 @@
  */
 import type { AnimationInputs } from "../lockfile/schema.js";
 import type { ResolvedAction } from "../manifest/resolve.js";
-import { UserError } from "../errors.js";
+import { UserError } from "../diagnostics/errors.js";
 import { planCharacter } from "./character.js";
 import { DEFAULT_EXPIRY_WARNING_MS } from "./words.js";
 import { animationInputs, digestOf } from "./digest.js";

@@ -3,7 +3,7 @@ import type { RigEntry, RigInputs, Target } from "../lockfile/schema.js";
 import { CREDITS } from "../meshy/schemas.js";
 import { rigChanges } from "./changes.js";
 import { allClips, isoDate } from "./words.js";
-import type { OutputFile } from "./layout.js";
+import type { OutputFile } from "../manifest/layout.js";
 import { applyReuse } from "./reuse.js";
 import type { StoreView } from "./store-view.js";
 import type { Facts } from "./types.js";

@@ -3,21 +3,7 @@
  * holds, and what it would have liked to know. The planner does no I/O, so the app
  * asks the store for `wanted` and plans again (store/facts.ts), a bounded few rounds.
  */
-import { registryKey, type UnitRecord, type UnitRef } from "../store/record.js";
-
-/** What the store was found to hold. */
-export interface StoreFacts {
-  /** sha256 → whether the store holds those bytes; absent: not asked. */
-  objects: ReadonlyMap<string, boolean>;
-  /** registry key → the unit's record, or null when the store has none; absent: not asked. */
-  units: ReadonlyMap<string, UnitRecord | null>;
-}
-
-/** Questions for the store that would change the plan. */
-export interface StoreQuestions {
-  objects: string[];
-  units: UnitRef[];
-}
+import { registryKey, type StoreFacts, type StoreQuestions, type UnitRecord, type UnitRef } from "../store/record.js";
 
 export class StoreView {
   private readonly askObjects = new Set<string>();

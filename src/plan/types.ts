@@ -3,20 +3,14 @@
  * (report/plan-text.ts) and `--json` are both rendered from it.
  */
 import type { ResolvedManifest } from "../manifest/resolve.js";
+import type { DiskFacts } from "../scan/facts.js";
 import type { AnimationInputs, Lockfile, RigInputs, Target } from "../lockfile/schema.js";
 import type { TaskKind } from "../meshy/schemas.js";
 import type { UnitRecord } from "../store/record.js";
-import type { StoreFacts, StoreQuestions } from "./store-view.js";
+import type { StoreFacts, StoreQuestions } from "../store/record.js";
 
-/** What is on disk, gathered by scan/ before planning (the planner itself does no I/O). */
-export interface Facts {
-  /** sha256 of each local input file (models, textures), keyed by the manifest-relative path as written. Absent: file missing. */
-  inputs: Record<string, string>;
-  /**
-   * Files under the output directory, keyed by out-relative posix path. `sha256` is
-   * present when the size matches the lockfile's record (from the stat cache, or hashed).
-   */
-  outputs: Record<string, { size: number; sha256?: string }>;
+/** What the planner knows of the world: the disk (scan/) and, when there is one, the team store. */
+export interface Facts extends DiskFacts {
   /** What the team store holds, as far as it was asked; absent: no store. */
   store?: StoreFacts;
 }

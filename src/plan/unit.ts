@@ -9,7 +9,7 @@ import { madeBy } from "../lockfile/units.js";
 import { isoDate } from "./words.js";
 import { availableUntil, isExpired } from "./expiry.js";
 import { checkFiles, fileReasons } from "./files.js";
-import type { OutputFile } from "./layout.js";
+import type { OutputFile } from "../manifest/layout.js";
 import type { StoreView } from "./store-view.js";
 import type { Facts, PlanStep, StepAction } from "./types.js";
 import type { UnitRecord } from "../store/record.js";

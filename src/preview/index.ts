@@ -7,7 +7,7 @@ import { actionName } from "../actions/snapshot.js";
 import { readFile } from "node:fs/promises";
 import type { Lockfile, UnitEntry } from "../lockfile/schema.js";
 import type { ResolvedManifest } from "../manifest/resolve.js";
-import { animationOutputs, mergedOutput, rigOutputs, type OutputFile } from "../plan/layout.js";
+import { animationOutputs, mergedOutput, rigOutputs, type OutputFile } from "../manifest/layout.js";
 import type { Plan, PlanStep } from "../plan/types.js";
 import { readGlbStats, type GlbStats } from "./glb-stats.js";
 import { resolveInside } from "./safe-path.js";

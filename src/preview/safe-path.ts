@@ -4,7 +4,7 @@
  */
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { resolveInsideOut } from "../out-path.js";
+import { resolveInsideOut } from "../fs/inside-out.js";
 
 /**
  * Splits a raw URL path (no query) into decoded segments, or null to refuse it.

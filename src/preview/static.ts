@@ -6,7 +6,7 @@
  */
 import { copyFile, mkdir, realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { UserError } from "../errors.js";
+import { UserError } from "../diagnostics/errors.js";
 import { MODEL_FILE, modelText, PAGE_FILES } from "./assets.js";
 import { FILES_PREFIX, type PreviewModel } from "./index.js";
 import { resolveInside } from "./safe-path.js";

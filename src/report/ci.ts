@@ -7,7 +7,7 @@
 import type { Writable } from "node:stream";
 import type { ExecEvent } from "../execute/events.js";
 import type { Plan } from "../plan/types.js";
-import { paint } from "./ansi.js";
+import { paint } from "../text/ansi.js";
 import { Progress, outcomeText } from "./progress.js";
 import { formatSummary, runEventLine, type Reporter, type ReporterOptions } from "./reporter.js";
 

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Diagnostic, UserError } from "../errors.js";
+import type { Diagnostic, UserError } from "../diagnostics/errors.js";
 
 export interface FormatUserErrorOptions {
   color: boolean;

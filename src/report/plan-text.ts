@@ -4,7 +4,7 @@
  * or an explicit "No changes.". Rendered from the same `Plan` that `--json` prints.
  */
 import type { Plan, PlanStep, StepAction } from "../plan/types.js";
-import { oneLine } from "./ansi.js";
+import { oneLine } from "../text/ansi.js";
 import { unitLabel } from "./unit-label.js";
 
 export interface RenderPlanOptions {

@@ -5,7 +5,7 @@
  */
 import type { ExecEvent, UnitOutcome } from "../execute/events.js";
 import type { Plan, PlanStep } from "../plan/types.js";
-import { oneLine } from "./ansi.js";
+import { oneLine } from "../text/ansi.js";
 import { formatBytes } from "./reporter.js";
 import { unitLabel } from "./unit-label.js";
 

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { ExecEvent, RunSummary } from "../execute/events.js";
-import { paint } from "./ansi.js";
+import { paint } from "../text/ansi.js";
 
 export interface Reporter {
   onEvent(event: ExecEvent): void;

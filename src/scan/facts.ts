@@ -5,13 +5,12 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { isTempName } from "../lockfile/atomic-write.js";
-import { defaultFs, errorCode, type FsLike, type FsOptions } from "../lockfile/fs.js";
+import { isTempName } from "../fs/atomic-write.js";
+import { defaultFs, errorCode, type FsLike, type FsOptions } from "../fs/fs-like.js";
 import type { Lockfile } from "../lockfile/schema.js";
 import type { ResolvedManifest } from "../manifest/resolve.js";
-import type { Facts } from "../plan/types.js";
-import { hashFile } from "./hash-file.js";
-import { FILE_CONCURRENCY, mapLimit } from "./map-limit.js";
+import { hashFile } from "../fs/hash-file.js";
+import { FILE_CONCURRENCY, mapLimit } from "../async/map-limit.js";
 import type { StatCache } from "./stat-cache.js";
 
 export interface GatherFactsOptions extends FsOptions {
@@ -27,8 +26,19 @@ export interface GatherFactsOptions extends FsOptions {
   onStat?: (file: string, stat: { size: number; mtimeMs: number }) => void;
 }
 
+/** What is on disk, gathered before planning (the planner itself does no I/O). */
+export interface DiskFacts {
+  /** sha256 of each local input file (models, textures), keyed by the manifest-relative path as written. Absent: file missing. */
+  inputs: Record<string, string>;
+  /**
+   * Files under the output directory, keyed by out-relative posix path. `sha256` is
+   * present when the size matches the lockfile's record (from the stat cache, or hashed).
+   */
+  outputs: Record<string, { size: number; sha256?: string }>;
+}
+
 /** Gathers input hashes and the output tree (with hashes where the lockfile records a file of that size). */
-export async function gatherFacts(options: GatherFactsOptions): Promise<Facts> {
+export async function gatherFacts(options: GatherFactsOptions): Promise<DiskFacts> {
   const { manifest, manifestDir, outDir, lock, statCache, verify, onStat, fs = defaultFs } = options;
   const observe = async (file: string) => {
     const stat = await statFile(fs, file);
@@ -57,7 +67,7 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<Facts> {
     const stat = await observe(file);
     return stat && (await digest(file, stat));
   });
-  const inputs: Facts["inputs"] = {};
+  const inputs: DiskFacts["inputs"] = {};
   inputList.forEach((rel, i) => {
     const sha = inputHashes[i];
     if (sha) inputs[rel] = sha;
@@ -80,7 +90,7 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<Facts> {
     const sha256 = recorded.get(rel) === stat.size ? await digest(file, stat) : undefined;
     return sha256 ? { size: stat.size, sha256 } : { size: stat.size };
   });
-  const outputs: Facts["outputs"] = {};
+  const outputs: DiskFacts["outputs"] = {};
   relPaths.forEach((rel, i) => {
     const entry = found[i];
     if (entry) outputs[rel] = entry;

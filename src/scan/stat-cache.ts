@@ -4,8 +4,8 @@
  * so losing or corrupting it only costs a re-hash.
  */
 import path from "node:path";
-import { writeFileAtomic } from "../lockfile/atomic-write.js";
-import { defaultFs, errorCode, type FsLike, type FsOptions } from "../lockfile/fs.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
+import { defaultFs, errorCode, type FsLike, type FsOptions } from "../fs/fs-like.js";
 
 export interface StatCacheEntry {
   size: number;

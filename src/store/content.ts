@@ -3,8 +3,8 @@
  * however many units share the bytes, and restored only when they hash to what the
  * lockfile records, atomically, so a corrupted or cut copy never reaches `out/`.
  */
-import { writeAtomically, type DownloadResult } from "../execute/download.js";
-import type { OutputFile } from "../plan/layout.js";
+import { writeAtomically, type DownloadResult } from "../outputs/write-output.js";
+import type { OutputFile } from "../manifest/layout.js";
 import { StoreError, type ObjectStore } from "./object-store.js";
 import { objectKey } from "./record.js";
 

@@ -3,8 +3,8 @@
  * outputs it holds, which units its registry records. Many objects are listed
  * (1,000 a request) rather than looked up one by one.
  */
-import { mapLimit } from "../scan/map-limit.js";
-import type { StoreFacts, StoreQuestions } from "../plan/store-view.js";
+import { mapLimit } from "../async/map-limit.js";
+import type { StoreFacts, StoreQuestions } from "./record.js";
 import type { ObjectStore } from "./object-store.js";
 import { objectKey, registryKey, type UnitRecord } from "./record.js";
 import { readRecord } from "./registry.js";

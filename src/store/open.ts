@@ -6,16 +6,9 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FolderObjectStore } from "./folder.js";
+import type { StoreSettings } from "../config/schema.js";
 import type { ObjectStore } from "./object-store.js";
 import type { S3ObjectStore, S3StoreOptions } from "./s3.js";
-
-export interface StoreSettings {
-  /** `s3://bucket[/prefix]`, `file:///abs/path`, or a folder path. */
-  url: string;
-  region?: string;
-  endpoint?: string;
-  forcePathStyle?: boolean;
-}
 
 export type ParsedStoreUrl = { kind: "s3"; bucket: string; prefix: string } | { kind: "folder"; path: string };
 

@@ -10,7 +10,7 @@
  * the rig task it is made on) and where it was made: the emulator's never serve a real build.
  */
 import { z } from "zod";
-import { digestOf } from "../lockfile/canonical.js";
+import { digestOf } from "../text/canonical-json.js";
 import type { Target } from "../lockfile/schema.js";
 import type { TaskKind } from "../meshy/schemas.js";
 
@@ -71,4 +71,18 @@ export type Claim = z.infer<typeof ClaimSchema>;
 /** True when `record` has every role the project wants (or says the task did not offer it). */
 export function recordCovers(record: UnitRecord, roles: readonly string[]): boolean {
   return roles.every((r) => record.files[r] !== undefined || record.unavailable?.includes(r));
+}
+
+/** What the store was found to hold. */
+export interface StoreFacts {
+  /** sha256 → whether the store holds those bytes; absent: not asked. */
+  objects: ReadonlyMap<string, boolean>;
+  /** registry key → the unit's record, or null when the store has none; absent: not asked. */
+  units: ReadonlyMap<string, UnitRecord | null>;
+}
+
+/** Questions for the store that would change the plan. */
+export interface StoreQuestions {
+  objects: string[];
+  units: UnitRef[];
 }

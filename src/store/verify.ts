@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import type { Lockfile } from "../lockfile/schema.js";
 import { recordedFiles } from "../lockfile/units.js";
-import { mapLimit } from "../scan/map-limit.js";
+import { mapLimit } from "../async/map-limit.js";
 import { STORE_CONCURRENCY } from "./facts.js";
 import type { ObjectStore } from "./object-store.js";
 import { objectKey } from "./record.js";

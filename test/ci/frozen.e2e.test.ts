@@ -7,7 +7,7 @@ import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/diagnostics/errors.js";
 import { readLockfile } from "../../src/lockfile/read.js";
 import { writeLockfile } from "../../src/lockfile/write.js";
 import type { Plan } from "../../src/plan/types.js";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/diagnostics/errors.js";
 import { parseLockfile } from "../../src/lockfile/format.js";
 import { readLockfile } from "../../src/lockfile/read.js";
 import type { Lockfile } from "../../src/lockfile/schema.js";

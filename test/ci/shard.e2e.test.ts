@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/diagnostics/errors.js";
 import { readLockfile } from "../../src/lockfile/read.js";
 import type { Lockfile } from "../../src/lockfile/schema.js";
 import { parseShard, shardOf } from "../../src/plan/shard.js";

@@ -7,9 +7,9 @@
 import { readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { snapshotHolds, snapshotKey } from "../../src/check-snapshot.js";
-import { isTempName } from "../../src/lockfile/atomic-write.js";
-import { VERSION } from "../../src/version.js";
+import { snapshotHolds, snapshotKey } from "../../src/app/check-snapshot.js";
+import { isTempName } from "../../src/fs/atomic-write.js";
+import { VERSION } from "../../src/app/version.js";
 import { builtProject, MANIFEST } from "./built.js";
 
 async function checkedTwice() {

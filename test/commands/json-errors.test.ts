@@ -3,7 +3,7 @@
  * with every problem's position, while the human text stays on stderr. Exit code 3.
  */
 import { describe, expect, it } from "vitest";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/diagnostics/errors.js";
 import { runCli } from "../helpers/cli.js";
 import { tempProject } from "../helpers/project.js";
 

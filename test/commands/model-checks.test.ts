@@ -4,10 +4,10 @@
  * triangles, or a `texture:` on a model without UVs. Only paid rig steps read models.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { checkPaidModels } from "../../src/check-models.js";
+import { checkPaidModels } from "../../src/app/check-models.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
-import { EXIT } from "../../src/errors.js";
-import { openProject, planProject } from "../../src/project.js";
+import { EXIT } from "../../src/diagnostics/errors.js";
+import { openProject, planProject } from "../../src/app/project.js";
 import { posts } from "../helpers/assert.js";
 import { runCli } from "../helpers/cli.js";
 import { tempProject, type TempProject } from "../helpers/project.js";

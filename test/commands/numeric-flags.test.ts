@@ -3,7 +3,7 @@
  * The commands never start: each value is refused while the flags are parsed.
  */
 import { describe, expect, it } from "vitest";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/diagnostics/errors.js";
 import { runCli } from "../helpers/cli.js";
 import { tempProject } from "../helpers/project.js";
 

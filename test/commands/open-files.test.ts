@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/diagnostics/errors.js";
 import { glbBytes, pngBytes } from "../manifest/fixtures.js";
 import { tempProject } from "../helpers/project.js";
 import type { CliRun } from "../helpers/cli.js";

@@ -5,7 +5,7 @@ import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveSettings } from "../../src/config/load.js";
 import { CONFIG_DEFAULTS } from "../../src/config/schema.js";
-import { UserError } from "../../src/errors.js";
+import { UserError } from "../../src/diagnostics/errors.js";
 
 const dirs: string[] = [];
 afterEach(async () => {

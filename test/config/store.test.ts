@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { resolveSettings } from "../../src/config/load.js";
-import { UserError } from "../../src/errors.js";
+import { UserError } from "../../src/diagnostics/errors.js";
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -6,7 +6,7 @@ import { LockStore } from "../../src/lockfile/store.js";
 import { writeLockfile } from "../../src/lockfile/write.js";
 import type { Task } from "../../src/meshy/schemas.js";
 import type { PlanStep } from "../../src/plan/types.js";
-import { digestOf } from "../../src/lockfile/canonical.js";
+import { digestOf } from "../../src/text/canonical-json.js";
 import { animEntry, lockOf, rigEntry, sha } from "../lockfile/builders.js";
 import { memFs } from "../lockfile/mem-fs.js";
 

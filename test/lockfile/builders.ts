@@ -1,5 +1,5 @@
 /** Lockfile builders with defaults, for lockfile/ and scan/ tests. */
-import { digestOf } from "../../src/lockfile/canonical.js";
+import { digestOf } from "../../src/text/canonical-json.js";
 import type { AnimationEntry, Lockfile, RigEntry } from "../../src/lockfile/schema.js";
 
 /** A valid sha256 hex digest derived from a seed. */

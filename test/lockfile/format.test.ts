@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors.js";
+import { UserError } from "../../src/diagnostics/errors.js";
 import { LOCKFILE_HEADER, parseLockfile, serializeLockfile } from "../../src/lockfile/format.js";
 import { emptyLockfile, type Lockfile } from "../../src/lockfile/schema.js";
 import { animEntry, lockOf, rigEntry, sha } from "./builders.js";

@@ -1,6 +1,6 @@
 /** memfs volumes for lockfile/ and scan/ tests. */
 import { Volume, createFsFromVolume } from "memfs";
-import type { FsLike } from "../../src/lockfile/fs.js";
+import type { FsLike } from "../../src/fs/fs-like.js";
 
 export function memFs(tree: Record<string, string> = {}): { vol: Volume; fs: FsLike } {
   const vol = Volume.fromJSON(tree);

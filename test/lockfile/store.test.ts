@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FsLike } from "../../src/lockfile/fs.js";
+import type { FsLike } from "../../src/fs/fs-like.js";
 import { parseLockfile } from "../../src/lockfile/format.js";
 import { LockStore } from "../../src/lockfile/store.js";
 import { rigEntry, animEntry } from "./builders.js";

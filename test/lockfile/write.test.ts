@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { writeFileAtomic } from "../../src/lockfile/atomic-write.js";
+import { writeFileAtomic } from "../../src/fs/atomic-write.js";
 import { serializeLockfile } from "../../src/lockfile/format.js";
-import type { FsLike } from "../../src/lockfile/fs.js";
+import type { FsLike } from "../../src/fs/fs-like.js";
 import { readLockfile } from "../../src/lockfile/read.js";
 import { emptyLockfile } from "../../src/lockfile/schema.js";
 import { writeLockfile } from "../../src/lockfile/write.js";

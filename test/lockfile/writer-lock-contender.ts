@@ -11,8 +11,8 @@ import * as nodeFs from "node:fs/promises";
 import { hostname } from "node:os";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
-import { UserError } from "../../src/errors.js";
-import type { FsLike } from "../../src/lockfile/fs.js";
+import { UserError } from "../../src/diagnostics/errors.js";
+import type { FsLike } from "../../src/fs/fs-like.js";
 import { acquireWriterLock } from "../../src/lockfile/writer-lock.js";
 
 const [lockfile, unlinkMs, startMs] = process.argv.slice(2) as [string, string, string];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXIT, UserError } from "../../src/errors.js";
+import { EXIT, UserError } from "../../src/diagnostics/errors.js";
 import { acquireWriterLock, isPidAlive, type AcquireWriterLockOptions } from "../../src/lockfile/writer-lock.js";
 import { memFs } from "./mem-fs.js";
 

@@ -3,7 +3,7 @@
  * (exit 3) and shown escaped (`\x1b`), in the source excerpt, the field path and the message.
  */
 import { describe, expect, it } from "vitest";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/diagnostics/errors.js";
 import { runCli } from "../helpers/cli.js";
 import { tempProject } from "../helpers/project.js";
 import { glbBytes } from "./fixtures.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors.js";
+import { UserError } from "../../src/diagnostics/errors.js";
 import { loadManifest } from "../../src/manifest/load.js";
 import { formatUserError } from "../../src/report/diagnostics.js";
 import { MANIFEST, memProject } from "./fixtures.js";

@@ -3,7 +3,7 @@
  * has (1e300, 1e-320, a height in centimetres) are refused in the manifest with the reason.
  */
 import { describe, expect, it } from "vitest";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/diagnostics/errors.js";
 import { runCli } from "../helpers/cli.js";
 import { tempProject } from "../helpers/project.js";
 import { glbBytes } from "./fixtures.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { EXIT, UserError } from "../../src/errors.js";
+import { EXIT, UserError } from "../../src/diagnostics/errors.js";
 import { loadManifest } from "../../src/manifest/load.js";
 import { glbBytes, MANIFEST, memProject, pngBytes } from "./fixtures.js";
 

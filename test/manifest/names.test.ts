@@ -4,7 +4,7 @@
  * macOS and Windows file systems treat as one.
  */
 import { describe, expect, it } from "vitest";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/diagnostics/errors.js";
 import { runCli } from "../helpers/cli.js";
 import { tempProject } from "../helpers/project.js";
 import { glbBytes } from "./fixtures.js";

@@ -3,7 +3,7 @@
  * `defaults` or per character, absent from the resolved character when neither sets them.
  */
 import { describe, expect, it } from "vitest";
-import { EXIT } from "../../src/errors.js";
+import { EXIT } from "../../src/diagnostics/errors.js";
 import { loadManifest } from "../../src/manifest/load.js";
 import { runCli } from "../helpers/cli.js";
 import { tempProject } from "../helpers/project.js";

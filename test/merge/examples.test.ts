@@ -11,7 +11,7 @@ import { HUMANOID_JOINTS } from "../../src/gltf/humanoid.js";
 import { loadManifest } from "../../src/manifest/load.js";
 import type { ResolvedCharacter } from "../../src/manifest/resolve.js";
 import { readMergeInputs } from "../../src/merge/inputs.js";
-import { mergeSources } from "../../src/plan/layout.js";
+import { mergeSources } from "../../src/manifest/layout.js";
 import { mergeCharacter, type ClipSource, type MergeOptions } from "../../src/merge/merge-character.js";
 import { ROOT, rigup } from "../helpers/spawn.js";
 import { expectValid, keyframes, readGlb } from "./fixtures.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelay, parseRetryAfter, POLL_DEFAULTS } from "../../src/meshy/backoff.js";
-import { quoteUrl, redactSecrets, sanitizeError } from "../../src/meshy/redact.js";
+import { quoteUrl, redactSecrets, sanitizeError } from "../../src/text/redact.js";
 
 describe("backoffDelay", () => {
   it("grows by the factor up to the cap; jitter only shortens", () => {

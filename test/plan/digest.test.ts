@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors.js";
+import { UserError } from "../../src/diagnostics/errors.js";
 import type { ResolvedCharacter } from "../../src/manifest/resolve.js";
 import { animationInputs, canonicalJson, digestOf, rigInputs } from "../../src/plan/digest.js";
 import { sha } from "./given.js";

@@ -9,7 +9,7 @@ import type { ResolvedAction, ResolvedCharacter, ResolvedManifest } from "../../
 import type { OutputFormat } from "../../src/manifest/schema.js";
 import type { PostProcess } from "../../src/meshy/schemas.js";
 import { animationInputs, digestOf, rigInputs } from "../../src/plan/digest.js";
-import { animationOutputs, rigOutputs, type OutputFile } from "../../src/plan/layout.js";
+import { animationOutputs, rigOutputs, type OutputFile } from "../../src/manifest/layout.js";
 import { plan } from "../../src/plan/plan.js";
 import type { Facts, Plan, PlanInput, PlanStep } from "../../src/plan/types.js";
 

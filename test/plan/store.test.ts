@@ -1,7 +1,7 @@
 /** Rule 12 and the store's restores: the planner, pure, with what the team store holds as facts. */
 import { describe, expect, it } from "vitest";
 import { plan } from "../../src/plan/plan.js";
-import type { StoreFacts } from "../../src/plan/store-view.js";
+import type { StoreFacts } from "../../src/store/record.js";
 import { registryKey, type UnitRecord } from "../../src/store/record.js";
 import { actions, DAY, given, NOW, step, type Given } from "./given.js";
 

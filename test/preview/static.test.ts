@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors.js";
+import { UserError } from "../../src/diagnostics/errors.js";
 import { buildPreviewModel, type PreviewModel } from "../../src/preview/index.js";
 import { writeStaticPreview } from "../../src/preview/static.js";
 import { THREE_FILES } from "../../src/preview/vendor.js";

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { FsLike } from "../../src/lockfile/fs.js";
+import type { FsLike } from "../../src/fs/fs-like.js";
 import type { FileRecord, Lockfile } from "../../src/lockfile/schema.js";
 import type { ResolvedCharacter, ResolvedManifest } from "../../src/manifest/resolve.js";
 import { gatherFacts } from "../../src/scan/facts.js";

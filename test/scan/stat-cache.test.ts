@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { hashFile } from "../../src/scan/hash-file.js";
+import { hashFile } from "../../src/fs/hash-file.js";
 import { StatCache } from "../../src/scan/stat-cache.js";
 import { memFs } from "../lockfile/mem-fs.js";
 

@@ -1,6 +1,6 @@
 /** `rigup actions [search]`: the animation library as a table, from a cache refreshed weekly, or the snapshot shipped with rigup. */
 import type { Command } from "commander";
-import { EXIT, UserError } from "../../errors.js";
+import { EXIT, UserError } from "../../diagnostics/errors.js";
 import type { LibraryAction } from "../../meshy/schemas.js";
 import type { CliEnv } from "../env.js";
 import { jsonOption, projectOptions, type ProjectFlags } from "./common.js";
@@ -31,7 +31,7 @@ export function registerActionsCommand(program: Command, ctx: CliEnv, setExit: (
     .action(async (search: string | undefined, flags: ActionsFlags) => {
       const [{ resolveSettings }, { loadActions, filterActions, describeSource, userCacheDir, ACTIONS_CACHE_FILE }, { SNAPSHOT }, { access }, path, os] = await Promise.all([
         import("../../config/load.js"),
-        import("../../actions-cache.js"),
+        import("../../actions/cache.js"),
         import("../../actions/snapshot.js"),
         import("node:fs/promises"),
         import("node:path"),

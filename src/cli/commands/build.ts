@@ -1,6 +1,6 @@
 /** `rigup build`: run the plan against Meshy (or the built-in emulator). */
 import type { Command } from "commander";
-import { EXIT, UserError } from "../../errors.js";
+import { EXIT, UserError } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
 import { inShard } from "../../plan/shard.js";
 import { displayDir } from "../../report/reporter.js";
@@ -52,11 +52,11 @@ export async function runBuild(flags: BuildFlags, ctx: CliEnv): Promise<number> 
     return EXIT.OK;
   }
   const [{ openProject, planProject }, { build, needsRun }, { filterPlan }, { renderPlan }, { SnapshotRecorder }] = await Promise.all([
-    import("../../project.js"),
-    import("../../build.js"),
+    import("../../app/project.js"),
+    import("../../app/build.js"),
     import("../../plan/filter.js"),
     import("../../report/plan-text.js"),
-    import("../../check-snapshot-record.js"),
+    import("../../app/check-snapshot-record.js"),
   ]);
   const { key, stateDir, manifestFile, manifestText } = verdict;
   const recorder = key && manifestText !== undefined && !flags.shard ? new SnapshotRecorder(key, stateDir, manifestFile, manifestText) : undefined;
@@ -177,11 +177,11 @@ function meshyFree(plan: import("../../plan/types.js").Plan): boolean {
 
 /** The plan as the build will see it with the store's answers (what is stored, what the team paid for). */
 async function storePlan(
-  project: import("../../project.js").Project,
+  project: import("../../app/project.js").Project,
   store: import("../../store/object-store.js").ObjectStore,
   o: { target: import("../../lockfile/schema.js").Target; replace?: string[]; shard?: import("../../plan/shard.js").Shard },
 ) {
-  const [{ planProject }, { filterPlan }] = await Promise.all([import("../../project.js"), import("../../plan/filter.js")]);
+  const [{ planProject }, { filterPlan }] = await Promise.all([import("../../app/project.js"), import("../../plan/filter.js")]);
   const { plan } = await planProject(project, { target: o.target, replace: o.replace, store });
   return o.shard ? filterPlan(plan, inShard(o.shard)) : plan;
 }
@@ -197,14 +197,14 @@ function offlineConnection(): Connection {
 }
 
 /** Meshy (or the built-in emulator) with the key, and this account's ledger. */
-async function connect(flags: BuildFlags, ctx: CliEnv, project: import("../../project.js").Project): Promise<Connection> {
+async function connect(flags: BuildFlags, ctx: CliEnv, project: import("../../app/project.js").Project): Promise<Connection> {
   const { settings } = project;
   // Before anything is sent: an unknown action id would be refused only after its rig was paid for.
-  await (await import("../../actions/check-ids.js")).checkActionIds(project, { emulator: flags.emulator, stderr: ctx.stderr });
+  await (await import("../../app/check-action-ids.js")).checkActionIds(project, { emulator: flags.emulator, stderr: ctx.stderr });
   const [{ MeshyClient }, { fileLedger, ledgerFile }, { userCacheDir }, { homedir }] = await Promise.all([
     import("../../meshy/client.js"),
     import("../../execute/ledger.js"),
-    import("../../actions-cache.js"),
+    import("../../actions/cache.js"),
     import("node:os"),
   ]);
   const { apiBase, apiKey, close: stopEmulator } = await apiTarget(settings, flags.emulator, ctx.stderr);

@@ -1,6 +1,6 @@
 /** `rigup cache-key`: a stable hash of everything that determines the output tree. Offline. */
 import type { Command } from "commander";
-import { EXIT } from "../../errors.js";
+import { EXIT } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
 import { jsonOption, projectOptions, withProjectOptions, type ProjectFlags } from "./common.js";
 
@@ -12,8 +12,8 @@ export function registerCacheKeyCommand(program: Command, ctx: CliEnv, setExit: 
     .addOption(jsonOption())
     .action(async (flags: ProjectFlags) => {
       const [{ openProject }, { cacheKey }, { gatherFacts }, { StatCache }, { emptyLockfile }] = await Promise.all([
-        import("../../project.js"),
-        import("../../cache-key.js"),
+        import("../../app/project.js"),
+        import("../../app/cache-key.js"),
         import("../../scan/facts.js"),
         import("../../scan/stat-cache.js"),
         import("../../lockfile/schema.js"),

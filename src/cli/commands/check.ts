@@ -1,8 +1,8 @@
 /** `rigup check` (and `rigup build --check`): do the outputs match the manifest and lockfile? Offline, fast. */
 import path from "node:path";
 import type { Command } from "commander";
-import { EXIT } from "../../errors.js";
-import { locateManifest } from "../../locate-manifest.js";
+import { EXIT } from "../../diagnostics/errors.js";
+import { locateManifest } from "../../app/locate-manifest.js";
 import type { CliEnv } from "../env.js";
 import { jsonOption, projectOptions, withProjectOptions, type ProjectFlags } from "./common.js";
 
@@ -21,9 +21,9 @@ export function registerCheckCommand(program: Command, ctx: CliEnv, setExit: (co
  */
 export async function snapshotVerdict(flags: ProjectFlags, ctx: CliEnv) {
   const [snap, { isTempName }, { VERSION }] = await Promise.all([
-    import("../../check-snapshot.js"),
-    import("../../lockfile/atomic-write.js"),
-    import("../../version.js"),
+    import("../../app/check-snapshot.js"),
+    import("../../fs/atomic-write.js"),
+    import("../../app/version.js"),
   ]);
   const manifestFile = locateManifest(ctx.cwd, flags.manifest);
   const manifestText = snap.readText(manifestFile);
@@ -41,9 +41,9 @@ export async function runCheck(flags: ProjectFlags, ctx: CliEnv): Promise<number
   if (hit) return report(ctx, flags, { ok: true, items: [], upToDate: hit.upToDate, credits: 0, warnings: [] }, []);
 
   const [{ openProject, planProject }, { checkPlan, formatCheckItem }, { SnapshotRecorder }] = await Promise.all([
-    import("../../project.js"),
-    import("../../check.js"),
-    import("../../check-snapshot-record.js"),
+    import("../../app/project.js"),
+    import("../../app/check.js"),
+    import("../../app/check-snapshot-record.js"),
   ]);
   const recorder = key && manifestText !== undefined ? new SnapshotRecorder(key, stateDir, manifestFile, manifestText) : undefined;
   const project = await openProject(projectOptions(flags, ctx));

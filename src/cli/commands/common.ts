@@ -1,7 +1,7 @@
 /** Options every project command shares, and turning them into ProjectOptions. */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { CliEnv } from "../env.js";
-import type { ProjectOptions } from "../../project.js";
+import type { ProjectOptions } from "../../app/project.js";
 import { parseShard, shardOf, type Shard } from "../../plan/shard.js";
 
 export interface ProjectFlags {

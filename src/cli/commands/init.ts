@@ -1,6 +1,6 @@
 /** `rigup init`: a starter characters.yaml and the git conventions around it. Never overwrites; an existing manifest is kept. */
 import type { Command } from "commander";
-import { EXIT } from "../../errors.js";
+import { EXIT } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
 import { jsonOption } from "./common.js";
 

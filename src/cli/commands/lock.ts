@@ -3,7 +3,7 @@
  * conflict in characters.lock in place, keeping every task id either side paid for.
  */
 import type { Command } from "commander";
-import { EXIT, UserError } from "../../errors.js";
+import { EXIT, UserError } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
 
 interface LockMergeFlags {

@@ -1,6 +1,6 @@
 /** `rigup plan`: what a build would do, what it costs, and why. No network, but a weekly refresh of the animation library. */
 import type { Command } from "commander";
-import { EXIT } from "../../errors.js";
+import { EXIT } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
 import { inShard } from "../../plan/shard.js";
 import { replaceOption } from "./replace.js";
@@ -25,9 +25,9 @@ export function registerPlanCommand(program: Command, ctx: CliEnv, setExit: (cod
     .addOption(replaceOption())
     .action(async (flags: PlanFlags) => {
       const [{ openProject, planProject }, { hasChanges }, { checkActionIds }] = await Promise.all([
-        import("../../project.js"),
+        import("../../app/project.js"),
         import("../../plan/types.js"),
-        import("../../actions/check-ids.js"),
+        import("../../app/check-action-ids.js"),
       ]);
       const project = await openProject(projectOptions(flags, ctx));
       await checkActionIds(project, { stderr: ctx.stderr });
@@ -43,7 +43,7 @@ export function registerPlanCommand(program: Command, ctx: CliEnv, setExit: (cod
         ctx.stderr.write(shardNotice(flags.shard, project.resolved.characters.map((c) => c.name)));
       }
       // A model this plan would pay to rig but cannot be rigged as asked: an input error now, offline.
-      await (await import("../../check-models.js")).checkPaidModels(project, plan);
+      await (await import("../../app/check-models.js")).checkPaidModels(project, plan);
       if (flags.json) ctx.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
       else {
         const { renderPlan } = await import("../../report/plan-text.js");

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import type { Command } from "commander";
-import { EXIT } from "../../errors.js";
+import { EXIT } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
 import { intArg, projectOptions, withProjectOptions, type ProjectFlags } from "./common.js";
 
@@ -26,7 +26,7 @@ export function registerPreviewCommand(program: Command, ctx: CliEnv, setExit: (
 
 export async function runPreview(flags: PreviewFlags, ctx: CliEnv): Promise<number> {
   const [{ openProject, planProject }, { buildPreviewModel }] = await Promise.all([
-    import("../../project.js"),
+    import("../../app/project.js"),
     import("../../preview/index.js"),
   ]);
   // Manifest, lockfile and tree as they are now: the server calls this for every load of the page.

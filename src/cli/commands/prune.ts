@@ -1,6 +1,6 @@
 /** `rigup prune`: delete outputs no longer in the manifest and retire their lock entries (task ids kept). Dry run unless --apply. Offline. */
 import type { Command } from "commander";
-import { EXIT } from "../../errors.js";
+import { EXIT } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
 import { jsonOption, projectOptions, withProjectOptions, type ProjectFlags } from "./common.js";
 
@@ -18,7 +18,7 @@ export function registerPruneCommand(program: Command, ctx: CliEnv, setExit: (co
     .option("-y, --yes", "same as --apply")
     .addOption(jsonOption())
     .action(async (flags: PruneFlags) => {
-      const [{ openProject }, { prune }] = await Promise.all([import("../../project.js"), import("../../prune.js")]);
+      const [{ openProject }, { prune }] = await Promise.all([import("../../app/project.js"), import("../../app/prune.js")]);
       const project = await openProject(projectOptions(flags, ctx));
       const apply = Boolean(flags.apply || flags.yes);
       const result = await prune(project, { apply });

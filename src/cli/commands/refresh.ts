@@ -1,6 +1,6 @@
 /** `rigup refresh`: re-read every recorded task's status and expiry from Meshy. Free. */
 import type { Command } from "commander";
-import { EXIT, UserError } from "../../errors.js";
+import { EXIT, UserError } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
 import { apiTarget } from "./api-target.js";
 import { intArg, jsonOption, projectOptions, withProjectOptions, type ProjectFlags } from "./common.js";
@@ -17,8 +17,8 @@ export function registerRefreshCommand(program: Command, ctx: CliEnv, setExit: (
     .addOption(jsonOption())
     .action(async (flags: ProjectFlags) => {
       const [{ openProject }, { refresh }, { MeshyClient }, { isoDate }] = await Promise.all([
-        import("../../project.js"),
-        import("../../refresh.js"),
+        import("../../app/project.js"),
+        import("../../app/refresh.js"),
         import("../../meshy/client.js"),
         import("../../plan/words.js"),
       ]);

@@ -1,6 +1,6 @@
 /** `rigup status`: each character's rig, its expiry, and what is out of date. Offline. */
 import type { Command } from "commander";
-import { EXIT } from "../../errors.js";
+import { EXIT } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
 import { jsonOption, projectOptions, withProjectOptions, type ProjectFlags } from "./common.js";
 
@@ -9,7 +9,7 @@ export function registerStatusCommand(program: Command, ctx: CliEnv, setExit: (c
     .description("Show each character's rig task, when it expires, and which clips are up to date or out of date. Offline.")
     .addOption(jsonOption())
     .action(async (flags: ProjectFlags) => {
-      const [{ openProject, planProject }, { projectStatus }] = await Promise.all([import("../../project.js"), import("../../status.js")]);
+      const [{ openProject, planProject }, { projectStatus }] = await Promise.all([import("../../app/project.js"), import("../../app/status.js")]);
       const project = await openProject(projectOptions(flags, ctx));
       const now = Date.now();
       const { plan, statCache } = await planProject(project, { now });
@@ -32,8 +32,8 @@ export function registerStatusCommand(program: Command, ctx: CliEnv, setExit: (c
     });
 }
 
-async function renderStatus(status: import("../../status.js").ProjectStatus): Promise<string> {
-  const { shortTaskId } = await import("../../status.js");
+async function renderStatus(status: import("../../app/status.js").ProjectStatus): Promise<string> {
+  const { shortTaskId } = await import("../../app/status.js");
   const out: string[] = [];
   const width = Math.max(0, ...status.characters.map((c) => c.name.length));
   for (const c of status.characters) {

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { hostname } from "node:os";
-import { EXIT, UserError } from "../../errors.js";
+import { EXIT, UserError } from "../../diagnostics/errors.js";
 import type { Settings } from "../../config/load.js";
 import type { ObjectStore } from "../../store/object-store.js";
 import type { PlanStep } from "../../plan/types.js";
@@ -48,7 +48,7 @@ export function registerStoreCommands(program: Command, ctx: CliEnv, setExit: (c
 }
 
 async function runPull(flags: ProjectFlags, ctx: CliEnv): Promise<number> {
-  const [{ openProject }, { build }] = await Promise.all([import("../../project.js"), import("../../build.js")]);
+  const [{ openProject }, { build }] = await Promise.all([import("../../app/project.js"), import("../../app/build.js")]);
   const project = await openProject(projectOptions(flags, ctx));
   requireStore(project.settings, "pull");
   const store = (await openProjectStore(project.settings, ctx))!;
@@ -90,10 +90,10 @@ async function runPull(flags: ProjectFlags, ctx: CliEnv): Promise<number> {
 
 async function runPush(flags: ProjectFlags, ctx: CliEnv): Promise<number> {
   const [{ openProject, planProject }, { acquireWriterLock }, { LockStore }, { pushOutputs }] = await Promise.all([
-    import("../../project.js"),
+    import("../../app/project.js"),
     import("../../lockfile/writer-lock.js"),
     import("../../lockfile/store.js"),
-    import("../../store/push.js"),
+    import("../../execute/push-outputs.js"),
   ]);
   const project = await openProject(projectOptions(flags, ctx));
   const { settings } = project;

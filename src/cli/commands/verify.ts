@@ -1,6 +1,6 @@
 /** `rigup verify`: re-hash every output against the lockfile, ignoring the stat cache. Offline. */
 import type { Command } from "commander";
-import { EXIT } from "../../errors.js";
+import { EXIT } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
 import { jsonOption, projectOptions, withProjectOptions, type ProjectFlags } from "./common.js";
 
@@ -18,10 +18,10 @@ export function registerVerifyCommand(program: Command, ctx: CliEnv, setExit: (c
     .action(async (flags: VerifyFlags) => {
       if (flags.store !== undefined) return setExit(await verifyInStore(flags, ctx));
       const [{ openProject }, { verifyOutputs }, { StatCache }, { dropSnapshot }] = await Promise.all([
-        import("../../project.js"),
-        import("../../verify.js"),
+        import("../../app/project.js"),
+        import("../../app/verify.js"),
         import("../../scan/stat-cache.js"),
-        import("../../check-snapshot.js"),
+        import("../../app/check-snapshot.js"),
       ]);
       const project = await openProject(projectOptions({ ...flags, store: undefined }, ctx));
       const { stateDir, outDir } = project.settings;
@@ -49,10 +49,10 @@ export function registerVerifyCommand(program: Command, ctx: CliEnv, setExit: (c
 
 async function verifyInStore(flags: VerifyFlags, ctx: CliEnv): Promise<number> {
   const [{ openProject }, { verifyStore }, { openProjectStore }, { UserError }] = await Promise.all([
-    import("../../project.js"),
+    import("../../app/project.js"),
     import("../../store/verify.js"),
     import("./store.js"),
-    import("../../errors.js"),
+    import("../../diagnostics/errors.js"),
   ]);
   const project = await openProject(projectOptions({ ...flags, store: typeof flags.store === "string" ? flags.store : undefined }, ctx));
   const store = await openProjectStore(project.settings, ctx);

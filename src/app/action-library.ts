@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import type { Writable } from "node:stream";
-import { ACTIONS_CACHE_FILE, fromSnapshot, loadActions, type LoadedActions } from "../actions-cache.js";
+import { ACTIONS_CACHE_FILE, fromSnapshot, loadActions, type LoadedActions } from "../actions/cache.js";
 import { announceKeyDestination } from "../config/api-origin.js";
 import type { Settings } from "../config/load.js";
 

@@ -6,7 +6,7 @@
  */
 import { lstat, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
-import { EXIT, UserError } from "./errors.js";
+import { EXIT, UserError } from "../diagnostics/errors.js";
 
 /**
  * The absolute path of out-relative `rel`, or undefined when it would leave `outDir`:

@@ -5,18 +5,18 @@
  * publishes the record of every unit whose outputs are all stored.
  */
 import { join } from "node:path";
-import type { LockUpdater } from "../execute/journal.js";
-import { recordOf } from "../execute/store-link.js";
+import type { LockUpdater } from "./journal.js";
+import { recordOf } from "./store-link.js";
 import type { FileRecord, UnitEntry } from "../lockfile/schema.js";
 import { getUnit, madeBy, setUnit } from "../lockfile/units.js";
 import type { TaskKind } from "../meshy/schemas.js";
-import type { Facts } from "../plan/types.js";
-import { mapLimit } from "../scan/map-limit.js";
-import { uploadOutput } from "./content.js";
-import { STORE_CONCURRENCY } from "./facts.js";
-import { StoreError, type ObjectStore } from "./object-store.js";
-import { objectKey, type UnitRef } from "./record.js";
-import { publishRecord } from "./registry.js";
+import type { DiskFacts } from "../scan/facts.js";
+import { mapLimit } from "../async/map-limit.js";
+import { uploadOutput } from "../store/content.js";
+import { STORE_CONCURRENCY } from "../store/facts.js";
+import { StoreError, type ObjectStore } from "../store/object-store.js";
+import { objectKey, type UnitRef } from "../store/record.js";
+import { publishRecord } from "../store/registry.js";
 
 export interface PushResult {
   uploaded: number;
@@ -40,7 +40,7 @@ export interface PushOptions {
   lock: LockUpdater;
   store: ObjectStore;
   outDir: string;
-  facts: Facts;
+  facts: Pick<DiskFacts, "outputs">;
   host: string;
   now: () => number;
   /** Check every recorded output, not only those not marked stored (`rigup push`). */

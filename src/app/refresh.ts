@@ -6,13 +6,13 @@
  */
 import { hostname } from "node:os";
 import PQueue from "p-queue";
-import { acquireWriterLock } from "./lockfile/writer-lock.js";
-import { LockStore } from "./lockfile/store.js";
-import type { Lockfile, UnitEntry } from "./lockfile/schema.js";
-import { getUnit, setUnit, unitKey } from "./lockfile/units.js";
-import type { MeshyApi } from "./meshy/api.js";
-import { isMeshyError } from "./meshy/errors.js";
-import type { TaskKind } from "./meshy/schemas.js";
+import { acquireWriterLock } from "../lockfile/writer-lock.js";
+import { LockStore } from "../lockfile/store.js";
+import type { Lockfile, UnitEntry } from "../lockfile/schema.js";
+import { getUnit, setUnit, unitKey } from "../lockfile/units.js";
+import type { MeshyApi } from "../meshy/api.js";
+import { isMeshyError } from "../meshy/errors.js";
+import type { TaskKind } from "../meshy/schemas.js";
 import type { Project } from "./project.js";
 
 export type RefreshOutcome = "alive" | "gone" | "unchanged-gone" | "error";

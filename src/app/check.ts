@@ -4,10 +4,10 @@
  * line per unit that a build would change. Offline; the stat cache means
  * unchanged files are only stat-ed, never re-hashed.
  */
-import type { Lockfile } from "./lockfile/schema.js";
-import { getUnit } from "./lockfile/units.js";
-import { SYMBOLS } from "./report/plan-text.js";
-import type { Plan, PlanStep, StepAction, PlanWarning } from "./plan/types.js";
+import type { Lockfile } from "../lockfile/schema.js";
+import { getUnit } from "../lockfile/units.js";
+import { SYMBOLS } from "../report/plan-text.js";
+import type { Plan, PlanStep, StepAction, PlanWarning } from "../plan/types.js";
 
 export interface CheckItem {
   /** `<character>/rig`, `<character>/animations/<name>`, `<character>/merged`, or `<character>/stray`. */

@@ -6,13 +6,13 @@
  */
 import { open, readFile } from "node:fs/promises";
 import path from "node:path";
-import { UserError } from "./errors.js";
-import { modelFacts, type ModelFacts } from "./gltf/model-facts.js";
-import { formatPath, parseYamlWithPositions, type DataPath } from "./manifest/positions.js";
-import { isPaid } from "./plan/unit.js";
-import type { Plan } from "./plan/types.js";
+import { UserError } from "../diagnostics/errors.js";
+import { modelFacts, type ModelFacts } from "../gltf/model-facts.js";
+import { formatPath, parseYamlWithPositions, type DataPath } from "../diagnostics/positions.js";
+import { isPaid } from "../plan/unit.js";
+import type { Plan } from "../plan/types.js";
 import type { Project } from "./project.js";
-import { FILE_CONCURRENCY, mapLimit } from "./scan/map-limit.js";
+import { FILE_CONCURRENCY, mapLimit } from "../async/map-limit.js";
 
 /** Meshy refuses (400) a model to rig with more triangles than this. CONFIRMED (API-V2-NOTES §2.1, v2 rigging page). */
 export const MAX_RIG_TRIANGLES = 380_000;

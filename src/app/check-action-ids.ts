@@ -7,15 +7,15 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Writable } from "node:stream";
-import type { LoadedActions } from "../actions-cache.js";
-import { UserError, type Diagnostic } from "../errors.js";
-import { formatPath, parseYamlWithPositions, type DataPath } from "../manifest/positions.js";
+import type { LoadedActions } from "../actions/cache.js";
+import { UserError, type Diagnostic } from "../diagnostics/errors.js";
+import { formatPath, parseYamlWithPositions, type DataPath } from "../diagnostics/positions.js";
 import type { Manifest } from "../manifest/schema.js";
-import { editDistance } from "../manifest/suggest.js";
+import { editDistance } from "../diagnostics/suggest.js";
 import type { LibraryAction } from "../meshy/schemas.js";
-import type { Project } from "../project.js";
-import { projectLibrary } from "./project-library.js";
-import { SNAPSHOT } from "./snapshot.js";
+import type { Project } from "./project.js";
+import { projectLibrary } from "./action-library.js";
+import { SNAPSHOT } from "../actions/snapshot.js";
 
 export interface UnknownAction {
   /** Where it is in the manifest data: characters.<name>.actions[i] (…action_id in the object form). */

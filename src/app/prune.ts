@@ -9,12 +9,12 @@
 import { rmdir, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
-import { errorCode } from "./lockfile/fs.js";
-import { LockStore } from "./lockfile/store.js";
-import { deleteMerged, retireUnit, unitKey } from "./lockfile/units.js";
-import { acquireWriterLock } from "./lockfile/writer-lock.js";
-import { resolveInsideOut } from "./out-path.js";
-import type { Plan, PlanStep } from "./plan/types.js";
+import { errorCode } from "../fs/fs-like.js";
+import { LockStore } from "../lockfile/store.js";
+import { deleteMerged, retireUnit, unitKey } from "../lockfile/units.js";
+import { acquireWriterLock } from "../lockfile/writer-lock.js";
+import { resolveInsideOut } from "../fs/inside-out.js";
+import type { Plan, PlanStep } from "../plan/types.js";
 import { planProject, type Project } from "./project.js";
 
 export interface PruneItem {

@@ -5,11 +5,11 @@
  * comments, key order, action order and the checkout path do not matter), the
  * lockfile's file hashes per unit (not task ids or times), and the layout version.
  */
-import { digestOf, rigInputs, animationInputs } from "./plan/digest.js";
-import { OUTPUT_LAYOUT_VERSION } from "./plan/layout.js";
-import type { Lockfile } from "./lockfile/schema.js";
-import type { ResolvedManifest } from "./manifest/resolve.js";
-import type { Facts } from "./plan/types.js";
+import { digestOf, rigInputs, animationInputs } from "../plan/digest.js";
+import { OUTPUT_LAYOUT_VERSION } from "../manifest/layout.js";
+import type { Lockfile } from "../lockfile/schema.js";
+import type { ResolvedManifest } from "../manifest/resolve.js";
+import type { Facts } from "../plan/types.js";
 
 export interface CacheKey {
   /** sha256 hex of the parts. */

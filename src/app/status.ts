@@ -3,10 +3,10 @@
  * new clips, and which units a build would touch. Pure: built from the plan, the
  * lockfile and `now`.
  */
-import type { Lockfile, UnitEntry } from "./lockfile/schema.js";
-import type { ResolvedManifest } from "./manifest/resolve.js";
-import type { Plan, StepAction } from "./plan/types.js";
-import { availableUntil, isExpired } from "./plan/expiry.js";
+import type { Lockfile, UnitEntry } from "../lockfile/schema.js";
+import type { ResolvedManifest } from "../manifest/resolve.js";
+import type { Plan, StepAction } from "../plan/types.js";
+import { availableUntil, isExpired } from "../plan/expiry.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -4,17 +4,17 @@
  * needs to know "what would a build do" goes through here.
  */
 import { locateManifest } from "./locate-manifest.js";
-import { loadManifest } from "./manifest/load.js";
-import type { Manifest } from "./manifest/schema.js";
-import type { ResolvedManifest } from "./manifest/resolve.js";
-import { resolveSettings, type Settings } from "./config/load.js";
-import { readLockfile } from "./lockfile/read.js";
-import type { Lockfile, Target } from "./lockfile/schema.js";
-import { gatherFacts, type GatherFactsOptions } from "./scan/facts.js";
-import { StatCache } from "./scan/stat-cache.js";
-import { plan } from "./plan/plan.js";
-import type { Facts, Plan } from "./plan/types.js";
-import type { ObjectStore } from "./store/object-store.js";
+import { loadManifest } from "../manifest/load.js";
+import type { Manifest } from "../manifest/schema.js";
+import type { ResolvedManifest } from "../manifest/resolve.js";
+import { resolveSettings, type Settings } from "../config/load.js";
+import { readLockfile } from "../lockfile/read.js";
+import type { Lockfile, Target } from "../lockfile/schema.js";
+import { gatherFacts, type GatherFactsOptions } from "../scan/facts.js";
+import { StatCache } from "../scan/stat-cache.js";
+import { plan } from "../plan/plan.js";
+import type { Facts, Plan } from "../plan/types.js";
+import type { ObjectStore } from "../store/object-store.js";
 
 export interface ProjectOptions {
   /** Manifest path as given (`-m`); without it, the nearest characters.yaml (locate-manifest.ts). */
@@ -66,7 +66,7 @@ export async function planProject(
   const { settings, resolved } = project;
   const lock = opts.lock ?? project.lock;
   const statCache = await StatCache.load(settings.stateDir);
-  const facts = await gatherFacts({
+  const facts: Facts = await gatherFacts({
     manifest: resolved,
     manifestDir: settings.manifestDir,
     outDir: settings.outDir,
@@ -78,7 +78,7 @@ export async function planProject(
   const input = { manifest: resolved, lock, facts, now: opts.now ?? Date.now(), replace: opts.replace, target: opts.target };
   let result = plan(input);
   if (opts.store) {
-    const { askStore, emptyStoreFacts } = await import("./store/facts.js");
+    const { askStore, emptyStoreFacts } = await import("../store/facts.js");
     const known = emptyStoreFacts();
     facts.store = known;
     result = plan(input);

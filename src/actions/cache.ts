@@ -8,11 +8,11 @@
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { UserError } from "./errors.js";
-import { writeFileAtomic } from "./lockfile/atomic-write.js";
-import { errorCode } from "./lockfile/fs.js";
-import { SNAPSHOT } from "./actions/snapshot.js";
-import { LibraryListSchema, type LibraryAction } from "./meshy/schemas.js";
+import { UserError } from "../diagnostics/errors.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
+import { errorCode } from "../fs/fs-like.js";
+import { SNAPSHOT } from "./snapshot.js";
+import { LibraryListSchema, type LibraryAction } from "../meshy/schemas.js";
 
 export const ACTIONS_CACHE_DEFAULTS = { maxAgeMs: 7 * 24 * 60 * 60 * 1000 };
 export const ACTIONS_CACHE_FILE = "actions-cache.json";

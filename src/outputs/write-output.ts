@@ -8,10 +8,10 @@
 import { createHash } from "node:crypto";
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import { isTempName, tempPathFor } from "../lockfile/atomic-write.js";
+import { isTempName, tempPathFor } from "../fs/atomic-write.js";
 import type { AssetResponse } from "../meshy/api.js";
-import { resolveInsideOut } from "../out-path.js";
-import type { OutputFile } from "../plan/layout.js";
+import { resolveInsideOut } from "../fs/inside-out.js";
+import type { OutputFile } from "../manifest/layout.js";
 
 export interface DownloadResult {
   size: number;

@@ -12,8 +12,8 @@
  *
  * Pure: paths are posix, relative to the output directory.
  */
-import type { OutputFormat } from "../manifest/schema.js";
-import type { ResolvedAction } from "../manifest/resolve.js";
+import type { OutputFormat } from "./schema.js";
+import type { ResolvedAction } from "./resolve.js";
 
 /**
  * One output file a unit should produce. `role` keys it in the lockfile and in a

@@ -15,7 +15,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { tempPathFor } from "./lockfile/atomic-write.js";
+import { tempPathFor } from "../fs/atomic-write.js";
 
 const SNAPSHOT_FILE = "check-snapshot.json";
 const FORMAT = 2;

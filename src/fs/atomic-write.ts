@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { defaultFs, type FileHandleLike, type FsOptions } from "./fs.js";
+import { defaultFs, type FileHandleLike, type FsOptions } from "./fs-like.js";
 
 /**
  * Every temp file rigup creates is named by `tempPathFor`, with a prefix of its own, so

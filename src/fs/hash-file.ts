@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { defaultFs, type FsOptions } from "../lockfile/fs.js";
+import { defaultFs, type FsOptions } from "./fs-like.js";
 
 // Big enough for sha256 to dominate; small because most outputs are small and a scan may hash thousands.
 const CHUNK = 1 << 16;

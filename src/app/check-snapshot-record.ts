@@ -5,12 +5,12 @@
  */
 import path from "node:path";
 import { configCandidates, contentHashes, readText, writeSnapshot } from "./check-snapshot.js";
-import { CONFIG_SEARCH_PLACES } from "./config/load.js";
-import { serializeLockfile } from "./lockfile/format.js";
+import { CONFIG_SEARCH_PLACES } from "../config/load.js";
+import { serializeLockfile } from "../lockfile/format.js";
 import type { Project } from "./project.js";
-import { DEFAULT_EXPIRY_WARNING_MS } from "./plan/words.js";
-import { countUnstored } from "./lockfile/units.js";
-import { hasChanges, type Facts, type Plan } from "./plan/types.js";
+import { DEFAULT_EXPIRY_WARNING_MS } from "../plan/words.js";
+import { countUnstored } from "../lockfile/units.js";
+import { hasChanges, type Facts, type Plan } from "../plan/types.js";
 
 export class SnapshotRecorder {
   readonly #stats: Record<string, [number, number]> = {};

@@ -4,7 +4,7 @@
  * column the user can jump to. Shared by the manifest and YAML/JSON config files.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from "yaml";
-import type { Diagnostic } from "../errors.js";
+import type { Diagnostic } from "./errors.js";
 
 export type DataPath = readonly PropertyKey[];
 

@@ -8,7 +8,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { UserError } from "./errors.js";
+import { UserError } from "../diagnostics/errors.js";
 
 export const MANIFEST_NAME = "characters.yaml";
 

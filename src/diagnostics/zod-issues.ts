@@ -4,7 +4,7 @@
  * "did you mean" hint for misspelt keys. Shared by the manifest and the config.
  */
 import { z } from "zod";
-import type { Diagnostic } from "../errors.js";
+import type { Diagnostic } from "./errors.js";
 import { formatPath, type DataPath, type Position } from "./positions.js";
 import { suggest } from "./suggest.js";
 

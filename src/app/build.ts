@@ -5,27 +5,27 @@
  */
 import { hostname } from "node:os";
 import { relative, sep } from "node:path";
-import { acquireWriterLock } from "./lockfile/writer-lock.js";
-import { LockStore } from "./lockfile/store.js";
-import type { MeshyApi } from "./meshy/api.js";
-import { CREDITS } from "./meshy/schemas.js";
+import { acquireWriterLock } from "../lockfile/writer-lock.js";
+import { LockStore } from "../lockfile/store.js";
+import type { MeshyApi } from "../meshy/api.js";
+import { CREDITS } from "../meshy/schemas.js";
 import { planProject, type Project } from "./project.js";
-import { filterPlan } from "./plan/filter.js";
-import type { MergeStep, Plan, PlanStep } from "./plan/types.js";
-import type { Lockfile, Target, UnitEntry } from "./lockfile/schema.js";
-import { countUnstored, getUnit, madeBy } from "./lockfile/units.js";
-import type { EventSink, RunSummary } from "./execute/events.js";
-import { removeStaleTempFiles } from "./execute/download.js";
-import { execute } from "./execute/executor.js";
-import { lockJournal } from "./execute/journal.js";
-import type { Ledger } from "./execute/ledger.js";
-import { assertWritable, foldersWritten } from "./execute/writable.js";
+import { filterPlan } from "../plan/filter.js";
+import type { MergeStep, Plan, PlanStep } from "../plan/types.js";
+import type { Lockfile, Target, UnitEntry } from "../lockfile/schema.js";
+import { countUnstored, getUnit, madeBy } from "../lockfile/units.js";
+import type { EventSink, RunSummary } from "../execute/events.js";
+import { removeStaleTempFiles } from "../outputs/write-output.js";
+import { execute } from "../execute/executor.js";
+import { lockJournal } from "../execute/journal.js";
+import type { Ledger } from "../execute/ledger.js";
+import { assertWritable, foldersWritten } from "../execute/writable.js";
 import { applyPrune } from "./prune.js";
-import { decideSpend, worstCaseCredits, type SpendPolicy } from "./execute/policy.js";
-import { refuseLinksOutOf } from "./out-path.js";
+import { decideSpend, worstCaseCredits, type SpendPolicy } from "../execute/policy.js";
+import { refuseLinksOutOf } from "../fs/inside-out.js";
 import { checkPaidModels } from "./check-models.js";
-import type { ObjectStore } from "./store/object-store.js";
-import { pushOutputs } from "./store/push.js";
+import type { ObjectStore } from "../store/object-store.js";
+import { pushOutputs } from "../execute/push-outputs.js";
 
 export interface BuildOptions {
   project: Project;

@@ -3,12 +3,12 @@
  * cached. Slower than `check` by design: for CI gates and after copying trees.
  */
 import { stat } from "node:fs/promises";
-import type { Lockfile } from "./lockfile/schema.js";
-import { recordedFiles } from "./lockfile/units.js";
-import type { StatCacheEntry } from "./scan/stat-cache.js";
-import { hashFile } from "./scan/hash-file.js";
-import { errorCode } from "./lockfile/fs.js";
-import { resolveInsideOut } from "./out-path.js";
+import type { Lockfile } from "../lockfile/schema.js";
+import { recordedFiles } from "../lockfile/units.js";
+import type { StatCacheEntry } from "../scan/stat-cache.js";
+import { hashFile } from "../fs/hash-file.js";
+import { errorCode } from "../fs/fs-like.js";
+import { resolveInsideOut } from "../fs/inside-out.js";
 
 export type VerifyStatus = "ok" | "mismatch" | "missing" | "outside-out-dir";
 
