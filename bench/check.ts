@@ -24,7 +24,8 @@ import type { Lockfile } from "../src/lockfile/schema.js";
 import { writeLockfile } from "../src/lockfile/write.js";
 import { resolveManifest } from "../src/manifest/resolve.js";
 import { ManifestSchema } from "../src/manifest/schema.js";
-import { animationInputs, digestOf, rigInputs } from "../src/plan/digest.js";
+import { animationInputs, rigInputs } from "../src/plan/digest.js";
+import { digestOf } from "../src/text/canonical-json.js";
 import { animationOutputs, rigOutputs, type OutputFile } from "../src/manifest/layout.js";
 
 const CHARACTERS = 200;

@@ -1,12 +1,13 @@
 /**
  * Planner scale: `npx tsx bench/plan-scale.ts`. Prints one line per size, the median
  * of a few runs after a warm-up. Target: 10,000 characters x 20 actions under 1 s.
- * Not a test: timings depend on the machine (STYLE.md: tests never assert timings).
+ * Not a test: timings depend on the machine (tests never assert timings).
  */
 import { performance } from "node:perf_hooks";
 import type { AnimationEntry, Lockfile, RigEntry } from "../src/lockfile/schema.js";
 import type { ResolvedCharacter, ResolvedManifest } from "../src/manifest/resolve.js";
-import { animationInputs, digestOf, rigInputs } from "../src/plan/digest.js";
+import { animationInputs, rigInputs } from "../src/plan/digest.js";
+import { digestOf } from "../src/text/canonical-json.js";
 import { animationOutputs, rigOutputs, type OutputFile } from "../src/manifest/layout.js";
 import { plan } from "../src/plan/plan.js";
 import type { Facts, PlanInput } from "../src/plan/types.js";
@@ -87,7 +88,7 @@ for (const [chars, per] of [[50, 20], [500, 20], [5000, 20], [10000, 20]] as con
   console.log(`${label}: ${time(input, 5).toFixed(0)} ms`);
   change10(input);
   console.log(`${label}, 10% changed: ${time(input, 5).toFixed(0)} ms`);
-  // A stray file makes the planner look at every output path (prune.ts).
+  // A stray file makes the planner look at every output path (plan/prune-rules.ts).
   input.facts.outputs["char-1/animations/deleted-action.glb"] = { size: 1 };
   console.log(`${label}, 10% changed, 1 stray file: ${time(input, 5).toFixed(0)} ms`);
 }

@@ -17,16 +17,17 @@ import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { createWriteStream, readdirSync, rmSync, statSync } from "node:fs";
+import { cpSync, createWriteStream, readdirSync, statSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { openS3Store } from "../src/store/open.js";
 import { loadManifest } from "../src/manifest/load.js";
 import { buildHumanoid } from "../src/gltf/humanoid.js";
-import { animationInputs, digestOf, rigInputs } from "../src/plan/digest.js";
+import { animationInputs, rigInputs } from "../src/plan/digest.js";
+import { digestOf } from "../src/text/canonical-json.js";
 import { animationOutputs, rigOutputs } from "../src/manifest/layout.js";
 import { emptyLockfile } from "../src/lockfile/schema.js";
 import { serializeLockfile } from "../src/lockfile/format.js";
@@ -60,12 +61,18 @@ export async function plainGetAll(client: S3Client, bucket: string, keys: readon
 }
 
 /**
- * `rigup pull` in the game repo at `repo` (its out/ emptied first), as a user runs it.
- * Returns the bytes it restored.
+ * A fresh clone of `repo` (manifest, lockfile, config, models; no outputs, no stat cache) in a
+ * new folder. Not timed; every clone stays until the end, so no round writes its files where
+ * the file system has just freed another round's (ext4 then searches longer for free inodes).
  */
+function freshClone(repo: string, name: string): string {
+  const clone = join(dirname(repo), name);
+  cpSync(repo, clone, { recursive: true, filter: (src) => !/[\\/](out|\.rigup)$/.test(src) });
+  return clone;
+}
+
+/** `rigup pull` in the game repo at `repo`, as a user runs it. Returns the bytes it restored. */
 function pullAll(repo: string): number {
-  rmSync(join(repo, "out"), { recursive: true, force: true });
-  rmSync(join(repo, ".rigup"), { recursive: true, force: true });
   const r = spawnSync(process.execPath, [BIN, "pull"], { cwd: repo, env: { ...process.env, CI: "true" }, encoding: "utf8", maxBuffer: 64 * MB });
   if (r.status !== 0) throw new Error(`rigup pull failed (${r.status}): ${r.stderr}`);
   const files = readdirSync(join(repo, "out"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
@@ -219,15 +226,17 @@ async function main(): Promise<void> {
     // the disk's writeback comes and goes; rotating keeps both out of the ratios.
     const ways = {
       plain: () => plainGetAll(plain, server.bucket, keys, PARALLEL),
-      pull: async () => pullAll(repo),
+      pull: async () => pullAll(clone),
       "store-no-disk": () => storeDrainAll(store, keys, PARALLEL),
     };
+    let clone = repo;
     const names = Object.keys(ways) as (keyof typeof ways)[];
     const seconds = new Map(names.map((n) => [n, [] as number[]]));
     const getsPerObject = new Map<string, number>();
     for (let round = 0; round < ROUNDS; round++) {
       for (let i = 0; i < names.length; i++) {
         const name = names[(round + i) % names.length]!;
+        if (name === "pull") clone = freshClone(repo, `clone-${round}`);
         const before = await gets(server);
         const started = performance.now();
         const bytes = await ways[name]();

@@ -9,6 +9,7 @@ import type { Writable } from "node:stream";
 import { ACTIONS_CACHE_FILE, fromSnapshot, loadActions, type LoadedActions } from "../actions/cache.js";
 import { announceKeyDestination } from "../config/api-origin.js";
 import type { Settings } from "../config/load.js";
+import { meshyClientOptions } from "../config/meshy-client.js";
 
 /** How long a plan waits for the library before falling back on the cache or the snapshot. */
 const LIBRARY_FETCH_TIMEOUT_MS = 5_000;
@@ -41,7 +42,7 @@ async function fetchLibrary(settings: Settings, apiKey: string, stderr: Writable
   announceKeyDestination(stderr, settings.apiBase);
   const { MeshyClient } = await import("../meshy/client.js");
   // One try within a short deadline: a plan offline should fall back at once, not sit out a backoff.
-  const client = new MeshyClient({ baseUrl: settings.apiBase, apiVersion: settings.apiVersion, apiKey, requestsPerSecond: settings.requestsPerSecond, retries: { get: 1 } });
+  const client = new MeshyClient({ ...meshyClientOptions(settings, { apiBase: settings.apiBase, apiKey }), retries: { get: 1 } });
   try {
     return await client.listActions({ signal: AbortSignal.timeout(LIBRARY_FETCH_TIMEOUT_MS) });
   } finally {

@@ -1,11 +1,12 @@
 /**
  * `rigup build` without the terminal: take the writer lock, plan against the
  * lockfile as it is on disk now, apply the spend policy, execute, release.
- * The CLI picks the reporter and the exit code from what this returns.
+ * The doors around it (build-project.ts for `rigup build`, pull.ts for `rigup
+ * pull`) connect, show the run through the caller's view, and return the outcome.
  */
 import { hostname } from "node:os";
 import { relative, sep } from "node:path";
-import { acquireWriterLock } from "../lockfile/writer-lock.js";
+import { withWriterLock } from "../lockfile/writer-lock.js";
 import { LockStore } from "../lockfile/store.js";
 import type { MeshyApi } from "../meshy/api.js";
 import { CREDITS } from "../meshy/schemas.js";
@@ -64,13 +65,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const { project } = opts;
   const { settings } = project;
   const now = opts.now ?? Date.now;
-  const writer = await acquireWriterLock(settings.lockfile, {
-    pid: process.pid,
-    hostname: hostname(),
-    now: now(),
-    command: opts.command ?? "rigup build",
-  });
-  try {
+  return withWriterLock(settings.lockfile, { now: now(), command: opts.command ?? "rigup build" }, async () => {
     // Every output this run pays for lands in this tree: refuse one that leads elsewhere before spending.
     await refuseLinksOutOf(settings.outDir);
     await removeStaleTempFiles(settings.outDir);
@@ -141,9 +136,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     }
     await planned.statCache.save();
     return { kind: "done", plan, summary };
-  } finally {
-    await writer.release();
-  }
+  });
 }
 
 /**

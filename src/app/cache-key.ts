@@ -5,11 +5,15 @@
  * comments, key order, action order and the checkout path do not matter), the
  * lockfile's file hashes per unit (not task ids or times), and the layout version.
  */
-import { digestOf, rigInputs, animationInputs } from "../plan/digest.js";
+import { rigInputs, animationInputs } from "../plan/digest.js";
+import { digestOf } from "../text/canonical-json.js";
 import { OUTPUT_LAYOUT_VERSION } from "../manifest/layout.js";
-import type { Lockfile } from "../lockfile/schema.js";
+import { emptyLockfile, type Lockfile } from "../lockfile/schema.js";
 import type { ResolvedManifest } from "../manifest/resolve.js";
 import type { Facts } from "../plan/types.js";
+import { gatherFacts } from "../scan/facts.js";
+import { StatCache } from "../scan/stat-cache.js";
+import { openProject, type ProjectOptions } from "./project.js";
 
 export interface CacheKey {
   /** sha256 hex of the parts. */
@@ -24,6 +28,24 @@ export interface CacheKey {
 }
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** The cache key of the project `opts` selects: its input files hashed (through the stat cache), no output. */
+export async function projectCacheKey(opts: ProjectOptions): Promise<CacheKey> {
+  const project = await openProject(opts);
+  const { settings } = project;
+  const statCache = await StatCache.load(settings.stateDir);
+  // Only input hashes are needed: an empty lock makes the scan hash no output.
+  const facts = await gatherFacts({
+    manifest: project.resolved,
+    manifestDir: settings.manifestDir,
+    outDir: settings.outDir,
+    lock: emptyLockfile(),
+    statCache,
+    verify: false,
+  });
+  await statCache.save();
+  return cacheKey(project.resolved, project.lock, facts);
+}
 
 /** `facts.inputs` must hold the sha256 of every local model and texture. */
 export function cacheKey(manifest: ResolvedManifest, lock: Lockfile, facts: Pick<Facts, "inputs">): CacheKey {

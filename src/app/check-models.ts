@@ -14,7 +14,7 @@ import type { Plan } from "../plan/types.js";
 import type { Project } from "./project.js";
 import { FILE_CONCURRENCY, mapLimit } from "../async/map-limit.js";
 
-/** Meshy refuses (400) a model to rig with more triangles than this. CONFIRMED (API-V2-NOTES §2.1, v2 rigging page). */
+/** Meshy refuses (400) a model to rig with more triangles than this. CONFIRMED (docs/meshy-api.md §2.1). */
 export const MAX_RIG_TRIANGLES = 380_000;
 /** What Meshy advises remeshing such a model to. CONFIRMED (same page). */
 const REMESH_TARGET = 300_000;

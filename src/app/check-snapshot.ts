@@ -9,13 +9,14 @@
  * only written when its inputs did not move while the full check ran, and it
  * expires before any rig would start to draw an expiry warning.
  *
- * Only node: imports here (and the temp-file name helper, which the fast path
- * loads anyway), so the fast path stays cheap to load.
+ * Only node: built-ins and fs/ primitives (which import nothing else) here, so the
+ * fast path stays cheap to load.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { tempPathFor } from "../fs/atomic-write.js";
+import { writeFileAtomicSync } from "../fs/atomic-write.js";
+import { listFilesSync } from "../fs/list-files.js";
 
 const SNAPSHOT_FILE = "check-snapshot.json";
 const FORMAT = 2;
@@ -79,26 +80,6 @@ export function contentHashes(files: readonly string[]): Record<string, string |
   return out;
 }
 
-/** Out-relative posix paths of the files under `<outDir>/<folder>`, as scan/facts.ts lists them (temp files skipped). */
-export function listFolder(outDir: string, folder: string, isTemp: (name: string) => boolean): string[] {
-  const files: string[] = [];
-  const walk = (rel: string) => {
-    let entries;
-    try {
-      entries = readdirSync(path.join(outDir, ...rel.split("/")), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const child = `${rel}/${e.name}`;
-      if (e.isDirectory()) walk(child);
-      else if (!isTemp(e.name)) files.push(child);
-    }
-  };
-  walk(folder);
-  return files.sort();
-}
-
 /** Where cosmiconfig may find a config for `manifestDir` (project strategy: up to the nearest package.json). */
 export function configCandidates(manifestDir: string, searchPlaces: readonly string[]): string[] {
   const out: string[] = [];
@@ -116,7 +97,6 @@ export function snapshotHolds(
   stateDir: string,
   key: string,
   now: number,
-  isTemp: (name: string) => boolean,
 ): { upToDate: number; placeholders: number } | undefined {
   try {
     const snap = JSON.parse(readFileSync(path.join(stateDir, SNAPSHOT_FILE), "utf8")) as Snapshot;
@@ -124,7 +104,7 @@ export function snapshotHolds(
     const contents = contentHashes(Object.keys(snap.contents));
     for (const [file, hash] of Object.entries(snap.contents)) if (contents[file] !== hash) return undefined;
     for (const [folder, files] of Object.entries(snap.folders)) {
-      const found = listFolder(snap.outDir, folder, isTemp);
+      const found = listFilesSync(snap.outDir, folder);
       if (found.length !== files.length || found.some((f, i) => f !== files[i])) return undefined;
     }
     for (const [file, [size, mtimeMs]] of Object.entries(snap.stats)) {
@@ -152,9 +132,7 @@ export function writeSnapshot(stateDir: string, record: SnapshotRecord): void {
   try {
     mkdirSync(stateDir, { recursive: true });
     const file = path.join(stateDir, SNAPSHOT_FILE);
-    const tmp = tempPathFor(file);
-    writeFileSync(tmp, JSON.stringify({ format: FORMAT, ...record }));
-    renameSync(tmp, file);
+    writeFileAtomicSync(file, JSON.stringify({ format: FORMAT, ...record }));
   } catch {
     // The full check already answered; the snapshot is only an optimisation.
   }

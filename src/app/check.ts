@@ -4,10 +4,12 @@
  * line per unit that a build would change. Offline; the stat cache means
  * unchanged files are only stat-ed, never re-hashed.
  */
+import path from "node:path";
 import type { Lockfile } from "../lockfile/schema.js";
 import { getUnit } from "../lockfile/units.js";
-import { SYMBOLS } from "../report/plan-text.js";
 import type { Plan, PlanStep, StepAction, PlanWarning } from "../plan/types.js";
+import type { ProjectOptions } from "./project.js";
+import { snapshotRecorder, snapshotVerdict } from "./snapshot-verdict.js";
 
 export interface CheckItem {
   /** `<character>/rig`, `<character>/animations/<name>`, `<character>/merged`, or `<character>/stray`. */
@@ -27,6 +29,26 @@ export interface CheckReport {
   upToDate: number;
   credits: number;
   warnings: PlanWarning[];
+}
+
+/**
+ * `rigup check` (and `rigup build --check`): the snapshot's verdict when it holds
+ * (Node built-ins only), else the full offline plan, which records the next snapshot.
+ */
+export async function checkProject(opts: ProjectOptions): Promise<CheckReport> {
+  const verdict = snapshotVerdict(opts);
+  if (verdict.hit) return { ok: true, items: [], upToDate: verdict.hit.upToDate, credits: 0, warnings: [] };
+
+  const { openProject, planProject } = await import("./project.js");
+  const recorder = await snapshotRecorder(verdict);
+  const project = await openProject(opts);
+  const { plan, statCache, facts } = await planProject(project, { onStat: recorder?.onStat });
+  // Only dirty when something had to be hashed: the next check is then stat-only.
+  await statCache.save();
+  const outPrefix = path.relative(opts.cwd, project.settings.outDir).split(path.sep).join("/") || ".";
+  const result = checkPlan(plan, project.lock, outPrefix);
+  recorder?.finish(project, plan, facts);
+  return result;
 }
 
 /**
@@ -57,10 +79,4 @@ function problemOf(step: PlanStep, lock: Lockfile, outPrefix: string): string {
   if (step.action === "prune") return `${step.reasons.join("; ")}: ${(step.paths ?? []).map((p) => `${outPrefix}/${p}`).join(", ")}`;
   // File reasons (plan/files.ts) start with the out-relative path, which starts with the character's name.
   return step.reasons.map((r) => (r.startsWith(`${step.character}/`) ? `${outPrefix}/${r}` : r)).join("; ");
-}
-
-/** `knight/animations/action-92: not built yet (+ create, 3 credits)`. */
-export function formatCheckItem(item: CheckItem): string {
-  const cost = item.credits > 0 ? `, ${item.credits} credit${item.credits === 1 ? "" : "s"}` : "";
-  return `${item.key}: ${item.problem} (${SYMBOLS[item.action].symbol} ${item.action}${cost})`;
 }

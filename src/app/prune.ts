@@ -7,15 +7,14 @@
  * Deletes only inside the output directory and removes the folders it empties.
  */
 import { rmdir, unlink } from "node:fs/promises";
-import { hostname } from "node:os";
 import path from "node:path";
 import { errorCode } from "../fs/fs-like.js";
 import { LockStore } from "../lockfile/store.js";
 import { deleteMerged, retireUnit, unitKey } from "../lockfile/units.js";
-import { acquireWriterLock } from "../lockfile/writer-lock.js";
+import { withWriterLock } from "../lockfile/writer-lock.js";
 import { resolveInsideOut } from "../fs/inside-out.js";
 import type { Plan, PlanStep } from "../plan/types.js";
-import { planProject, type Project } from "./project.js";
+import { openProject, planProject, type Project, type ProjectOptions } from "./project.js";
 
 export interface PruneItem {
   key: string;
@@ -45,6 +44,11 @@ export interface PruneOptions {
   command?: string;
 }
 
+/** `rigup prune [--apply]` on the project `opts` selects. */
+export async function pruneProject(opts: ProjectOptions, o: { apply: boolean }): Promise<PruneResult> {
+  return prune(await openProject(opts), o);
+}
+
 export async function prune(project: Project, opts: PruneOptions): Promise<PruneResult> {
   const { settings } = project;
   if (!opts.apply) {
@@ -52,19 +56,11 @@ export async function prune(project: Project, opts: PruneOptions): Promise<Prune
     const items = await pruneItems(plan, settings.outDir);
     return { applied: false, items, deleted: items.flatMap((i) => i.paths), removedDirs: [], lockEntries: lockKeys(items) };
   }
-  const writer = await acquireWriterLock(settings.lockfile, {
-    pid: process.pid,
-    hostname: hostname(),
-    now: opts.now ?? Date.now(),
-    command: opts.command ?? "rigup prune --apply",
-  });
-  try {
+  return withWriterLock(settings.lockfile, { now: opts.now, command: opts.command ?? "rigup prune --apply" }, async () => {
     const store = await LockStore.open(settings.lockfile);
     const { plan } = await planProject(project, { lock: store.lock, now: opts.now });
     return await applyPrune(plan, store, settings.outDir);
-  } finally {
-    await writer.release();
-  }
+  });
 }
 
 /** Carries out the plan's prune steps (merged files' too). The caller holds the writer lock and `store`. */

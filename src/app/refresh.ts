@@ -4,16 +4,19 @@
  * (deleted, or expired early). Like `terraform refresh`, it changes no output and
  * pays for nothing; the next plan is honest about what a download can still fetch.
  */
-import { hostname } from "node:os";
-import PQueue from "p-queue";
-import { acquireWriterLock } from "../lockfile/writer-lock.js";
+import type { Writable } from "node:stream";
+import { mapLimit } from "../async/map-limit.js";
+import { UserError } from "../diagnostics/errors.js";
+import { withWriterLock } from "../lockfile/writer-lock.js";
 import { LockStore } from "../lockfile/store.js";
 import type { Lockfile, UnitEntry } from "../lockfile/schema.js";
 import { getUnit, setUnit, unitKey } from "../lockfile/units.js";
 import type { MeshyApi } from "../meshy/api.js";
+import { meshyClientOptions } from "../config/meshy-client.js";
 import { isMeshyError } from "../meshy/errors.js";
 import type { TaskKind } from "../meshy/schemas.js";
-import type { Project } from "./project.js";
+import { apiTarget } from "./api-target.js";
+import { openProject, type Project, type ProjectOptions } from "./project.js";
 
 export type RefreshOutcome = "alive" | "gone" | "unchanged-gone" | "error";
 
@@ -64,13 +67,9 @@ function apply(lock: Lockfile, ref: Ref, change: { expires_at?: number; gone_at?
 export async function refresh(opts: { project: Project; api: MeshyApi; now?: () => number; concurrency?: number }): Promise<RefreshedTask[]> {
   const { settings } = opts.project;
   const now = opts.now ?? Date.now;
-  const writer = await acquireWriterLock(settings.lockfile, { pid: process.pid, hostname: hostname(), now: now(), command: "rigup refresh" });
-  try {
+  return withWriterLock(settings.lockfile, { now: now(), command: "rigup refresh" }, async () => {
     const store = await LockStore.open(settings.lockfile);
-    const queue = new PQueue({ concurrency: opts.concurrency ?? 5 });
-    const results = await Promise.all(
-      recordedTasks(store.lock).map((ref) =>
-        queue.add(async (): Promise<RefreshedTask> => {
+    return mapLimit(recordedTasks(store.lock), opts.concurrency ?? 5, async (ref): Promise<RefreshedTask> => {
           const base = { unit: unitKey(ref.character, ref.kind, ref.name), taskId: ref.taskId, current: ref.current };
           // Gone stays gone: Meshy never brings a deleted task back.
           if (ref.goneAt !== undefined) return { ...base, outcome: "unchanged-gone" };
@@ -87,11 +86,21 @@ export async function refresh(opts: { project: Project; api: MeshyApi; now?: () 
             }
             return { ...base, outcome: "error", message: err instanceof Error ? err.message : String(err) };
           }
-        }),
-      ),
-    );
-    return results;
+    });
+  });
+}
+
+/** `rigup refresh`: the project's recorded tasks re-read from the configured Meshy API (where the key goes is said on `stderr`). */
+export async function refreshProject(opts: ProjectOptions, io: { stderr: Writable }): Promise<RefreshedTask[]> {
+  const project = await openProject(opts);
+  const { settings } = project;
+  const { MeshyClient } = await import("../meshy/client.js");
+  const { apiBase, apiKey } = await apiTarget(settings, false, io.stderr);
+  if (!apiKey) throw new UserError("NO_API_KEY", "no Meshy API key", { hint: "set MESHY_API_KEY, or pass --api-key-file FILE" });
+  const api = new MeshyClient(meshyClientOptions(settings, { apiBase, apiKey }));
+  try {
+    return await refresh({ project, api });
   } finally {
-    await writer.release();
+    await api.close();
   }
 }

@@ -4,9 +4,11 @@
  * lockfile and `now`.
  */
 import type { Lockfile, UnitEntry } from "../lockfile/schema.js";
+import { countUnstored } from "../lockfile/units.js";
 import type { ResolvedManifest } from "../manifest/resolve.js";
 import type { Plan, StepAction } from "../plan/types.js";
 import { availableUntil, isExpired } from "../plan/expiry.js";
+import { openProject, planProject, type ProjectOptions } from "./project.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -39,6 +41,24 @@ export interface ProjectStatus {
   characters: CharacterStatus[];
   /** Prune steps of characters no longer in the manifest. */
   removed: StatusChange[];
+}
+
+export interface StatusReport {
+  status: ProjectStatus;
+  /** The team store, when one is configured: offline, the lockfile says what reached it. */
+  store?: { url: string; notStored: number };
+}
+
+/** `rigup status`: the project planned now (offline), as each character's status. */
+export async function statusOfProject(opts: ProjectOptions): Promise<StatusReport> {
+  const project = await openProject(opts);
+  const now = Date.now();
+  const { plan, statCache } = await planProject(project, { now });
+  await statCache.save();
+  const status = projectStatus(project.resolved, project.lock, plan, now);
+  // Offline: the lockfile marks what reached the store; `verify --store` asks the store itself.
+  const { store } = project.settings;
+  return store ? { status, store: { url: store.url, notStored: countUnstored(project.lock) } } : { status };
 }
 
 export function projectStatus(manifest: ResolvedManifest, lock: Lockfile, plan: Plan, now: number): ProjectStatus {
@@ -97,9 +117,4 @@ function expiryWords(taskId: string | undefined, expiresAt: number | undefined, 
   const days = Math.ceil(Math.abs(expiresAt - now) / DAY_MS);
   const n = `${days} day${days === 1 ? "" : "s"}`;
   return isExpired(expiresAt, now) ? `expired ${n} ago: adding actions needs a re-rig` : `expires in ${n}`;
-}
-
-/** `0193a8f2-…` → `0193a8f2`: enough to find it in the lockfile. */
-export function shortTaskId(id: string): string {
-  return id.length > 8 ? id.slice(0, 8) : id;
 }

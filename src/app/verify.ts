@@ -3,12 +3,19 @@
  * cached. Slower than `check` by design: for CI gates and after copying trees.
  */
 import { stat } from "node:fs/promises";
+import type { Writable } from "node:stream";
+import { UserError } from "../diagnostics/errors.js";
 import type { Lockfile } from "../lockfile/schema.js";
 import { recordedFiles } from "../lockfile/units.js";
-import type { StatCacheEntry } from "../scan/stat-cache.js";
+import { StatCache, type StatCacheEntry } from "../scan/stat-cache.js";
+import { verifyStore, type StoredCheck } from "../store/verify.js";
 import { hashFile } from "../fs/hash-file.js";
 import { errorCode } from "../fs/fs-like.js";
 import { resolveInsideOut } from "../fs/inside-out.js";
+import { mapLimit } from "../async/map-limit.js";
+import { dropSnapshot } from "./check-snapshot.js";
+import { openProject, type ProjectOptions } from "./project.js";
+import { openProjectStore } from "./team-store.js";
 
 export type VerifyStatus = "ok" | "mismatch" | "missing" | "outside-out-dir";
 
@@ -28,6 +35,37 @@ export interface VerifyReport {
   files: VerifiedFile[];
 }
 
+/** `rigup verify`: every recorded output of the project re-hashed; what it learns reaches the stat cache. */
+export async function verifyProject(opts: ProjectOptions): Promise<VerifyReport> {
+  const project = await openProject(opts);
+  const { stateDir, outDir } = project.settings;
+  // What verify learns reaches the next check and build: they trust size and mtime, verify does not.
+  const statCache = await StatCache.load(stateDir);
+  const report = await verifyOutputs(project.lock, outDir, (abs, facts) => statCache.record(abs, facts));
+  await statCache.save();
+  if (!report.ok) dropSnapshot(stateDir);
+  return report;
+}
+
+export interface StoreVerifyReport {
+  /** The store, as its label says where it is. */
+  store: string;
+  ok: boolean;
+  files: StoredCheck[];
+}
+
+/** `rigup verify --store`: every recorded output is in the team store with its size (`hash`: and its sha256). */
+export async function verifyProjectStore(opts: ProjectOptions, o: { hash?: boolean }, io: { stderr: Writable }): Promise<StoreVerifyReport> {
+  const project = await openProject(opts);
+  const store = await openProjectStore(project.settings, io.stderr);
+  if (!store) throw new UserError("NO_STORE", "verify --store: no team store is configured", { hint: "pass --store URL, set RIGUP_STORE, or set `store` in the config" });
+  try {
+    return { store: store.label, ...(await verifyStore(project.lock, store, { hash: o.hash })) };
+  } finally {
+    await store.close();
+  }
+}
+
 /** Hashing is I/O- and CPU-bound: a few at a time keeps both busy without flooding the thread pool. */
 const CONCURRENCY = 8;
 
@@ -43,11 +81,7 @@ export async function verifyOutputs(
   const files: VerifiedFile[] = recordedFiles(lock).map(({ unit, file }) => ({ path: file.path, unit, expected: file.sha256, status: "ok" }));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) await verifyOne(files[next++]!, outDir, onHashed);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
+  await mapLimit(files, CONCURRENCY, (f) => verifyOne(f, outDir, onHashed));
   return { ok: files.every((f) => f.status === "ok"), files };
 }
 

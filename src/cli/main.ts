@@ -4,12 +4,12 @@
  * before every game build, starts fast.
  */
 import { Command, CommanderError } from "commander";
-import { EXIT, ExitError, UserError } from "../diagnostics/errors.js";
+import { EXIT, UserError } from "../diagnostics/errors.js";
 import { StoreError } from "../store/object-store.js";
 import { escapeControls, formatUserError, userErrorJson } from "../report/diagnostics.js";
 import { detectColor, isCi, type CliEnv, type SignalHub } from "./env.js";
 import { registerCommands } from "./commands/index.js";
-import { redactSecrets } from "./redact.js";
+import { redactSecrets } from "../text/redact.js";
 
 import { VERSION } from "../app/version.js";
 
@@ -70,7 +70,6 @@ function reportError(err: unknown, ctx: CliEnv, json: boolean): number {
     // Help and version exit 0; a usage error was already printed by commander.
     return err.exitCode === 0 ? EXIT.OK : EXIT.INVALID_INPUT;
   }
-  if (err instanceof ExitError) return err.exitCode;
   if (err instanceof UserError) {
     if (json) ctx.stdout.write(redactSecrets(`${JSON.stringify(userErrorJson(err))}\n`, secrets));
     write(formatUserError(err, { color: ctx.color, cwd: ctx.cwd }) + "\n");

@@ -18,6 +18,7 @@ import { EXIT, UserError, type Diagnostic } from "../diagnostics/errors.js";
 import { formatPath, parseYamlWithPositions, type DataPath, type Position } from "../diagnostics/positions.js";
 import { issuesToDiagnostics } from "../diagnostics/zod-issues.js";
 import { apiBaseProblem } from "./api-origin.js";
+import { redactSecrets } from "../text/redact.js";
 import { ConfigSchema, PLAN_TASK_LIMITS, StoreSchema, type Config, type StoreSettings, type Timeouts } from "./schema.js";
 
 export const CONFIG_SEARCH_PLACES = [
@@ -161,7 +162,8 @@ export async function loadConfig(searchFrom: string, explicit?: string): Promise
     result = explicit ? await explorer.load(explicit) : await explorer.search(searchFrom);
   } catch (err) {
     const file = explicit ?? (err as { filepath?: string }).filepath ?? searchFrom;
-    const message = redact(String((err as Error).message ?? err).split("\n", 1)[0] ?? "");
+    // Error texts from loaders may quote the file: never let a key through.
+    const message = redactSecrets(String((err as Error).message ?? err).split("\n", 1)[0] ?? "");
     throw configError("CONFIG_INVALID", file, [{ file, message: `cannot load the config: ${message}` }]);
   }
   if (!result) return { config: ConfigSchema.parse({}) };
@@ -316,11 +318,6 @@ function configError(code: string, file: string, diagnostics: Diagnostic[]): Use
   };
   const summary = `${path.basename(file)} ${summaries[code] ?? "is not a valid rigup config"}`;
   return new UserError(code, summary, { diagnostics, exitCode: EXIT.INVALID_INPUT });
-}
-
-/** Error texts from loaders may quote the file: never let a key through. */
-function redact(text: string): string {
-  return text.replace(/msy_[A-Za-z0-9_-]+/g, "msy_***");
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

@@ -6,10 +6,11 @@
  */
 import { z } from "zod";
 import { MESHY_API_ORIGIN } from "./api-origin.js";
+import { MESHY_TIMEOUT_DEFAULTS, TASK_WAIT_DEFAULT_MS } from "../meshy/timeouts.js";
 
 /**
  * Tasks an account may have in flight (PENDING + IN_PROGRESS) by Meshy plan
- * (API-V2-NOTES 7, CONFIRMED); v1 and v2 share them. rigup's task slots default to it.
+ * (docs/meshy-api.md §5.3, CONFIRMED); v1 and v2 share them. rigup's task slots default to it.
  */
 export const PLAN_TASK_LIMITS = { pro: 10, studio: 60, premium: 30, ultra: 100, enterprise: 100 } as const;
 export type MeshyPlan = keyof typeof PLAN_TASK_LIMITS;
@@ -21,24 +22,27 @@ export const CONFIG_DEFAULTS = {
   meshyPlan: "pro",
   outDir: "out",
   lockfile: "characters.lock",
-  // API-NOTES: 20 requests/s on most tiers.
+  // docs/meshy-api.md §5.3: 20 requests/s on most tiers.
   requestsPerSecond: 20,
-  requestMs: 30_000,
-  // The service re-sends the task state about every 10 s: three missed keep-alives mean the stream is dead.
-  streamIdleMs: 35_000,
-  taskMs: 60 * 60_000,
+  // The Meshy client's own defaults (meshy/timeouts.ts): one source of truth.
+  timeouts: { ...MESHY_TIMEOUT_DEFAULTS, taskMs: TASK_WAIT_DEFAULT_MS },
 } as const;
 
+/** Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 const msSchema = (fallback: number, description: string) =>
-  z.number().int().positive().default(fallback).meta({ description: `${description} Milliseconds.` });
+  z.number().int().positive().max(MAX_TIMER_MS).default(fallback).meta({ description: `${description} Milliseconds.` });
 
+/** The Meshy client's time limits (every MeshyClient rigup makes gets them: config/meshy-client.ts). */
 export const TimeoutsSchema = z
   .strictObject({
-    requestMs: msSchema(CONFIG_DEFAULTS.requestMs, "One HTTP request, from sending to the end of its answer."),
-    streamIdleMs: msSchema(CONFIG_DEFAULTS.streamIdleMs, "Silence on a task's event stream before falling back to polling."),
-    taskMs: msSchema(CONFIG_DEFAULTS.taskMs, "How long to wait for one task to finish, queue time included."),
+    connectMs: msSchema(CONFIG_DEFAULTS.timeouts.connectMs, "Connecting to the API (TCP and TLS)."),
+    headersMs: msSchema(CONFIG_DEFAULTS.timeouts.headersMs, "From sending a request to the start of its answer (the response headers)."),
+    bodyMs: msSchema(CONFIG_DEFAULTS.timeouts.bodyMs, "Silence while an answer or a download arrives."),
+    streamIdleMs: msSchema(CONFIG_DEFAULTS.timeouts.streamIdleMs, "Silence on a task's event stream before falling back to polling."),
+    taskMs: msSchema(CONFIG_DEFAULTS.timeouts.taskMs, "How long to wait for one task to finish, queue time included."),
   })
-  .meta({ description: "Time limits." });
+  .meta({ description: "Time limits of rigup's requests to Meshy." });
 export type Timeouts = z.infer<typeof TimeoutsSchema>;
 
 const StoreUrlSchema = z

@@ -1,8 +1,8 @@
 /**
  * rigup's error kinds. Only src/cli/main.ts catches and turns them into exit codes:
  * - UserError: the user can fix it; printed as `Error: summary`, location, hint. No stack.
- * - ExitError: output is already printed; just exit with the code.
  * - anything else is a bug: stack plus "please report".
+ * A command whose output is already printed returns its exit code instead of throwing.
  */
 
 /** Exit codes, documented in the README. Stable: scripts depend on them. */
@@ -57,13 +57,5 @@ export class UserError extends Error {
     this.diagnostics = opts.diagnostics ?? [];
     this.hint = opts.hint;
     this.exitCode = opts.exitCode ?? EXIT.INVALID_INPUT;
-  }
-}
-
-/** Output already printed; exit quietly with this code. */
-export class ExitError extends Error {
-  override readonly name = "ExitError";
-  constructor(readonly exitCode: ExitCode, message = `exit ${exitCode}`) {
-    super(message);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Task outputs: which files a task has, their signed URLs, their bytes.
  * URLs look like the CDN's (/assets/<task>/output/<file>?Expires=&Signature=)
- * and expire on their own (API-NOTES "Money and time"); bytes are generated on
+ * and expire on their own (docs/meshy-api.md §6.4); bytes are generated on
  * first download, deterministically from the task, and cached.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";

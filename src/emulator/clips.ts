@@ -1,6 +1,6 @@
 /**
  * Animation files with one clip per requested action (`action_ids`: "one file,
- * one clip per animation", API-V2-NOTES §2.3). src/gltf builds one clip per file,
+ * one clip per animation", docs/meshy-api.md §2.2). src/gltf builds one clip per file,
  * so each further clip is built on the same rig seed (the same skeleton) and its
  * channels are copied into the first file, matched by joint name.
  */

@@ -9,7 +9,7 @@ import type { Clock } from "./clock.js";
 import type { FaultInjector, FaultKind } from "./faults.js";
 import { sendJson } from "./http.js";
 import type { ResolvedOptions } from "./options.js";
-import type { RateLimiter } from "./rate-limit.js";
+import type { RequestQuota } from "./request-quota.js";
 import type { TaskStore } from "./state.js";
 import type { StatsRecorder } from "./stats.js";
 import type { ApiVersion } from "./wire.js";
@@ -20,7 +20,7 @@ export interface EmulatorParts {
   store: TaskStore;
   faults: FaultInjector;
   stats: StatsRecorder;
-  limiter: RateLimiter;
+  quota: RequestQuota;
   signer: UrlSigner;
   cache: AssetCache;
   /** http://host:port, known once listening. */

@@ -1,7 +1,7 @@
 /**
  * POST .../rigging and .../animations, for both API versions: one validation
  * (strict under v2), one set of limits and credits per account, one store. v1
- * answers 202 `{"result": id}`, v2 202 with the whole task object (API-V2-NOTES
+ * answers 202 `{"result": id}`, v2 202 with the whole task object (docs/meshy-api.md
  * §2: CONFIRMED for other task types, INFERRED for these two).
  */
 import { readJsonBody, BodyError } from "./body.js";
@@ -125,7 +125,7 @@ export function createAnimation(version: ApiVersion): Handler {
     }
     checkLimits(c);
     const fail = c.parts.faults.current.failInputs.includes(request.rigTaskId);
-    // Charged per animation in the task (API-V2-NOTES §8).
+    // Charged per animation in the task (docs/meshy-api.md §6.1).
     const credits = CREDITS.animation * clips.length;
     charge(c, credits, fail);
     const task = c.parts.store.create(c.account, "animation", {

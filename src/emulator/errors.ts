@@ -1,5 +1,5 @@
 /**
- * Every error the emulator answers, in one table (API-V2-NOTES §6, §7): HTTP
+ * Every error the emulator answers, in one table (docs/meshy-api.md §5): HTTP
  * status, v2 `type` and `code`, and whether Meshy documents the code (CONFIRMED)
  * or the emulator made it up for a case the docs leave open (INFERRED). v1 routes
  * answer the same errors as `{"message"}`, v2 routes as `{type, code, message, doc_url}`.
@@ -25,7 +25,7 @@ export const ERRORS = {
   rate_limit_exceeded: { status: 429, type: "rate_limited", tag: "CONFIRMED" },
   pending_task_limit_reached: { status: 429, type: "rate_limited", tag: "CONFIRMED", docUrl: "https://docs.meshy.ai/en/api/v2/rate-limits" },
   concurrent_task_limit_reached: { status: 429, type: "rate_limited", tag: "CONFIRMED" },
-  // Invented for the cases §6 lists as UNKNOWN; statuses are v1's (unchanged in v2, CONFIRMED).
+  // Invented for the cases §5.2 leaves open; statuses are v1's (unchanged in v2, CONFIRMED).
   invalid_request_body: { status: 400, type: "invalid_input", tag: "INFERRED" },
   unknown_parameter: { status: 400, type: "invalid_input", tag: "INFERRED" },
   missing_parameter: { status: 400, type: "invalid_input", tag: "INFERRED" },

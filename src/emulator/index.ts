@@ -16,7 +16,7 @@ import { loadTasks, saveTasks } from "./persist.js";
 import type { EmulatorParts } from "./context.js";
 import { FaultInjector, type Faults, type FaultsPatch } from "./faults.js";
 import { EmulatorOptionsSchema, taskDurations, type EmulatorOptions } from "./options.js";
-import { RateLimiter } from "./rate-limit.js";
+import { RequestQuota } from "./request-quota.js";
 import { createEmulatorServer } from "./server.js";
 import { TaskStore } from "./state.js";
 import { StatsRecorder, type EmulatorStats } from "./stats.js";
@@ -61,7 +61,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }),
     faults: new FaultInjector(o.faults, o.seed),
     stats: new StatsRecorder(),
-    limiter: new RateLimiter(o.rateLimit),
+    quota: new RequestQuota(o.rateLimit),
     signer: new UrlSigner(),
     cache: new AssetCache(),
     baseUrl: "",
@@ -77,7 +77,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const reset = () => {
     parts.store.reset();
     parts.stats.reset();
-    parts.limiter.reset();
+    parts.quota.reset();
     parts.cache.clear();
     parts.faults.reset(o.faults);
     clock.reset();

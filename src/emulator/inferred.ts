@@ -1,8 +1,8 @@
 /**
- * The v2 choices the docs leave open (API-V2-NOTES: INFERRED or UNKNOWN) that the
+ * The v2 choices the docs leave open (docs/meshy-api.md: INFERRED) that the
  * emulator's code reads, in one place: each is a one-line change when the truth is
  * known. The invented error codes are tagged in errors.ts; README.md lists every
- * INFERRED behaviour with the section of the notes it comes from.
+ * INFERRED behaviour with the section of docs/meshy-api.md it comes from.
  */
 import type { TaskKind } from "./wire.js";
 
@@ -10,7 +10,7 @@ export const V2_INFERRED = {
   /** §3.2: `type` of rigging and animation tasks (v1's strings); also the `type` filter of GET /openapi/v2/tasks. */
   taskType: { rig: "rig", animation: "animate" } as const satisfies Record<TaskKind, string>,
   /**
-   * §3.4, §3.5: `output` keeps v1's `result` names; every field is present, `null`
+   * §3.4: `output` keeps v1's `result` names; every field is present, `null`
    * when not produced (CONFIRMED: null, not ""). Values here are the template.
    */
   outputTemplate: {
@@ -34,13 +34,13 @@ export const V2_INFERRED = {
       processed_animation_fps_fbx_url: null,
     },
   } as const satisfies Record<TaskKind, Record<string, unknown>>,
-  /** §5: list query parameters (v1's paging plus `type`); any other parameter is a 400, as for bodies. */
+  /** §4.3: list query parameters (v1's paging plus `type`); any other parameter is a 400, as for bodies. */
   listParams: ["type", "page_num", "page_size", "sort_by"],
-  /** §2.5: the library takes v1's filters. */
+  /** §2.3: the library takes v1's filters. */
   libraryParams: ["search", "category", "sub_category", "action_ids"],
-  /** §5: `{"data": [...], "has_more": bool}` as the Usage route answers; option v2ListShape "array" gives v1's bare array. */
+  /** §4.3: `{"data": [...], "has_more": bool}` as the Usage route answers; option v2ListShape "array" gives v1's bare array. */
   listShape: "envelope" as "envelope" | "array",
-  /** §2.3: action_ids takes 1 to 10 unique ids (official MCP tool text). */
+  /** §2.2: action_ids takes 1 to 10 unique ids (Meshy's own tooling). */
   actionIds: { min: 1, max: 10 },
   /** §2.1: only the default skeleton_template is known; other values are refused. */
   skeletonTemplates: ["mixamo"] as const,
@@ -50,6 +50,6 @@ export const V2_INFERRED = {
   libraryRigType: "biped",
   /** §3.3: a data URI is echoed in `input` as this digest stand-in (echo form UNKNOWN; a model can be 150 MB). */
   dataUriEcho: (mime: string, sha256: string) => `data:${mime};sha256,${sha256}`,
-  /** §2.3, §8: a motion_task_id animation is one animation (3 credits); its clip is a stand-in of this length. */
+  /** §2.2, §6.1: a motion_task_id animation is one animation (3 credits); its clip is a stand-in of this length. */
   motionClip: { name: "Text_To_Motion", durationSec: 4, motion: "walk" } as const,
 } as const;

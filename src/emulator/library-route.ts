@@ -1,4 +1,4 @@
-/** GET .../animations/library: the catalogue with v1's filters, the same body under v1 and v2 (API-V2-NOTES §2.5). */
+/** GET .../animations/library: the catalogue with v1's filters, the same body under v1 and v2 (docs/meshy-api.md §2.3). */
 import { answer, type RequestContext } from "./context.js";
 import { ApiError } from "./errors.js";
 import { queryLibrary } from "./library.js";

@@ -14,7 +14,6 @@ export const SPEED_PRESETS = {
   fast: { rigMs: 1500, animationMs: 1000 },
   realistic: { rigMs: 17_000, animationMs: 16_000 },
 } as const;
-export type Speed = keyof typeof SPEED_PRESETS;
 
 export const DEFAULT_API_KEY = "msy_emulator_local_key";
 
@@ -29,9 +28,9 @@ export const EmulatorOptionsSchema = z.strictObject({
   animationMs: z.number().nonnegative().optional(),
   /** Which API versions answer; the other's routes are unknown (404), as after Meshy switches v1 off on 2027-03-15. */
   apiVersions: z.enum(["both", "v1", "v2"]).default("both"),
-  /** GET /openapi/v2/tasks answers `{"data": [...], "has_more": bool}` or a bare array (shape UNKNOWN, API-V2-NOTES §5). */
+  /** GET /openapi/v2/tasks answers `{"data": [...], "has_more": bool}` or a bare array (shape INFERRED, docs/meshy-api.md §4.3). */
   v2ListShape: z.enum(["envelope", "array"]).default(V2_INFERRED.listShape),
-  /** Non-terminal tasks an account may have (API-NOTES: 10 on Pro); beyond: 429 NoMorePendingTasks (v1) / pending_task_limit_reached (v2). */
+  /** Non-terminal tasks an account may have (docs/meshy-api.md §5.3: 10 on Pro); beyond: 429 NoMorePendingTasks (v1) / pending_task_limit_reached (v2). */
   queueLimit: z.number().int().positive().default(10),
   /**
    * Makes every account a no-credit "unlimited" plan allowing this many tasks in flight; beyond:
@@ -42,13 +41,13 @@ export const EmulatorOptionsSchema = z.strictObject({
   credits: z.number().int().nonnegative().optional(),
   /** Tasks of an account running IN_PROGRESS at once; the rest wait PENDING. */
   concurrentTasks: z.number().int().positive().default(5),
-  /** Requests per second per account (API-NOTES: 20 on most tiers); 0 = unlimited. */
+  /** Requests per second per account (docs/meshy-api.md §5.3: 20 on most tiers); 0 = unlimited. */
   rateLimit: z.number().nonnegative().default(20),
   /** Lifetime of signed asset URLs. */
   urlTtlMs: z.number().positive().default(60 * 60 * 1000),
-  /** Retention page: rigging tasks are kept 2 months after completion. */
+  /** The older retention page: rigging tasks kept 2 months after completion (docs/meshy-api.md §6.3; set 3 days to rehearse the current rule). */
   rigRetentionMs: z.number().positive().default(60 * DAY_MS),
-  /** API-NOTES: animation results are kept 3 days. */
+  /** docs/meshy-api.md §6.3: results are kept 3 days. */
   animationRetentionMs: z.number().positive().default(3 * DAY_MS),
   /** Meshy's clock minus real time, ms: a client whose clock runs ahead sees a negative skew. Task times and `Date` follow it. */
   clockSkewMs: z.number().int().default(0),

@@ -1,6 +1,6 @@
 /**
- * page_num / page_size / sort_by of the list routes (API-NOTES "Endpoints"; the
- * same under v2, API-V2-NOTES §5 INFERRED).
+ * page_num / page_size / sort_by of the list routes (docs/meshy-api.md §4.3; the
+ * same under v2 is INFERRED).
  */
 import type { RequestContext } from "./context.js";
 import { ApiError } from "./errors.js";

@@ -5,10 +5,10 @@
  * file. Written after every create and delete, before the answer is sent, so any id
  * a client learned is on disk even if the process is killed right after.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { tempPathFor } from "../fs/atomic-write.js";
+import { writeFileAtomicSync } from "../fs/atomic-write.js";
 import type { TaskRecord } from "./state.js";
 import { CREDITS, TASK_KINDS } from "./wire.js";
 
@@ -44,7 +44,5 @@ export function loadTasks(file: string): TaskRecord[] {
 
 export function saveTasks(file: string, tasks: readonly TaskRecord[]): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = tempPathFor(file);
-  writeFileSync(tmp, JSON.stringify({ format: FORMAT, tasks }));
-  renameSync(tmp, file);
+  writeFileAtomicSync(file, JSON.stringify({ format: FORMAT, tasks }));
 }

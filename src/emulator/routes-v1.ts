@@ -1,5 +1,5 @@
 /**
- * The v1 routes (API-NOTES "Endpoints"): per kind create, get, stream, list and
+ * The v1 routes (docs/meshy-api.md §1): per kind create, get, stream, list and
  * delete, and the library. Tasks of the other kind, or of the other account, are
  * not found; tasks created through v2 are found like any other.
  */

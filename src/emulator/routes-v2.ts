@@ -1,5 +1,5 @@
 /**
- * The v2 routes (API-V2-NOTES §1): creates per type, then every read, list,
+ * The v2 routes (docs/meshy-api.md §1): creates per type, then every read, list,
  * stream and delete through /openapi/v2/tasks, for tasks of either version.
  * There are no per-type reads: /openapi/v2/rigging/:id is an unknown route.
  */
@@ -16,7 +16,7 @@ import { TASK_KINDS } from "./wire.js";
 
 const notFound = (id: string) => new ApiError("task_not_found", `Task not found: ${id}`);
 
-/** v2 refuses parameters it does not know (§2), query parameters too (INFERRED). */
+/** v2 refuses parameters it does not know (docs/meshy-api.md §2), query parameters too (INFERRED). */
 function onlyQuery(names: readonly string[], handler: Handler): Handler {
   return async (c) => {
     const unknown = [...c.url.searchParams.keys()].find((k) => !names.includes(k));
@@ -41,7 +41,7 @@ async function listTasks(c: RequestContext): Promise<void> {
   answer(c, 200, c.parts.options.v2ListShape === "array" ? data : { data, has_more: hasMore });
 }
 
-/** §3.6 (INFERRED): PENDING is deleted and refunded, IN_PROGRESS refused, finished deleted; 200 with no body, as v1. */
+/** docs/meshy-api.md §3.5 (INFERRED): PENDING is deleted and refunded, IN_PROGRESS refused, finished deleted; 200 with no body, as v1. */
 async function deleteTask(c: RequestContext): Promise<void> {
   const { store } = c.parts;
   const task = store.get(c.params.id!, c.account);

@@ -49,7 +49,7 @@ export function createEmulatorServer(parts: EmulatorParts, controls: AdminContro
     const account = authenticate(parts, c.req);
     if (!account) throw new ApiError("invalid_api_key", "Invalid or missing API key");
     c.account = account;
-    const { faults, limiter } = parts;
+    const { faults, quota } = parts;
     const injected = c.fault && ["429", "500", "502", "503"].includes(c.fault) ? c.fault : undefined;
     const status = injected ?? (faults.roll(faults.current.rate429) ? "429" : faults.roll(faults.current.rate5xx) ? faults.pick5xx() : undefined);
     if (status === "429") {
@@ -61,8 +61,8 @@ export function createEmulatorServer(parts: EmulatorParts, controls: AdminContro
       const [code, message] = SERVER_ERRORS[status]!;
       throw new ApiError(code, message);
     }
-    // One budget per account, whichever version's routes it calls (API-V2-NOTES §7).
-    const retryAfter = limiter.take(account);
+    // One budget per account, whichever version's routes it calls (docs/meshy-api.md §5.3).
+    const retryAfter = quota.take(account);
     if (retryAfter !== undefined) {
       faults.count("rate-limit");
       throw new ApiError("rate_limit_exceeded", "RateLimitExceeded", { "Retry-After": String(retryAfter) });
@@ -102,7 +102,7 @@ export function createEmulatorServer(parts: EmulatorParts, controls: AdminContro
         throw new ApiError("method_not_allowed", "Method not allowed");
       }
       if (match.kind !== "route") {
-        // v2 answers unknown paths and methods alike (API-V2-NOTES §6, message CONFIRMED).
+        // v2 answers unknown paths and methods alike (docs/meshy-api.md §5.2, message CONFIRMED).
         parts.stats.request("other", false);
         throw new ApiError("route_not_found", match.version === 1 ? "Not found" : "NoMatchingRoute: Please double check the path and method");
       }

@@ -4,7 +4,7 @@
  * status/progress change, the full object at the end, then the stream closes; the
  * current state again every keepAliveMs; and for an unknown task, HTTP 200
  * followed by `event: error` (that is how the real service answers). v2 streams
- * the same way with v2 task objects (API-V2-NOTES §4: INFERRED from v1).
+ * the same way with v2 task objects (docs/meshy-api.md §4.1: INFERRED from v1).
  */
 import type { EmulatorParts, Handler, RequestContext } from "./context.js";
 import type { TaskRecord } from "./state.js";

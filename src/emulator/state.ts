@@ -55,7 +55,7 @@ export interface TaskState {
   status: TaskStatus;
   progress: number;
   precedingTasks: number;
-  /** 0 until the task is terminal (API-NOTES "Task object"). */
+  /** 0 until the task is terminal (docs/meshy-api.md §6.3). */
   expiresAt: number;
 }
 
@@ -110,7 +110,7 @@ export class TaskStore {
 
   /**
    * Charges `cost` credits; false when the balance cannot cover it (402). Failed
-   * tasks are refunded by the real service (API-NOTES), so callers do not charge them.
+   * tasks are refunded by the real service (docs/meshy-api.md §6.1), so callers do not charge them.
    */
   charge(account: string, cost: number): boolean {
     const a = this.accountOf(account);
@@ -202,7 +202,7 @@ export class TaskStore {
 
   /**
    * Removes a task. A queued or running one frees its slot; later tasks move up.
-   * A PENDING one is refunded (API-V2-NOTES §3.6, INFERRED); tasks bound to fail were never charged.
+   * A PENDING one is refunded (docs/meshy-api.md §3.5, INFERRED); tasks bound to fail were never charged.
    */
   delete(id: string, account: string, kind?: TaskKind): boolean {
     const t = this.get(id, account, kind);

@@ -1,8 +1,8 @@
 /**
- * A task as each API version shows it. One record, two views: v1 (API page,
- * API-NOTES "Task object") and v2 (API-V2-NOTES §3), so either version's routes
- * read tasks the other created. `partial` gives the stream's in-flight shape
- * (id/status/progress/preceding_tasks only, API page "Stream a Rigging Task").
+ * A task as each API version shows it. One record, two views: v1 and v2
+ * (docs/meshy-api.md §3), so either version's routes read tasks the other created.
+ * `partial` gives the stream's in-flight shape (id/status/progress/preceding_tasks
+ * only, §4.1).
  */
 import { buildResult } from "./assets.js";
 import type { EmulatorParts } from "./context.js";
@@ -61,7 +61,7 @@ function inFlight(task: TaskRecord, s: TaskState): InFlightJson {
 
 const failMessage = (task: TaskRecord) => task.failMessage ?? "Task failed";
 
-/** Charged at creation; FAILED tasks are refunded (API-NOTES "Task object"; v2 field after refund UNKNOWN: 0 as in v1). */
+/** Charged at creation; FAILED tasks are refunded (docs/meshy-api.md §3.1, §6.1; the field after a refund: 0, INFERRED). */
 const creditsShown = (task: TaskRecord, s: TaskState) => (s.status === "FAILED" ? 0 : task.credits);
 
 export function v1TaskJson(parts: EmulatorParts, task: TaskRecord, partial = false): V1TaskJson | InFlightJson {
@@ -109,7 +109,7 @@ export function v2TaskJson(parts: EmulatorParts, task: TaskRecord, partial = fal
     created_at: task.createdAt,
     started_at: s.status === "PENDING" ? null : task.startedAt,
     finished_at: terminal ? task.finishedAt : null,
-    // Null until SUCCEEDED (§3.1); every read gives the same URLs, valid until then (§9).
+    // Null until SUCCEEDED (§3.1); every read gives the same URLs, valid until then (§6.4).
     expires_at: succeeded ? s.expiresAt : null,
     preceding_tasks: s.precedingTasks,
     consumed_credits: creditsShown(task, s),

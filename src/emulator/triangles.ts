@@ -1,6 +1,6 @@
 /**
  * Triangles of an uploaded GLB, for v2's 380,000-triangle rigging limit
- * (API-V2-NOTES §2.1: quads count as two, so every triangle of every primitive).
+ * (docs/meshy-api.md §2.1: quads count as two, so every triangle of every primitive).
  */
 import { NodeIO, Primitive } from "@gltf-transform/core";
 

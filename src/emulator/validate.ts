@@ -2,7 +2,7 @@
  * Request validation, as strict as the docs: the emulator should refuse what
  * Meshy refuses, so rigup's mistakes show up locally. v1 ignores fields it does
  * not know (real APIs tolerated them); v2 refuses them, `texture_image_url`
- * included (API-V2-NOTES §2). The first problem found names the error (§6).
+ * included (docs/meshy-api.md §2). The first problem found names the error (§5.1).
  * The schemas are the emulator's own, not the client's.
  */
 import { createHash } from "node:crypto";

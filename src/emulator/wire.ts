@@ -16,10 +16,10 @@ export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(["SUCCEEDED", 
 /** Path segment of each kind's create route, under /openapi/v1 and /openapi/v2 (plural for animations). */
 export const KIND_PATH: Record<TaskKind, string> = { rig: "rigging", animation: "animations" };
 
-/** v1 task `type` (API-NOTES "Task object"); v2's are in inferred.ts. */
+/** v1 task `type` (docs/meshy-api.md §3.2); v2's are in inferred.ts. */
 export const V1_TASK_TYPE: Record<TaskKind, string> = { rig: "rig", animation: "animate" };
 
-/** Credits per rig task and per animation in an animation task (API-NOTES "Money and time"). */
+/** Credits per rig task and per animation in an animation task (docs/meshy-api.md §6.1). */
 export const CREDITS: Record<TaskKind, number> = { rig: 5, animation: 3 };
 
 export const ALLOWED_FPS = [24, 25, 30, 60] as const;

@@ -153,7 +153,8 @@ export class Creator {
         return;
       } catch (err) {
         if (attempt < RECORD_ATTEMPTS) {
-          await this.c.sleep(200 * attempt, this.c.signal);
+          // An interrupt cuts the pause short, never the recording of a paid task.
+          await this.c.sleep(200 * attempt, this.c.signal).catch(() => {});
           continue;
         }
         const why = err instanceof Error ? err.message : String(err);

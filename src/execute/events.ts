@@ -6,13 +6,12 @@
 import type { TaskKind, TaskStatus } from "../meshy/schemas.js";
 import type { Plan } from "../plan/types.js";
 
-/** How one unit (a rig or an animation) ended. */
+/** How one unit (a rig or an animation) ended. Prunes are no unit's outcome: the build counts them (RunSummary.pruned). */
 export type UnitOutcome =
   | "created" // a new task was paid for and its outputs downloaded
   | "resumed" // a task from an earlier run was awaited and downloaded
   | "downloaded" // outputs re-fetched from a live task, free
   | "restored" // outputs copied from the team store (a unit of this lockfile, or one the team paid for), free
-  | "pruned"
   | "failed" // the task failed or was refused; recorded in the lockfile
   | "blocked" // could not run: its rig failed, the run stopped, or a lost request is undecidable
   | "interrupted";
@@ -36,7 +35,6 @@ export type ExecEvent =
   | { type: "queue:full"; at: number; key: string; concurrency: number }
   | { type: "file:progress"; at: number; key: string; path: string; bytes: number; total?: number }
   | { type: "file:written"; at: number; key: string; path: string; size: number; sha256: string }
-  | { type: "file:deleted"; at: number; key: string; path: string }
   | { type: "store:failed"; at: number; key: string; path?: string; message: string }
   | { type: "merge:done"; at: number; key: string; path: string; size: number; clips: number; notes: string[] }
   | { type: "merge:failed"; at: number; key: string; message: string }

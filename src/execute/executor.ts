@@ -11,6 +11,7 @@
  * their own; downloads run in their own queue, beside the task slots.
  */
 import { setMaxListeners } from "node:events";
+import { sleep } from "../async/sleep.js";
 import PQueue from "p-queue";
 import type { MeshyApi } from "../meshy/api.js";
 import { isMeshyError, MeshyError } from "../meshy/errors.js";
@@ -30,6 +31,7 @@ import { StoreLink } from "./store-link.js";
 import type { ObjectStore } from "../store/object-store.js";
 import type { Target } from "../lockfile/schema.js";
 import type { UnitRecord } from "../store/record.js";
+import { STORE_CONCURRENCY } from "../store/object-store.js";
 import { join } from "node:path";
 import { UnitStop } from "./unit-stop.js";
 
@@ -58,6 +60,7 @@ export interface ExecuteOptions {
   interruptGraceMs?: number;
   onEvent?: EventSink;
   now?: () => number;
+  /** Default async/sleep.ts; a replacement keeps its contract (rejects with the signal's reason on abort). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Bound on waiting for the account queue to free up (429 NoMoreConcurrentTasks). */
   queueFullMaxWaitMs?: number;
@@ -71,17 +74,6 @@ export interface ExecuteOptions {
 
 type StopReason = NonNullable<RunSummary["stopReason"]>;
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-
 export async function execute(opts: ExecuteOptions): Promise<RunSummary> {
   return new Executor(opts).run();
 }
@@ -91,6 +83,8 @@ class Executor {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly tasks: PQueue;
   private readonly downloads: PQueue;
+  /** Copies from the team store: bounded by the store's limit, not by Meshy's task slots. */
+  private readonly restores = new PQueue({ concurrency: STORE_CONCURRENCY });
   /** Cut on the second stage of an interrupt: ends waits and downloads. */
   private readonly hardStop = new AbortController();
   private stopReason: StopReason | undefined;
@@ -105,7 +99,7 @@ class Executor {
 
   constructor(private readonly o: ExecuteOptions) {
     this.now = o.now ?? Date.now;
-    this.sleep = o.sleep ?? defaultSleep;
+    this.sleep = o.sleep ?? sleep;
     this.tasks = new PQueue({ concurrency: Math.max(1, o.concurrency) });
     this.downloads = new PQueue({ concurrency: Math.max(1, o.downloadConcurrency ?? o.concurrency) });
     this.started = this.now();
@@ -130,8 +124,7 @@ class Executor {
       },
     });
     this.store =
-      o.store &&
-      new StoreLink({ ...o.store, lockfile: o.lockfile, emit: shared.emit, now: this.now, sleep: this.sleep });
+      o.store && new StoreLink({ ...o.store, lockfile: o.lockfile, emit: shared.emit, now: this.now, sleep: this.sleep });
     this.fetcher = new OutputFetcher({
       ...shared,
       outDir: o.outDir,
@@ -184,7 +177,7 @@ class Executor {
         return this.runCharacter(character, live, resolved.get(`${name}/rig`) === null);
       }),
     );
-    await this.downloads.onIdle();
+    await Promise.all([this.downloads.onIdle(), this.restores.onIdle()]);
     if (this.stopReason !== "interrupt") {
       await runMerges(plan.merges, characters, {
         journal: this.o.journal,
@@ -290,7 +283,7 @@ class Executor {
     const files = this.wanted(character, step).filter((f) => roles.includes(f.role));
     const results = await Promise.allSettled(
       files.map((f) =>
-        this.downloads.add(async () => {
+        this.restores.add(async () => {
           const stored = adopt ? adopt.files[f.role] : entry?.files[f.role];
           if (!stored) return;
           const abs = join(this.o.outDir, ...f.path.split("/"));
@@ -352,7 +345,7 @@ class Executor {
   }
 
   private finishUnit(step: Pick<PlanStep, "key">, outcome: UnitOutcome, message?: string, code?: string): void {
-    const key = ({ created: "created", resumed: "resumed", downloaded: "downloaded", restored: "restored", pruned: "pruned", failed: "failed", blocked: "blocked", interrupted: "blocked" } as const)[outcome];
+    const key = ({ created: "created", resumed: "resumed", downloaded: "downloaded", restored: "restored", failed: "failed", blocked: "blocked", interrupted: "blocked" } as const)[outcome];
     this.summary[key] += 1;
     this.emit({ type: "unit:done", key: step.key, outcome, message, code });
   }
@@ -441,7 +434,8 @@ class Executor {
         resolve();
       };
       this.finishWaiters.push(finish);
-      void this.sleep(this.inFlight > 0 ? Math.max(maxMs, 60_000) : maxMs, this.hardStop.signal).then(finish);
+      // A hard stop ends the wait too.
+      void this.sleep(this.inFlight > 0 ? Math.max(maxMs, 60_000) : maxMs, this.hardStop.signal).then(finish, finish);
     });
   }
 

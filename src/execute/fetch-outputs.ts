@@ -15,7 +15,7 @@ import { ContentError, writeAtomically } from "../outputs/write-output.js";
 import { fileLanded, type Emit, type RunSummary } from "./events.js";
 import type { Journal } from "./journal.js";
 import { writeThrough, type StoreLink } from "./store-link.js";
-import { isNetworkError, UnitStop } from "./unit-stop.js";
+import { UnitStop } from "./unit-stop.js";
 
 /** Downloads of one file, each after reading the task again. */
 const URL_REFRESH_ATTEMPTS = 5;
@@ -83,7 +83,7 @@ export class OutputFetcher {
         return current;
       } catch (err) {
         const refused = isMeshyError(err, "FORBIDDEN", "NOT_FOUND") || err instanceof ContentError;
-        const transient = isMeshyError(err, "SERVER", "NETWORK", "RATE_LIMITED") || isNetworkError(err);
+        const transient = isMeshyError(err, "SERVER", "NETWORK", "RATE_LIMITED");
         if (!(refused || transient) || attempt >= URL_REFRESH_ATTEMPTS || c.signal.aborted) throw err;
         if (refused && current.expires_at !== undefined && c.now() >= current.expires_at) {
           await c.journal.gone(step, current.id, c.now());

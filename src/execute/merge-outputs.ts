@@ -11,7 +11,7 @@ import type { ResolvedCharacter } from "../manifest/resolve.js";
 import { mergeCharacter } from "../merge/merge-character.js";
 import { readMergeInputs } from "../merge/inputs.js";
 import { mergeSources } from "../manifest/layout.js";
-import { mergedInputs } from "../plan/merge.js";
+import { mergedInputs } from "../plan/merge-rules.js";
 import type { MergeStep } from "../plan/types.js";
 import { writeAtomically } from "../outputs/write-output.js";
 import type { Emit, RunSummary } from "./events.js";
@@ -33,7 +33,7 @@ export async function runMerges(steps: readonly MergeStep[], characters: Readonl
   for (const step of steps) {
     if (c.signal.aborted) return;
     try {
-      // Prunes are the build's last part (prune.ts), with the other prunes.
+      // Prunes are the build's last part (src/app/prune.ts), with the other prunes.
       if (step.action === "merge") await merge(step, characters.get(step.character), c);
     } catch (err) {
       c.summary.failed += 1;

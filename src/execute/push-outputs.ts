@@ -13,7 +13,7 @@ import type { TaskKind } from "../meshy/schemas.js";
 import type { DiskFacts } from "../scan/facts.js";
 import { mapLimit } from "../async/map-limit.js";
 import { uploadOutput } from "../store/content.js";
-import { STORE_CONCURRENCY } from "../store/facts.js";
+import { STORE_CONCURRENCY } from "../store/object-store.js";
 import { StoreError, type ObjectStore } from "../store/object-store.js";
 import { objectKey, type UnitRef } from "../store/record.js";
 import { publishRecord } from "../store/registry.js";

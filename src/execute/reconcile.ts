@@ -1,6 +1,6 @@
 /**
  * Finding the task a lost create may have made. There is no idempotency key and v1
- * task objects do not echo their inputs (API-NOTES), so the only evidence is the
+ * task objects do not echo their inputs (docs/meshy-api.md §3.3, §6.2), so the only evidence is the
  * list endpoint: tasks of that kind created inside the window in which our request
  * could have made one, that no lockfile entry or other rigup run on this machine
  * (the ledger) holds. rigup sends creates one at a time, so at most one of its own

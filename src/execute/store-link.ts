@@ -113,7 +113,8 @@ export class StoreLink {
           waiting = true;
           this.o.emit({ type: "store:waiting", key: step.key, host: got.host, since: got.claimed_at });
         }
-        await this.o.sleep(this.o.pollMs ?? CLAIM_POLL_MS, signal);
+        // An interrupt ends the pause; the loop then says why it stopped waiting.
+        await this.o.sleep(this.o.pollMs ?? CLAIM_POLL_MS, signal).catch(() => {});
       }
     } catch (err) {
       this.fail(err, step.key);

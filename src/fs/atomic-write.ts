@@ -4,6 +4,7 @@
  * within one file system), fsync, rename over the target, fsync the directory.
  */
 import { randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { defaultFs, type FileHandleLike, type FsOptions } from "./fs-like.js";
 
@@ -49,8 +50,47 @@ export async function writeFileAtomic(file: string, data: string, { fs = default
   await syncDir(path.dirname(file), fs);
 }
 
-/** Makes the rename itself durable. Best effort: Windows cannot open a directory, some file systems refuse fsync on one. */
-async function syncDir(dir: string, fs: NonNullable<FsOptions["fs"]>): Promise<void> {
+/**
+ * `writeFileAtomic` for callers that must not yield: the emulator saves its state on
+ * every change, in order, and `rigup check` writes its snapshot on the way out. Same
+ * temp name, fsyncs and cleanup; node:fs only.
+ */
+export function writeFileAtomicSync(file: string, data: string): void {
+  const tmp = tempPathFor(file);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, "wx");
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, file);
+  } catch (err) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Already failing: the first error is the one to report.
+      }
+    }
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  try {
+    fd = openSync(path.dirname(file), "r");
+    fsyncSync(fd);
+  } catch {
+    // Best effort, as syncDir below.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Makes a rename (or link) into `dir` durable. Best effort: Windows cannot open a
+ * directory, some file systems refuse fsync on one.
+ */
+export async function syncDir(dir: string, fs: NonNullable<FsOptions["fs"]> = defaultFs): Promise<void> {
   let handle: FileHandleLike | undefined;
   try {
     handle = await fs.open(dir, "r");

@@ -1,6 +1,6 @@
 /**
  * A manifest `texture:` under Meshy API v2, which has no `texture_image_url` and rigs with
- * the textures embedded in the GLB (API-V2-NOTES §2.1): the PNG goes into the uploaded GLB
+ * the textures embedded in the GLB (docs/meshy-api.md §2.1): the PNG goes into the uploaded GLB
  * as its base colour. Deterministic (same GLB and PNG, same bytes), so the upload's digest
  * does not change from one build to the next.
  */

@@ -1,7 +1,7 @@
 /**
  * The humanoid skeleton the emulator "rigs" every character with: 19 joints,
  * standing in T-pose, feet at y = 0, facing +Z (the orientation Meshy expects,
- * API-NOTES "Input limits"), so the character's left is +X.
+ * docs/meshy-api.md §2.1), so the character's left is +X.
  */
 import type { AtlasCell } from "./texture.js";
 import { createRandom } from "./random.js";

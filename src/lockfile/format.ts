@@ -15,7 +15,6 @@ import {
   type AnimationEntry,
   type Lockfile,
   type RigEntry,
-  type UnitEntry,
 } from "./schema.js";
 
 

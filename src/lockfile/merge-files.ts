@@ -4,14 +4,13 @@
  * the result atomically. The CLI picks the files and prints the report.
  */
 import { readFile } from "node:fs/promises";
-import { hostname } from "node:os";
 import { UserError } from "../diagnostics/errors.js";
 import { errorCode } from "../fs/fs-like.js";
 import { hasConflictMarkers, serializeLockfile } from "./format.js";
 import { mergeLockfileText, mergeLockfiles } from "./merge.js";
 import { emptyLockfile, type Lockfile } from "./schema.js";
 import { writeLockfile } from "./write.js";
-import { acquireWriterLock } from "./writer-lock.js";
+import { withWriterLock } from "./writer-lock.js";
 
 export interface MergeFilesOptions {
   inputs: string[];
@@ -40,10 +39,7 @@ export interface MergeFilesReport {
 
 /** Merges `inputs` (and an existing `output`) into `output`. Throws UserError NOT_A_LOCKFILE / FILE_NOT_FOUND. */
 export async function mergeLockfileFiles(opts: MergeFilesOptions): Promise<MergeFilesReport> {
-  const writer = opts.writerLock
-    ? await acquireWriterLock(opts.output, { pid: process.pid, hostname: hostname(), now: Date.now(), command: opts.command ?? "rigup lock merge" })
-    : undefined;
-  try {
+  const merge = async (): Promise<MergeFilesReport> => {
     const existing = await readFile(opts.output, "utf8").catch((err: unknown) => {
       if (errorCode(err) === "ENOENT") return undefined;
       throw err;
@@ -62,9 +58,8 @@ export async function mergeLockfileFiles(opts: MergeFilesOptions): Promise<Merge
     const changed = out !== existing;
     if (changed) await writeLockfile(opts.output, merged);
     return { output: opts.output, read: [...texts.keys()], conflicted, ...count(merged), changed };
-  } finally {
-    await writer?.release();
-  }
+  };
+  return opts.writerLock ? withWriterLock(opts.output, { command: opts.command ?? "rigup lock merge" }, merge) : merge();
 }
 
 async function readInput(file: string): Promise<string> {

@@ -15,6 +15,7 @@
  * A marker left by a run killed mid-takeover is judged like a lock (dead pid, or
  * age on another host) and removed the same way, under a marker of its own.
  */
+import { hostname as thisHost } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
@@ -191,6 +192,27 @@ export async function acquireWriterLock(lockfilePath: string, options: AcquireWr
   // Still busy: name the run taking over, else whoever holds the lock now.
   const holder = (await readHeld(fs, `${file}.takeover`)) ?? (await readHeld(fs, file));
   throw lockedError(lockfilePath, file, holder?.owner);
+}
+
+/** Who takes the lock in `withWriterLock`: this process, on this host. */
+export interface WriterLockUse {
+  /** What is running, for the message another run prints, e.g. `rigup build`. */
+  command: string;
+  /** Unix ms; default now. */
+  now?: number;
+}
+
+/**
+ * Runs `fn` holding the writer lock for `lockfilePath` (this process, this host), and
+ * releases it however `fn` ends. Throws UserError LOCKED (exit 4) as acquireWriterLock.
+ */
+export async function withWriterLock<T>(lockfilePath: string, use: WriterLockUse, fn: (lock: WriterLock) => Promise<T>): Promise<T> {
+  const lock = await acquireWriterLock(lockfilePath, { pid: process.pid, hostname: thisHost(), now: use.now ?? Date.now(), command: use.command });
+  try {
+    return await fn(lock);
+  } finally {
+    await lock.release();
+  }
 }
 
 function lockedError(lockfilePath: string, file: string, owner: WriterLockOwner | undefined): UserError {

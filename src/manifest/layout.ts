@@ -43,7 +43,7 @@ export function rigOutputs(character: string, formats: readonly OutputFormat[]):
     { role: "glb", path: `${dir}/${character}.glb`, format: "glb" },
     { role: "fbx", path: `${dir}/${character}.fbx`, format: "fbx" },
   ];
-  // The walking/running clips come free with every rig (API-NOTES): keep them.
+  // The walking/running clips come free with every rig (docs/meshy-api.md §3.4): keep them.
   for (const clip of ["walking", "running"] as const) {
     all.push(
       { role: `${clip}.glb`, path: `${dir}/${clip}.glb`, format: "glb" },

@@ -47,7 +47,7 @@ export interface ResolvedManifest {
   characters: ResolvedCharacter[];
 }
 
-/** The API's default frame rate for change_fps (seeds: "Default: 30"). */
+/** The API's default frame rate for change_fps (docs/meshy-api.md §2.2: default 30). */
 export const DEFAULT_FPS = 30;
 
 export function defaultActionName(actionId: number): string {

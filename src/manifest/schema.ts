@@ -24,7 +24,7 @@ export const SafeNameSchema = z
   .refine((s) => !s.endsWith("."), { message: "must not end with '.'" });
 
 /**
- * Meshy only says "> 0" (API-NOTES), but it scales the skeleton by this number: a value
+ * Meshy only says "> 0" (docs/meshy-api.md §2.1), but it scales the skeleton by this number: a value
  * outside 1 cm..100 m is a unit slip (centimetres, millimetres), not a character, and
  * extremes such as 1e300 or 1e-320 overflow or vanish in the scale.
  */
@@ -45,13 +45,13 @@ export { PostProcessSchema };
 /**
  * The skeleton Meshy rigs with: API v2's `skeleton_template`. Meshy documents one value,
  * `mixamo` (its default: the bone names Unity, Unreal and Godot retargeting expects); the
- * others are UNKNOWN (API-V2-NOTES §2.1), so any identifier passes and Meshy judges it.
+ * others are not documented (docs/meshy-api.md §2.1), so any identifier passes and Meshy judges it.
  */
 export const SkeletonSchema = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, { message: "must be a skeleton template name such as mixamo: letters, digits, '_' or '-'" });
 
-/** What the character stands on: API v2's `animation_type` (that field name and its default, biped, are INFERRED: API-V2-NOTES §2.1). */
+/** What the character stands on: API v2's `animation_type` (that field name and its default, biped, are INFERRED: docs/meshy-api.md §2.1). */
 export const BodySchema = z.enum(["biped", "quadruped"]);
 export type Body = z.infer<typeof BodySchema>;
 
@@ -115,7 +115,6 @@ export const CharacterSchema = z
     meshopt: MergeFields.meshopt.optional(),
   })
   .meta({ description: "One character: exactly one of model, model_url, input_task_id." });
-export type CharacterSpec = z.infer<typeof CharacterSchema>;
 
 export const DefaultsSchema = z.strictObject({
   height_meters: HeightSchema.default(1.7).meta({
@@ -141,7 +140,6 @@ export const DefaultsSchema = z.strictObject({
   resample: MergeFields.resample.default(false),
   meshopt: MergeFields.meshopt.default(false),
 });
-export type Defaults = z.infer<typeof DefaultsSchema>;
 
 export const ManifestSchema = z.strictObject({
   version: z.literal(MANIFEST_VERSION).meta({ description: "Manifest format version." }),

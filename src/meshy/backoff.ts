@@ -11,7 +11,7 @@ export interface BackoffPolicy {
   jitter: number;
 }
 
-/** Polling a running task: the stream re-sends state about every 10 s (API-NOTES "Streams"). */
+/** Polling a running task: the stream re-sends state about every 10 s (docs/meshy-api.md §4.1). */
 export const POLL_DEFAULTS: BackoffPolicy = { initialMs: 2000, factor: 1.5, maxMs: 20_000, jitter: 0.2 };
 
 /** Retrying a GET after a 5xx, a network error or an unhinted 429. */
@@ -38,20 +38,4 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** `setTimeout` as a promise that rejects with the signal's reason on abort. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -15,7 +15,6 @@ import { Agent, type Dispatcher } from "undici";
 import { z } from "zod";
 import type {
   AnimationInput,
-  AssetInput,
   AssetResponse,
   LibraryFilter,
   ListOptions,
@@ -23,28 +22,19 @@ import type {
   RigInput,
   WaitOptions,
 } from "./api.js";
-import { POLL_DEFAULTS, RETRY_BACKOFF_DEFAULTS, sleep as realSleep, type BackoffPolicy } from "./backoff.js";
-import { jsonBodyWithDataUris, type BodyFactory, type JsonBodyField } from "./data-uri-body.js";
+import { sleep as realSleep } from "../async/sleep.js";
+import { POLL_DEFAULTS, RETRY_BACKOFF_DEFAULTS, type BackoffPolicy } from "./backoff.js";
+import { jsonBodyWithDataUris, type BodyFactory } from "./data-uri-body.js";
 import { isMeshyError } from "./errors.js";
 import { MeshyHttp, type HttpRequest, type HttpResponse, type RetryOptions } from "./http.js";
 import { RateLimiter } from "./rate-limit.js";
 import { ServiceClock } from "./service-clock.js";
+import { MESHY_TIMEOUT_DEFAULTS, TASK_WAIT_DEFAULT_MS, type MeshyTimeouts } from "./timeouts.js";
 import { quoteUrl } from "../text/redact.js";
 import { echoVerdict, rigFields } from "./requests.js";
 import { AnimationRequestBodySchema, LibraryListSchema, type LibraryAction, type Task, type TaskKind } from "./schemas.js";
 import { waitForTask } from "./wait.js";
 import { wireFor, type ApiVersion, type Wire } from "./wire.js";
-
-export interface MeshyTimeouts {
-  /** TCP/TLS connect, ms (only for the client's own Agent). */
-  connectMs: number;
-  /** From request sent to response headers, ms. */
-  headersMs: number;
-  /** Silence between body chunks, ms. */
-  bodyMs: number;
-  /** Silence on a task stream before falling back to polling; the server re-sends state every ~10 s. */
-  streamIdleMs: number;
-}
 
 export interface MeshyClientOptions {
   apiKey: string;
@@ -52,7 +42,7 @@ export interface MeshyClientOptions {
   baseUrl?: string;
   /** Default 2. Meshy switches v1 off on 2027-03-15. */
   apiVersion?: ApiVersion;
-  /** Requests per second for this client's own limiter. Default 20 (API-NOTES "Errors"). */
+  /** Requests per second for this client's own limiter. Default 20 (docs/meshy-api.md §5.3). */
   requestsPerSecond?: number;
   /** A limiter shared with other clients/downloaders; overrides `requestsPerSecond`. */
   rateLimiter?: RateLimiter;
@@ -78,10 +68,10 @@ export const MESHY_CLIENT_DEFAULTS = {
   // Grants are counted over a little more than a second: loopback and network jitter
   // can land 21 requests in the server's own one-second window at exactly 20 per 1,000 ms.
   rateWindowMs: 1_050,
-  timeouts: { connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000, streamIdleMs: 30_000 } satisfies MeshyTimeouts,
+  timeouts: MESHY_TIMEOUT_DEFAULTS,
   poll: POLL_DEFAULTS,
   retries: { get: 6, rateLimited: 8, maxRetryAfterMs: 60_000, backoff: RETRY_BACKOFF_DEFAULTS } satisfies RetryOptions,
-  waitTimeoutMs: 60 * 60_000,
+  waitTimeoutMs: TASK_WAIT_DEFAULT_MS,
 } as const;
 
 const MAX_ASSET_REDIRECTS = 5;
@@ -223,7 +213,7 @@ export class MeshyClient implements MeshyApi {
           status: res.statusCode,
           contentType: header(res, "content-type"),
           contentLength: numberHeader(res, "content-length"),
-          body: res.body,
+          body: this.http.streamBody(res, `GET ${quoteUrl(current)}`, opts.signal),
         };
       }
       await res.body.dump();

@@ -1,7 +1,7 @@
 /**
  * JSON request bodies whose string fields may be local files sent as data URIs
- * (the rigging API takes `model_url` / `texture_image_url` as "a publicly
- * accessible URL or Data URI", seeds/meshy-rigging-animation-api.txt). The base64
+ * (the rigging API takes `model_url` / `texture_image_url` as a public URL or a
+ * data URI, docs/meshy-api.md §2.1). The base64
  * is streamed from disk, so a 100 MB model is never held in memory, let alone
  * as file + base64 string + JSON string copies.
  */

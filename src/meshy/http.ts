@@ -3,7 +3,7 @@
  * it: the only place that decides whether a failure may be retried.
  *
  * - GET/DELETE (idempotent): 5xx and network errors are retried with backoff.
- * - POST: there is no idempotency key (API-NOTES "Money and time"), so a POST is
+ * - POST: there is no idempotency key (docs/meshy-api.md §6.2), so a POST is
  *   re-sent only when it provably created nothing: the connection was refused
  *   or DNS failed before a byte was sent, or the server answered 429. Any other
  *   lost answer is UNKNOWN_OUTCOME, for the caller to reconcile via the list.
@@ -90,7 +90,7 @@ const NOT_SENT_CODES = new Set([
 ]);
 const QUEUE_FULL_MARKERS = ["NoMoreConcurrentTasks", "NoMorePendingTasks"];
 const QUEUE_FULL_CODES = new Set(["pending_task_limit_reached", "concurrent_task_limit_reached"]);
-/** v2 codes that say more than their HTTP status (API-V2-NOTES 6). */
+/** v2 codes that say more than their HTTP status (docs/meshy-api.md §5.1). */
 const CODE_OVERRIDES: Record<string, MeshyErrorCode> = {
   // The route does not exist: not a missing task (a client of the wrong API version, or v1 switched off).
   route_not_found: "REFUSED",
@@ -124,6 +124,20 @@ export class MeshyHttp {
   constructor(private readonly opts: HttpOptions) {}
 
   /** A MeshyError whose message, Meshy message and cause chain are free of secrets. */
+  /**
+   * `res.body` as it streams, its failures as MeshyError: a connection cut or stalled while
+   * the body streams is NETWORK (free to try again), an abort is ABORTED. Callers outside
+   * meshy/ then never branch on undici's own error codes.
+   */
+  async *streamBody(res: HttpResponse, where: string, signal?: AbortSignal): AsyncIterable<Uint8Array> {
+    try {
+      for await (const chunk of res.body) yield chunk;
+    } catch (err) {
+      if (signal?.aborted) throw this.fail("ABORTED", `${where}: aborted`, { cause: err });
+      throw this.fail("NETWORK", `${where}: the body broke off (${describe(err)})`, { cause: err });
+    }
+  }
+
   fail(code: MeshyErrorCode, message: string, init: MeshyErrorInit = {}): MeshyError {
     const key = this.opts.apiKey;
     return new MeshyError(code, redactSecrets(message, key), {

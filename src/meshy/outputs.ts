@@ -1,7 +1,7 @@
 /**
  * Where each output file's URL sits in a task's results, by output role (the
- * names plan/layout.ts gives files). v1 puts results in `result`, v2 in `output`;
- * the field names inside are v1's, and v2 keeps them (API-V2-NOTES 3.4/3.5,
+ * names manifest/layout.ts gives files). v1 puts results in `result`, v2 in `output`;
+ * the field names inside are v1's, and v2 keeps them (docs/meshy-api.md §3.4,
  * INFERRED: the v2 field tables were not readable). This is the one place to
  * change if v2 names them otherwise.
  */

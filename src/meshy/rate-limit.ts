@@ -1,12 +1,12 @@
 /**
  * A request-rate limiter shared by every API call of a client (asset downloads
  * are not API requests and skip it) and, if passed around, by every client of a run.
- * Meshy counts requests per second per account (API-NOTES "Errors": 20/s on
+ * Meshy counts requests per second per account (docs/meshy-api.md §5.3: 20/s on
  * most tiers), so the limiter keeps a sliding log of grants: never more than
  * `limit` grants in any `windowMs` window, which a token bucket cannot promise
  * (a full bucket plus refill lets almost 2x through in one second).
  */
-import { sleep as realSleep } from "./backoff.js";
+import { sleep as realSleep } from "../async/sleep.js";
 
 export interface RateLimiterOptions {
   /** Grants per window. */

@@ -1,7 +1,7 @@
 /**
  * Meshy Auto-Rigging & Animation API shapes shared by both API versions, the v1
- * wire shapes (API-NOTES.md), and `Task`, the version-neutral task the client
- * hands out (wire-v1.ts / wire-v2.ts turn each version's objects into it). Objects
+ * wire shapes (docs/meshy-api.md §3), and `Task`, the version-neutral task the client
+ * hands out (wire.ts turns each version's objects into it). Objects
  * read are loose (`z.looseObject`) because the service adds fields over time;
  * requests are strict.
  */
@@ -41,7 +41,6 @@ export const RigResultSchema = z.looseObject({
   rigged_character_glb_url: z.string().optional(),
   basic_animations: BasicAnimationsSchema.optional(),
 });
-export type RigResult = z.infer<typeof RigResultSchema>;
 
 export const AnimationResultSchema = z.looseObject({
   animation_glb_url: z.string().optional(),
@@ -50,7 +49,6 @@ export const AnimationResultSchema = z.looseObject({
   processed_armature_fbx_url: z.string().optional(),
   processed_animation_fps_fbx_url: z.string().optional(),
 });
-export type AnimationResult = z.infer<typeof AnimationResultSchema>;
 
 /**
  * A v1 task object as GET returns it. Stream events while PENDING/IN_PROGRESS carry
@@ -143,7 +141,6 @@ export const RigRequestBodySchema = z.strictObject({
   height_meters: z.number().positive().optional(),
   texture_image_url: z.string().min(1).optional(),
 });
-export type RigRequestBody = z.infer<typeof RigRequestBodySchema>;
 
 /** POST /openapi/v1/animations body. */
 export const AnimationRequestBodySchema = z.strictObject({
@@ -151,7 +148,6 @@ export const AnimationRequestBodySchema = z.strictObject({
   action_id: z.number().int().nonnegative(),
   post_process: PostProcessSchema.optional(),
 });
-export type AnimationRequestBody = z.infer<typeof AnimationRequestBodySchema>;
 
-/** Credits the service charges (API-NOTES "Money and time"). */
+/** Credits the service charges (docs/meshy-api.md §6.1). */
 export const CREDITS: Record<TaskKind, number> = { rig: 5, animation: 3 };

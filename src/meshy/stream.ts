@@ -1,8 +1,8 @@
 /**
  * Reads a task's Server-Sent Events stream (GET .../:id/stream). `event: message`
  * carries the task JSON, partial while PENDING/IN_PROGRESS; `event: error` with
- * `{status_code, message}` may arrive after an HTTP 200 (seeds/meshy-rigging-
- * animation-api.txt, "Stream a Rigging Task"). The server re-sends state about
+ * `{status_code, message}` may arrive after an HTTP 200 (docs/meshy-api.md §4.1).
+ * The server re-sends state about
  * every 10 s, so silence longer than `idleMs` means the stream stalled.
  *
  * eventsource-parser handles the framing (CRLF, comments, multi-line data); a

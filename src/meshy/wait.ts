@@ -1,8 +1,8 @@
 /**
  * Waiting for a task to reach a terminal status: follow the SSE stream; if it
  * fails (drops, stalls, ends early, cannot be opened), fall back to a plain GET
- * and then polling with backoff. SSE reconnection is not relied on (API-NOTES
- * "Streams"). The wait is bounded by the caller's signal and a total deadline.
+ * and then polling with backoff. SSE reconnection is not relied on
+ * (docs/meshy-api.md §4.1). The wait is bounded by the caller's signal and a total deadline.
  */
 import type { TaskProgress, WaitOptions } from "./api.js";
 import { backoffDelay, type BackoffPolicy } from "./backoff.js";

@@ -4,7 +4,7 @@
  * asks `wireFor(version)` and never branches on the version itself; nothing outside
  * src/meshy/ knows there are versions.
  *
- * v1: API-NOTES.md and the seed pages. v2: API-V2-NOTES.md. Every v2 choice the
+ * Both versions: docs/meshy-api.md. Every v2 choice the
  * docs did not settle is in `V2_INFERRED` below, so it is a one-line change when
  * the truth is known.
  */
@@ -24,10 +24,10 @@ import {
 export type ApiVersion = 1 | 2;
 
 /**
- * v2 facts the docs leave open (API-V2-NOTES, INFERRED/UNKNOWN), in one place:
- * - taskType: the `type` of rigging and animation tasks, used to list them (3.2);
- * - list: paging parameters as v1's (5);
- * - skeleton/body: the rigging fields `skeleton_template` (CONFIRMED) and `animation_type` (INFERRED, 2.1).
+ * v2 facts the docs leave open (docs/meshy-api.md, INFERRED), in one place:
+ * - taskType: the `type` of rigging and animation tasks, used to list them (§3.2);
+ * - list: paging parameters as v1's (§4.3);
+ * - skeleton/body: the rigging fields `skeleton_template` (CONFIRMED) and `animation_type` (INFERRED, §2.1).
  */
 export const V2_INFERRED = {
   taskType: { rig: "rig", animation: "animate" } as Record<TaskKind, string>,
@@ -95,7 +95,7 @@ const v1: Wire = {
 };
 
 const nullableTime = z.number().nullish();
-/** The v2 task object (API-V2-NOTES 3.1): `output` instead of `result`, nulls for unset, the request echoed in `input`. */
+/** The v2 task object (docs/meshy-api.md §3.1): `output` instead of `result`, nulls for unset, the request echoed in `input`. */
 const V2TaskSchema = z.looseObject({
   id: z.string().min(1),
   type: z.string().optional(),

@@ -6,11 +6,12 @@
  * written where the output folder's symlinks would lead outside it.
  */
 import { createHash } from "node:crypto";
+import { lstatSync } from "node:fs";
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { isTempName, tempPathFor } from "../fs/atomic-write.js";
 import type { AssetResponse } from "../meshy/api.js";
-import { resolveInsideOut } from "../fs/inside-out.js";
+import { folderInsideOut, resolveInsideOut } from "../fs/inside-out.js";
 import type { OutputFile } from "../manifest/layout.js";
 
 export interface DownloadResult {
@@ -31,6 +32,8 @@ const MAGIC: Record<OutputFile["format"], { bytes: Buffer[]; what: string }> = {
   usdz: { bytes: [Buffer.from([0x50, 0x4b, 0x03, 0x04])], what: "a USDZ (zip) archive" },
 };
 const HEAD_BYTES = 32;
+/** Bytes held before a write: bounded memory per transfer, few syscalls per file. */
+const WRITE_BATCH = 1024 * 1024;
 
 /** Throws ContentError unless `head` starts like `format`. */
 export function checkContent(head: Buffer, format: OutputFile["format"]): void {
@@ -72,9 +75,15 @@ class OutsideOutError extends Error {
   readonly code = "OUTSIDE_OUT_DIR";
 }
 
-/** Throws unless `target` really is inside `outDir`; checked before the first and the last write of each file. */
-async function guardTarget(outDir: string, target: string): Promise<void> {
-  if (await resolveInsideOut(outDir, relative(outDir, target))) return;
+/**
+ * Throws unless `target` really is inside `outDir`; checked before the first and the last write
+ * of each file. Returns whether its folder exists already.
+ */
+async function guardTarget(outDir: string, target: string): Promise<boolean> {
+  // Sync: a stat that cannot block for long, and no exception built for the usual missing file.
+  const link = lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink();
+  const folder = link ? (await resolveInsideOut(outDir, relative(outDir, target))) !== undefined && "exists" : await folderInsideOut(outDir, dirname(target));
+  if (folder) return folder === "exists";
   throw new OutsideOutError(`refusing to write ${target}: a symlink on the way leads outside the output folder ${outDir}`);
 }
 
@@ -92,13 +101,21 @@ export async function writeAtomically(
   expect?: { sha256: string; describe: string },
 ): Promise<DownloadResult> {
   // mkdir -p follows symlinks: check first, or it creates folders wherever a link points.
-  await guardTarget(outDir, target);
-  await mkdir(dirname(target), { recursive: true });
+  if (!(await guardTarget(outDir, target))) await mkdir(dirname(target), { recursive: true });
   const tmp = tempPathFor(target);
   const hash = createHash("sha256");
   const handle = await open(tmp, "wx");
   let size = 0;
   let head = Buffer.alloc(0);
+  // Network chunks are small (16-64 KiB): one write per batch, not per chunk, saves most of the syscalls.
+  const pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    const batch = Buffer.concat(pending, pendingBytes);
+    pending.length = 0;
+    pendingBytes = 0;
+    for (let off = 0; off < batch.byteLength; ) off += (await handle.write(batch, off, batch.byteLength - off)).bytesWritten;
+  };
   try {
     for await (const chunk of response.body) {
       if (head.length < HEAD_BYTES) {
@@ -107,13 +124,12 @@ export async function writeAtomically(
       }
       hash.update(chunk);
       size += chunk.byteLength;
-      let off = 0;
-      while (off < chunk.byteLength) {
-        const { bytesWritten } = await handle.write(chunk, off, chunk.byteLength - off);
-        off += bytesWritten;
-      }
+      pending.push(chunk);
+      pendingBytes += chunk.byteLength;
+      if (pendingBytes >= WRITE_BATCH) await flush();
       onBytes?.(size);
     }
+    await flush();
     if (head.length < HEAD_BYTES) checkContent(head, format);
     if (response.contentLength !== undefined && response.contentLength !== size) {
       throw new ContentError(`download ended after ${size} of ${response.contentLength} bytes`);
@@ -127,6 +143,8 @@ export async function writeAtomically(
     await handle.close();
     // A folder on the way may have been swapped for a symlink while the bytes streamed.
     await guardTarget(outDir, target);
+    // No fsync of the folder: a rename lost to a crash leaves the file missing, which the next plan
+    // fetches again for free; a whole file or none, either way.
     await rename(tmp, target);
     return { size, sha256, mtimeMs };
   } catch (err) {

@@ -55,7 +55,7 @@ function ownNeeds(a: AnimationUnit, facts: Facts, now: number, stale: string | u
 export function assessAnimation(character: string, a: AnimationUnit, rig: RigContext, facts: Facts, now: number, store?: StoreView): UnitDecision {
   const { entry } = a;
   if (rig.remade) {
-    // API-NOTES: re-rigging the same mesh need not give the same skeleton.
+    // docs/meshy-api.md §6.5: re-rigging the same mesh need not give the same skeleton.
     const d = ownNeeds(a, facts, now, undefined, store);
     if (entry === undefined || entry.state === "retired") return d;
     return { action: "replace", reasons: [NEW_RIG_REASON, ...(isPaid(d) ? d.reasons : [])], missing: allRoles(a.wanted) };

@@ -7,8 +7,6 @@ import type { AnimationInputs, RigInputs } from "../lockfile/schema.js";
 import type { ResolvedAction, ResolvedCharacter } from "../manifest/resolve.js";
 import type { Facts } from "./types.js";
 
-export { canonicalJson, digestOf } from "../text/canonical-json.js";
-
 function inputFileSha(character: string, field: "model" | "texture", path: string, facts: Facts): string {
   const sha = facts.inputs[path];
   if (sha === undefined) {

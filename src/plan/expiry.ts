@@ -1,5 +1,5 @@
 /**
- * Task expiry (API-NOTES "Money and time"): results are kept for a while, then GET
+ * Task expiry (docs/meshy-api.md §6.3): results are kept for a while, then GET
  * answers 404 and an animation can no longer be made on that rig. `expires_at` is 0
  * until the service knows it, so 0 means unknown, not 1970.
  */

@@ -4,7 +4,7 @@
  * the same input always gives the same plan. Each rule lives in its own file:
  * unit.ts (one unit's state), rig.ts and animation.ts (rig/clip specifics, re-rig),
  * character.ts (how a rig and its clips tie together), reuse.ts, expiry.ts,
- * files.ts, prune.ts, summary.ts.
+ * files.ts, prune-rules.ts, merge-rules.ts, summary.ts.
  *
  * Order: characters in manifest order, each rig before its clips (manifest order),
  * prune steps last, sorted by key.
@@ -14,11 +14,12 @@ import type { ResolvedAction } from "../manifest/resolve.js";
 import { UserError } from "../diagnostics/errors.js";
 import { planCharacter } from "./character.js";
 import { DEFAULT_EXPIRY_WARNING_MS } from "./words.js";
-import { animationInputs, digestOf } from "./digest.js";
-import { planPrune } from "./prune.js";
+import { animationInputs } from "./digest.js";
+import { digestOf } from "../text/canonical-json.js";
+import { planPrune } from "./prune-rules.js";
 import { StoreView } from "./store-view.js";
 import { summarize } from "./summary.js";
-import { planMerge, pruneMerged } from "./merge.js";
+import { planMerge, pruneMerged } from "./merge-rules.js";
 import type { MergeStep, Plan, PlanInput, PlanStep, PlanWarning } from "./types.js";
 
 /**

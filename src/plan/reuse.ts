@@ -1,7 +1,7 @@
 /**
  * Rule 11 (money): before paying for a unit again, look for a task already made from
- * the same inputs that Meshy still keeps (API-NOTES: results expire, URLs are fetched
- * fresh from the task), and download from it instead.
+ * the same inputs that Meshy still keeps (docs/meshy-api.md §6.3, §6.4: results expire, and
+ * rigup keeps task ids, not URLs), and download from it instead.
  */
 import type { Target, UnitEntry } from "../lockfile/schema.js";
 import { madeBy } from "../lockfile/units.js";

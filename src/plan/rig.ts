@@ -45,7 +45,7 @@ export interface Trigger {
 const MAX_NAMED = 3;
 
 /**
- * Rule 4: a new or re-made clip needs a live rig (API-NOTES: after expiry an animation
+ * Rule 4: a new or re-made clip needs a live rig (docs/meshy-api.md §6.3: after expiry an animation
  * can no longer use that rig), and a new rig may not give the same skeleton, so all the
  * character's clips are re-made with it.
  */

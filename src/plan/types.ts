@@ -81,7 +81,7 @@ export interface PlanStep {
   adopt?: UnitRecord;
 }
 
-/** A character's merged GLB (plan/merge.ts): made after its units, locally, free; or pruned. */
+/** A character's merged GLB (plan/merge-rules.ts): made after its units, locally, free; or pruned. */
 export interface MergeStep {
   /** `<character>/merged`. */
   key: string;

@@ -63,7 +63,7 @@ function changeReasons<I>(u: UnitFacts<I>, entry: UnitEntry & { inputs: I }): st
 
 /** What the unit needs on its own, from its lock entry, inputs and files. */
 export function assessUnit<I>(u: UnitFacts<I>): UnitDecision {
-  const { entry, now } = u;
+  const { entry } = u;
   // A retired unit is back: new to the plan, but its past tasks may still be re-used (callers apply reuse).
   if (entry === undefined || entry.state === "retired") return { action: "create", reasons: [u.newReason || "back in characters.yaml"], missing: allRoles(u.wanted) };
   // Only Meshy's own tasks count for a real build: nothing of the emulator's is looked up, resumed or kept.
@@ -75,7 +75,7 @@ export function assessUnit<I>(u: UnitFacts<I>): UnitDecision {
   switch (entry.state) {
     case "intent":
     case "unknown": {
-      // No idempotency key (API-NOTES): the lost POST may have created and billed a
+      // No idempotency key (docs/meshy-api.md §6.2): the lost POST may have created and billed a
       // task, so look it up before anything is re-sent, even if the inputs changed since.
       const reasons = [
         `a request was sent on ${isoDate(entry.intent_at)} but its answer was lost; checking Meshy's task list before anything is re-sent`,
@@ -88,7 +88,7 @@ export function assessUnit<I>(u: UnitFacts<I>): UnitDecision {
       // The running task is paid for and answers the old inputs: say so, the executor keeps its id in history.
       return { action: "replace", reasons: [`inputs changed while task ${id} was running`, ...changeReasons(u, entry)], missing: allRoles(u.wanted) };
     case "failed": {
-      // Meshy refunds failed tasks (API-NOTES), so trying again costs only the new task.
+      // Meshy refunds failed tasks (docs/meshy-api.md §6.1), so trying again costs only the new task.
       const reasons = [`previous attempt failed: ${entry.error?.message || "no message"}`];
       if (changed) reasons.push(...changeReasons(u, entry));
       return { action: "create", reasons, missing: allRoles(u.wanted) };

@@ -7,6 +7,7 @@
 import { copyFile, mkdir, realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../diagnostics/errors.js";
+import { isInside } from "../fs/inside-out.js";
 import { MODEL_FILE, modelText, PAGE_FILES } from "./assets.js";
 import { FILES_PREFIX, type PreviewModel } from "./index.js";
 import { resolveInside } from "./safe-path.js";
@@ -28,7 +29,7 @@ export async function writeStaticPreview(opts: StaticPreviewOptions): Promise<st
   await mkdir(opts.dir, { recursive: true });
   const [outReal, dirReal] = await Promise.all([realpath(opts.outDir).catch(() => path.resolve(opts.outDir)), realpath(opts.dir)]);
   // Copies under the output tree would show up there as unknown files (and be pruned).
-  if (dirReal === outReal || dirReal.startsWith(outReal + path.sep)) {
+  if (dirReal === outReal || isInside(outReal, dirReal)) {
     throw new UserError("PREVIEW_DIR_IN_OUT", `--static ${opts.dir} is inside the output directory ${opts.outDir}`, {
       hint: "write the static preview somewhere else, e.g. --static preview-site",
     });

@@ -8,6 +8,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Diagnostic, UserError } from "../diagnostics/errors.js";
+import { isInside } from "../fs/inside-out.js";
+import { paintNested } from "../text/ansi.js";
 
 export interface FormatUserErrorOptions {
   color: boolean;
@@ -80,7 +82,7 @@ function formatDiagnostic(d: Diagnostic, lines: string[] | undefined, cwd: strin
 function displayPath(file: string, cwd: string | undefined): string {
   if (!cwd || !path.isAbsolute(file)) return file;
   const rel = path.relative(cwd, file);
-  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+  return isInside(cwd, file) ? rel : file;
 }
 
 function readQuietly(file: string): string | undefined {
@@ -93,7 +95,8 @@ function readQuietly(file: string): string | undefined {
 
 type Painter = Record<"red" | "bold" | "dim" | "cyan", (s: string) => string>;
 
+/** Nestable styles (`red(bold("Error:"))`): each turns off only itself. */
 function painter(color: boolean): Painter {
-  const sgr = (open: number, close: number) => (s: string) => (color ? `\u001b[${open}m${s}\u001b[${close}m` : s);
-  return { red: sgr(31, 39), bold: sgr(1, 22), dim: sgr(2, 22), cyan: sgr(36, 39) };
+  const style = (name: keyof Painter) => (s: string) => paintNested(color, name, s);
+  return { red: style("red"), bold: style("bold"), dim: style("dim"), cyan: style("cyan") };
 }

@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import type { ExecEvent, RunSummary } from "../execute/events.js";
+import { isInside } from "../fs/inside-out.js";
 import { paint } from "../text/ansi.js";
 
 export interface Reporter {
@@ -23,7 +24,7 @@ export function formatBytes(n: number): string {
 /** A directory as a user reads it: relative to `cwd` when inside it, else absolute; with a trailing slash. */
 export function displayDir(cwd: string, dir: string): string {
   const rel = path.relative(cwd, dir);
-  const outside = rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  const outside = rel !== "" && !isInside(cwd, dir);
   const shown = rel === "" ? "." : outside ? dir : rel;
   return `${shown.split(path.sep).join("/")}/`;
 }

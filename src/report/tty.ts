@@ -12,7 +12,7 @@
 import type { Writable } from "node:stream";
 import type { RunSummary } from "../execute/events.js";
 import type { Plan } from "../plan/types.js";
-import { paint } from "../text/ansi.js";
+import { eraseLinesAbove, paint } from "../text/ansi.js";
 import { Progress, outcomeText, type UnitView } from "./progress.js";
 import { formatSummary, runEventLine, type Reporter, type ReporterOptions } from "./reporter.js";
 
@@ -66,7 +66,7 @@ export function ttyReporter(plan: Plan, stderr: Writable, opts: ReporterOptions)
 
   /** Erases the block, prints what became permanent, draws the block again (unless closing). */
   const render = (final = false) => {
-    const erase = drawn > 0 ? `\u001b[${drawn}A\u001b[J` : "";
+    const erase = eraseLinesAbove(drawn);
     const lines = final ? [] : block();
     const text = erase + pending.map((l) => `${l}\n`).join("") + lines.map((l) => `${l}\n`).join("");
     pending = [];

@@ -3,13 +3,13 @@
  * Runs before every game build (`rigup check`), so the warm path only stats:
  * hashes come from the stat cache unless size or mtime changed.
  */
-import { readdirSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
-import { isTempName } from "../fs/atomic-write.js";
 import { defaultFs, errorCode, type FsLike, type FsOptions } from "../fs/fs-like.js";
 import type { Lockfile } from "../lockfile/schema.js";
 import type { ResolvedManifest } from "../manifest/resolve.js";
 import { hashFile } from "../fs/hash-file.js";
+import { listFiles } from "../fs/list-files.js";
 import { FILE_CONCURRENCY, mapLimit } from "../async/map-limit.js";
 import type { StatCache } from "./stat-cache.js";
 
@@ -81,7 +81,7 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<DiskFact
     if (c.merged) recorded.set(c.merged.file.path, c.merged.file.size);
   }
   const characters = [...new Set([...manifest.characters.map((c) => c.name), ...Object.keys(lock.characters)])];
-  const trees = await mapLimit(characters, FILE_CONCURRENCY, (name) => listFiles(fs, outDir, name));
+  const trees = await mapLimit(characters, FILE_CONCURRENCY, (name) => listFiles(outDir, name, { fs }));
   const relPaths = trees.flat().sort();
   const found = await mapLimit(relPaths, FILE_CONCURRENCY, async (rel) => {
     const file = path.join(outDir, ...rel.split("/"));
@@ -111,23 +111,4 @@ async function statFile(fs: FsLike, file: string): Promise<{ size: number; mtime
     if (errorCode(err) === "ENOENT" || errorCode(err) === "ENOTDIR") return undefined;
     throw err;
   }
-}
-
-/** Out-relative posix paths of the files under `<outDir>/<rel>`, skipping in-progress downloads (rigup's own temp files, `isTempName`). */
-async function listFiles(fs: FsLike, outDir: string, rel: string): Promise<string[]> {
-  let entries;
-  try {
-    const dir = path.join(outDir, ...rel.split("/"));
-    entries = fs === defaultFs ? readdirSync(dir, { withFileTypes: true }) : await fs.readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if (errorCode(err) === "ENOENT" || errorCode(err) === "ENOTDIR") return [];
-    throw err;
-  }
-  const files: string[] = [];
-  for (const entry of entries) {
-    const child = `${rel}/${entry.name}`;
-    if (entry.isDirectory()) files.push(...(await listFiles(fs, outDir, child)));
-    else if (!isTempName(entry.name)) files.push(child);
-  }
-  return files;
 }

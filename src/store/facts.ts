@@ -5,12 +5,10 @@
  */
 import { mapLimit } from "../async/map-limit.js";
 import type { StoreFacts, StoreQuestions } from "./record.js";
-import type { ObjectStore } from "./object-store.js";
+import { STORE_CONCURRENCY, type ObjectStore } from "./object-store.js";
 import { objectKey, registryKey, type UnitRecord } from "./record.js";
 import { readRecord } from "./registry.js";
 
-/** Requests in flight at once: a store answers many; a laptop's uplink is the limit. */
-export const STORE_CONCURRENCY = 16;
 /** Above this many objects to look up, one listing is cheaper. */
 const LIST_ABOVE = 256;
 const OBJECTS_PREFIX = "objects/sha256/";

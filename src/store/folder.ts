@@ -7,9 +7,10 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { link, lstat, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from "node:fs/promises";
-import { dirname, isAbsolute, join, sep } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { addAbortSignal, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { syncDir } from "../fs/atomic-write.js";
 import { StoreError, type ObjectBody, type ObjectStore, type StoredObject } from "./object-store.js";
 
 /** Temp files start with this; list() skips them and no key may use it. */
@@ -257,21 +258,6 @@ async function writeDurably(tmp: string, from: { bytes: Uint8Array } | { handle:
   }
   const source = from.handle.createReadStream({ highWaterMark: CHUNK, autoClose: false });
   await pipeline(source, createWriteStream(tmp, { flags: "wx", flush: true, highWaterMark: CHUNK }), { signal });
-}
-
-/** Makes the new directory entry durable; some file systems (and Windows) refuse to open a directory: best effort. */
-async function syncDir(dir: string): Promise<void> {
-  if (sep === "\\") return;
-  try {
-    const handle = await open(dir, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Durability of the entry is a bonus here; the data itself was fsynced.
-  }
 }
 
 function codeOf(err: unknown): string | undefined {

@@ -5,6 +5,9 @@
  * Keys are '/'-separated and relative to the store's root (bucket prefix or folder).
  */
 
+/** Transfers and requests in flight at once: a store answers many; a laptop's uplink is the limit. */
+export const STORE_CONCURRENCY = 16;
+
 export interface StoredObject {
   key: string;
   size: number;

@@ -26,7 +26,7 @@ export function parseStoreUrl(url: string): ParsedStoreUrl {
     try {
       path = fileURLToPath(url);
     } catch (err) {
-      throw new Error(`store ${shown}: not a usable file URL (${(err as Error).message}); expected file:///absolute/path`);
+      throw new Error(`store ${shown}: not a usable file URL (${(err as Error).message}); expected file:///absolute/path`, { cause: err });
     }
     return { kind: "folder", path };
   }

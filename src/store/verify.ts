@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import type { Lockfile } from "../lockfile/schema.js";
 import { recordedFiles } from "../lockfile/units.js";
 import { mapLimit } from "../async/map-limit.js";
-import { STORE_CONCURRENCY } from "./facts.js";
+import { STORE_CONCURRENCY } from "./object-store.js";
 import type { ObjectStore } from "./object-store.js";
 import { objectKey } from "./record.js";
 
@@ -36,7 +36,7 @@ export async function verifyStore(lock: Lockfile, store: ObjectStore, { hash = f
     const h = createHash("sha256");
     for await (const chunk of got.body) h.update(chunk);
     const actual = h.digest("hex");
-    if (actual !== f.sha256) (f.status = "corrupted"), (f.actual = actual);
+    if (actual !== f.sha256) Object.assign(f, { status: "corrupted", actual });
   });
   return { ok: files.every((f) => f.status === "ok"), files };
 }

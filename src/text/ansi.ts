@@ -1,9 +1,41 @@
-/** Minimal ANSI styling; every caller passes `color`, decided once in cli/env.ts. */
-const codes = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
+/**
+ * Every ANSI escape rigup writes (outside the emulator): colours and the cursor
+ * moves of the live progress block, so the codes live in one table. Whether to
+ * colour is never decided here: callers pass `color`, decided once from NO_COLOR,
+ * FORCE_COLOR, CI, TERM and the TTY by detectColor in cli/env.ts.
+ */
+const ESC = "\u001b[";
+/** SGR code that turns a style on, and the one that turns only it off. */
+const codes = {
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  blue: [34, 39],
+  magenta: [35, 39],
+  cyan: [36, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+} as const;
 export type Style = keyof typeof codes;
 
-export function paint(color: boolean, style: Style, text: string): string {
-  return color ? `\u001b[${codes[style]}m${text}\u001b[0m` : text;
+/**
+ * `text` in one style or several, followed by a full reset.
+ * @example paint(true, ["bold", "green"], "No changes.") // "\x1b[1;32mNo changes.\x1b[0m"
+ */
+export function paint(color: boolean, style: Style | readonly Style[], text: string): string {
+  if (!color) return text;
+  const open = (typeof style === "string" ? [style] : style).map((s) => codes[s][0]).join(";");
+  return `${ESC}${open}m${text}${ESC}0m`;
+}
+
+/** `text` in `style`, turning off only that style: fit to sit inside other styled text. */
+export function paintNested(color: boolean, style: Style, text: string): string {
+  return color ? `${ESC}${codes[style][0]}m${text}${ESC}${codes[style][1]}m` : text;
+}
+
+/** Moves the cursor up `lines` and erases from there down: a redrawn block's start. */
+export function eraseLinesAbove(lines: number): string {
+  return lines > 0 ? `${ESC}${lines}A${ESC}J` : "";
 }
 
 /**

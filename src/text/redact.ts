@@ -1,23 +1,48 @@
 /**
- * Keeps secrets out of messages, logs and cause chains: the API key (and any
- * `Bearer` credential) and the query strings of signed asset URLs, which are
- * bearer tokens in their own right (API-NOTES "Money and time").
+ * The one redaction of secrets from text bound for a terminal, a log, a file or an
+ * error's cause chain: the Meshy client and the CLI's top-level catch (where every
+ * error thrown out of a command is printed) both use it. It masks the API key
+ * and other known secrets (AWS keys from the env), `msy_` tokens, `Bearer` credentials,
+ * AWS access key ids, and the query string of any URL (signed asset and S3 URLs carry
+ * their credential there: docs/meshy-api.md §6.4).
  */
 
 const KEY_MASK = "msy_***";
 const MAX_CAUSE_DEPTH = 5;
+/** Shorter "secrets" (an env var set to "x") would mask ordinary words. */
+const MIN_SECRET_LENGTH = 4;
+
+// Text redacted here may be JSON (the CLI's --json errors) or coloured: a match stops at
+// quotes, backslashes (JSON escapes), angle brackets, whitespace and control characters.
+const STOP = String.raw`\s"'<>\\\x00-\x1f\x7f`;
+const BEARER = new RegExp(String.raw`Bearer\s+[^${STOP}]+`, "gi");
+const MSY_TOKEN = /msy_(?!\*\*\*)[A-Za-z0-9_-]+/g;
+const AWS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g;
+/** Any `scheme://...?query` (scheme unchecked: colour codes may touch it): the query goes, origin and path stay. */
+const URL_QUERY = new RegExp(String.raw`(:\/\/[^?${STOP}]+)\?[^${STOP}]*`, "g");
+/** Signing parameters seen without their URL (a cut or re-quoted URL): their values go. */
+const SIGNING_PARAM = new RegExp(
+  String.raw`(^|[?&;\s"'])(X-Amz-[A-Za-z-]+|Signature|Credential|Expires|Key-Pair-Id|Policy|token|access_token|sig)=[^&${STOP}]+`,
+  "gi",
+);
 
 /**
- * Replaces the key, any `msy_...` token and any `Bearer ...` credential in
- * `text`, and drops the query of any URL in it (signed asset URLs).
+ * `text` with every secret in `secrets` (the API key, AWS keys from the env), any
+ * `msy_...` token, `Bearer ...` credential and AWS access key id masked, and the
+ * query of any URL dropped.
+ * @example redactSecrets('GET "https://a.test/m.glb?X-Amz-Signature=abc": 403') // 'GET "https://a.test/m.glb": 403'
  */
-export function redactSecrets(text: string, apiKey?: string): string {
+export function redactSecrets(text: string, secrets: string | ReadonlyArray<string | undefined> = []): string {
   let out = text;
-  if (apiKey) out = out.split(apiKey).join(KEY_MASK);
+  for (const secret of typeof secrets === "string" ? [secrets] : secrets) {
+    if (secret && secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(KEY_MASK);
+  }
   return out
-    .replace(/Bearer\s+\S+/gi, "Bearer ***")
-    .replace(/msy_(?!\*\*\*)[A-Za-z0-9_-]+/g, KEY_MASK)
-    .replace(/(https?:\/\/[^\s?#"'<>]+)\?[^\s"'<>]*/g, "$1");
+    .replace(BEARER, "Bearer ***")
+    .replace(MSY_TOKEN, KEY_MASK)
+    .replace(AWS_KEY_ID, "***")
+    .replace(URL_QUERY, "$1")
+    .replace(SIGNING_PARAM, "$1$2=***");
 }
 
 /**

@@ -8,7 +8,6 @@ import { readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { snapshotHolds, snapshotKey } from "../../src/app/check-snapshot.js";
-import { isTempName } from "../../src/fs/atomic-write.js";
 import { VERSION } from "../../src/app/version.js";
 import { builtProject, MANIFEST } from "./built.js";
 
@@ -21,7 +20,7 @@ async function checkedTwice() {
   const holds = async (now = Date.now()) => {
     const manifestText = await readFile(manifestFile, "utf8");
     const key = snapshotKey({ version: VERSION, manifestFile, manifestText, pathOverrides: [undefined, undefined, undefined, built.project.dir] });
-    return snapshotHolds(join(built.project.dir, ".rigup"), key, now, isTempName);
+    return snapshotHolds(join(built.project.dir, ".rigup"), key, now);
   };
   return { ...built, holds };
 }

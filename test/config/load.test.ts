@@ -47,7 +47,7 @@ describe("resolveSettings", () => {
       apiVersion: 2,
       concurrency: 10,
       requestsPerSecond: 20,
-      timeouts: { requestMs: CONFIG_DEFAULTS.requestMs, streamIdleMs: CONFIG_DEFAULTS.streamIdleMs, taskMs: CONFIG_DEFAULTS.taskMs },
+      timeouts: { connectMs: 10_000, headersMs: 30_000, bodyMs: 60_000, streamIdleMs: 30_000, taskMs: 3_600_000 },
       configFile: undefined,
     });
   });
@@ -90,7 +90,7 @@ describe("resolveSettings", () => {
 
   it("orders flags > env > config > defaults", async () => {
     const { root, game } = await repo({
-      ".riguprc.yaml": "outDir: from-config\nconcurrency: 3\napiBase: http://127.0.0.1:9\nrequestsPerSecond: 5\ntimeouts: { requestMs: 1000 }\n",
+      ".riguprc.yaml": "outDir: from-config\nconcurrency: 3\napiBase: http://127.0.0.1:9\nrequestsPerSecond: 5\ntimeouts: { headersMs: 1000 }\n",
     });
     const env = { RIGUP_OUT_DIR: "env-out", RIGUP_CONCURRENCY: "4", MESHY_API_BASE: "http://127.0.0.1:8" };
 
@@ -101,7 +101,7 @@ describe("resolveSettings", () => {
       "http://127.0.0.1:9",
       5,
     ]);
-    expect(fromConfig.timeouts).toEqual({ requestMs: 1000, streamIdleMs: CONFIG_DEFAULTS.streamIdleMs, taskMs: CONFIG_DEFAULTS.taskMs });
+    expect(fromConfig.timeouts).toEqual({ ...CONFIG_DEFAULTS.timeouts, headersMs: 1000 });
 
     const fromEnv = await settingsIn(root, { env });
     expect([fromEnv.outDir, fromEnv.concurrency, fromEnv.apiBase]).toEqual([path.join(root, "env-out"), 4, "http://127.0.0.1:8"]);
@@ -137,7 +137,7 @@ describe("resolveSettings", () => {
     ["apiKey", "apiKey: msy_abcdef123456\n", "apiKey", 1],
     ["api_key", "outDir: out\napi_key: abcdef123456\n", "api_key", 2],
     ["key", "key: abcdef123456\n", "key", 1],
-    ["an msy_ value anywhere", "timeouts:\n  requestMs: 1000\noutDir: msy_abcdef123456\n", "outDir", 3],
+    ["an msy_ value anywhere", "timeouts:\n  headersMs: 1000\noutDir: msy_abcdef123456\n", "outDir", 3],
   ])("refuses a config holding a key (%s), without echoing it", async (_case, text, field, line) => {
     const { root } = await repo({ ".riguprc.yaml": text });
     const err = await rejection(settingsIn(root));

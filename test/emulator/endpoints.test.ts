@@ -1,4 +1,4 @@
-/** Endpoint conformance over plain HTTP: statuses, bodies and headers as API-NOTES.md describes. */
+/** Endpoint conformance over plain HTTP: statuses, bodies and headers as docs/meshy-api.md describes. */
 import { describe, expect, it } from "vitest";
 import { V1TaskSchema as TaskSchema } from "../../src/meshy/schemas.js";
 import { call, createAnimation, createRig, modelDataUri, useEmulator } from "./harness.js";

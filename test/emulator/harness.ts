@@ -70,7 +70,7 @@ export async function rigV2(emu: Emulator, body: Record<string, unknown> = { mod
 
 /**
  * A v2 error answer: its status, exactly the four fields, the code with its type from
- * the emulator's table, and Retry-After only on rate_limit_exceeded (API-V2-NOTES §6, §7).
+ * the emulator's table, and Retry-After only on rate_limit_exceeded (docs/meshy-api.md §5).
  */
 export function expectV2Error(r: Answer, status: number, code: ErrorCode): void {
   expect(r.status, r.text).toBe(status);

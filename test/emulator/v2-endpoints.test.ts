@@ -1,5 +1,5 @@
 /**
- * API v2 over plain HTTP (API-V2-NOTES.md): every route, the task object and its
+ * API v2 over plain HTTP (docs/meshy-api.md): every route, the task object and its
  * `input` echo, v1 and v2 over one store with shared limits, the version switch,
  * fault scripts and stats on v2 endpoint keys, and v2 fields in the state file.
  */
@@ -72,7 +72,7 @@ describe("v2 rigging", () => {
     expect(Object.keys(done.output.basic_animations).sort()).toEqual(BASIC_KEYS);
     for (const url of [done.output.rigged_character_glb_url, ...Object.values(done.output.basic_animations)]) expect(url).toMatch(/^http:\/\/.*\/assets\//);
 
-    // The same URLs on every read, valid until expires_at (§9: no refresh).
+    // The same URLs on every read, valid until expires_at (docs/meshy-api.md §6.4: no refresh).
     emu.advanceClock(2 * DAY);
     expect((await getV2(emu, created.json.id)).output).toEqual(done.output);
     const glb = await fetch(done.output.rigged_character_glb_url);

@@ -1,5 +1,5 @@
 /**
- * Every v2 error the emulator answers (API-V2-NOTES §6, §7): status, exactly
+ * Every v2 error the emulator answers (docs/meshy-api.md §5): status, exactly
  * `{type, code, message, doc_url}`, Retry-After only on rate_limit_exceeded; and
  * every code of the table (src/emulator/errors.ts) produced at least once.
  */

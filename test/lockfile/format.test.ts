@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -43,6 +44,13 @@ describe("serializeLockfile / parseLockfile", () => {
     expect(parsed).toEqual(base());
     expect(serializeLockfile(parsed)).toBe(text);
     expect(text.endsWith("}\n")).toBe(true);
+  });
+
+  it("gives the pinned bytes (digests and layout must never drift)", () => {
+    // Computed before the canonical-JSON copies were merged into text/canonical-json.ts.
+    const text = serializeLockfile(base());
+    expect(createHash("sha256").update(text).digest("hex")).toBe("c6ed9466aa21e19b54ae3ff3610ef824f30caeab28a894c6f55c5f35c199842f");
+    expect(text).toContain(`"digest":"65cf93880be3cd33947d4a0caadee8525a55c684ba7863c2c26639d59b87e2d3"`);
   });
 
   it("does not depend on key or insertion order", () => {

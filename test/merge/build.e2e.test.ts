@@ -31,7 +31,10 @@ async function hipsTravel(file: string): Promise<number[][]> {
       const values = channel?.getSampler()?.getOutput()?.getArray() ?? [];
       const xs = new Set<number>();
       const zs = new Set<number>();
-      for (let i = 0; i < values.length; i += 3) (xs.add(values[i]!), zs.add(values[i + 2]!));
+      for (let i = 0; i < values.length; i += 3) {
+        xs.add(values[i]!);
+        zs.add(values[i + 2]!);
+      }
       return [xs.size, zs.size];
     });
 }

@@ -1,5 +1,5 @@
 /**
- * The client on API v2's wire (API-V2-NOTES), against loopback servers scripted by
+ * The client on API v2's wire (docs/meshy-api.md), against loopback servers scripted by
  * request: routes, the 202 task object, `output`/`null`/`input`, the error object and
  * its codes, textures inside the GLB, and the request echo.
  */
@@ -15,7 +15,7 @@ import { json, makeClient, rejection, startServer } from "./helpers.js";
 
 const V2 = { apiVersion: 2 } as const;
 
-/** A v2 task object (API-V2-NOTES 3.7). */
+/** A v2 task object (docs/meshy-api.md §3.1). */
 function v2Task(over: Record<string, unknown> = {}) {
   return {
     id: "0193c1b0-rig",

@@ -386,6 +386,26 @@ describe("credentials and assets", () => {
     expect(assets.hits[0]?.headers.authorization).toBeUndefined();
   });
 
+  it("an asset body cut mid-stream fails as a MeshyError NETWORK naming the URL without its signature", async () => {
+    expect.assertions(4);
+    const assets = await startServer((_, res) => {
+      res.writeHead(200, { "content-type": "model/gltf-binary", "content-length": "100" });
+      res.write("glTF-part");
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const { client } = makeClient("http://127.0.0.1:1");
+    const asset = await client.fetchAsset(`${assets.url}/a.glb?Expires=1&Signature=SECRETSIG`);
+    const err = await rejection(
+      (async () => {
+        for await (const _chunk of asset.body);
+      })(),
+    );
+    expect(err.name).toBe("MeshyError");
+    expect(err.code).toBe("NETWORK");
+    expect(err.message).toContain("/a.glb");
+    expect(dumpError(err)).not.toContain("SECRETSIG");
+  });
+
   it("sends no Authorization for an asset on the API origin either", async () => {
     expect.assertions(1);
     const api = await startServer((_, res) => res.end("x"));

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import type { TaskProgress } from "../../src/meshy/api.js";
-import { sleep as realSleep } from "../../src/meshy/backoff.js";
+import { sleep as realSleep } from "../../src/async/sleep.js";
 import { readTaskStream } from "../../src/meshy/stream.js";
 import { wireFor } from "../../src/meshy/wire.js";
 import { SUCCEEDED_RIG, SUCCEEDED_RIG_TASK, json, makeClient, rejection, startServer } from "./helpers.js";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/diagnostics/errors.js";
 import type { ResolvedCharacter } from "../../src/manifest/resolve.js";
-import { animationInputs, canonicalJson, digestOf, rigInputs } from "../../src/plan/digest.js";
+import { animationInputs, rigInputs } from "../../src/plan/digest.js";
+import { canonicalJson, digestOf } from "../../src/text/canonical-json.js";
 import { sha } from "./given.js";
 
 const character = (c: Partial<ResolvedCharacter>): ResolvedCharacter => ({

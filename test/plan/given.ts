@@ -8,7 +8,8 @@ import type { AnimationEntry, Lockfile, RigEntry } from "../../src/lockfile/sche
 import type { ResolvedAction, ResolvedCharacter, ResolvedManifest } from "../../src/manifest/resolve.js";
 import type { OutputFormat } from "../../src/manifest/schema.js";
 import type { PostProcess } from "../../src/meshy/schemas.js";
-import { animationInputs, digestOf, rigInputs } from "../../src/plan/digest.js";
+import { animationInputs, rigInputs } from "../../src/plan/digest.js";
+import { digestOf } from "../../src/text/canonical-json.js";
 import { animationOutputs, rigOutputs, type OutputFile } from "../../src/manifest/layout.js";
 import { plan } from "../../src/plan/plan.js";
 import type { Facts, Plan, PlanInput, PlanStep } from "../../src/plan/types.js";

@@ -1,6 +1,6 @@
 /** Rule 12: what the manifest no longer wants. */
 import { describe, expect, it } from "vitest";
-import { REMOVED_REASON, STRAY_REASON } from "../../src/plan/prune.js";
+import { REMOVED_REASON, STRAY_REASON } from "../../src/plan/prune-rules.js";
 import { given, step } from "./given.js";
 
 const built = () => given().character("knight", { actions: [0, 4] }).character("archer", { actions: [0] }).locked();

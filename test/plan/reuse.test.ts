@@ -1,6 +1,7 @@
 /** Rule 11: a live task with the same inputs is downloaded instead of paid for again. */
 import { describe, expect, it } from "vitest";
-import { animationInputs, digestOf, rigInputs } from "../../src/plan/digest.js";
+import { animationInputs, rigInputs } from "../../src/plan/digest.js";
+import { digestOf } from "../../src/text/canonical-json.js";
 import { actions, DAY, given, NOW, step } from "./given.js";
 
 /** knight built at 1.9 m earlier (task rig-old, clip anim-old), now built at 1.7 m, and the manifest back at 1.9 m. */

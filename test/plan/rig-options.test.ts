@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { RigInputsSchema, type RigInputs } from "../../src/lockfile/schema.js";
 import type { ResolvedCharacter } from "../../src/manifest/resolve.js";
-import { digestOf, rigInputs } from "../../src/plan/digest.js";
+import { rigInputs } from "../../src/plan/digest.js";
+import { digestOf } from "../../src/text/canonical-json.js";
 import { actions, given, sha, step, type Given } from "./given.js";
 
 /** A rig's inputs as rigup recorded them before skeleton and body existed, and the digest it wrote. */

@@ -8,9 +8,8 @@
  * makes is recorded, and one to a non-loopback host is blocked before it leaves,
  * so even a regression never sends traffic off this machine.
  */
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { apiBaseProblem, isLoopback, keyDestinationNotice } from "../../src/config/api-origin.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { runCli } from "../helpers/cli.js";

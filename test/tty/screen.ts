@@ -14,7 +14,6 @@ export function screen(stream: string, { rows = 40, columns = 100 } = {}): strin
     row += 1;
     while (lines.length <= row) lines.push([]);
   };
-  // eslint-disable-next-line no-control-regex
   const tokens = stream.match(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[^[]|[\s\S]/gu) ?? [];
   for (const t of tokens) {
     if (t === "\n") newline();
@@ -59,6 +58,5 @@ export function screen(stream: string, { rows = 40, columns = 100 } = {}): strin
 
 /** Removes ANSI sequences and carriage returns: the text a person reads, in the order it was drawn. */
 export function plain(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/\r/g, "");
 }

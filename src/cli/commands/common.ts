@@ -1,8 +1,12 @@
-/** Options every project command shares, and turning them into ProjectOptions. */
+/**
+ * What the commands share: their options, and turning flags and the CLI's
+ * environment into a use case's ProjectOptions and a renderer's Output.
+ */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { CliEnv } from "../env.js";
 import type { ProjectOptions } from "../../app/project.js";
-import { parseShard, shardOf, type Shard } from "../../plan/shard.js";
+import type { Output } from "../../report/output.js";
+import { parseShard, type Shard } from "../../plan/shard.js";
 
 export interface ProjectFlags {
   manifest?: string;
@@ -83,8 +87,15 @@ export const shardOption = () =>
     }
   });
 
-/** The line plan and build print under `--shard`, so a CI log shows which characters this job owns. */
-export function shardNotice(shard: Shard, characters: readonly string[]): string {
-  const mine = characters.filter((name) => shardOf(name, shard.count) === shard.index);
-  return `Shard ${shard.index}/${shard.count}: ${mine.length ? mine.join(", ") : "no characters"} (${mine.length} of ${characters.length}).\n`;
+/** `--replace`, shared by `plan` and `build`: re-make units on purpose, the way terraform's `-replace` does. */
+export function replaceOption(): Option {
+  return new Option(
+    "--replace <unit>",
+    "re-make this character (its rig and so all its clips) or unit (knight/rig, knight/animations/attack) even if up to date; paid, shown in the plan (repeatable)",
+  ).argParser((value: string, previous: string[] = []) => [...previous, value]);
+}
+
+/** Where a command's result goes (report/output.ts): `--json` on stdout, text on stderr. */
+export function output(flags: { json?: boolean }, ctx: CliEnv): Output {
+  return { stdout: ctx.stdout, stderr: ctx.stderr, json: Boolean(flags.json), color: ctx.color, cwd: ctx.cwd, live: ctx.isTTY && !ctx.ci };
 }

@@ -170,23 +170,20 @@ export function registerEmulatorCommand(program: Command, ctx?: Pick<CliEnv, "st
     )
     .action(async (flags: EmulatorFlags) => {
       const stderr = ctx?.stderr ?? process.stderr;
-      const { startEmulator, EmulatorOptionsSchema } = await import("../../emulator/index.js");
-      const options = EmulatorOptionsSchema.parse(emulatorOptionsFromFlags(flags));
-      const emu = await startEmulator(options);
-      // Print the key only when it is the emulator's built-in one; a key the user chose is not echoed.
-      const key = flags.apiKey.length > 0 ? "<the key you passed with --api-key>" : emu.apiKey;
-      stderr.write(
-        `Meshy API emulator listening on ${emu.url} (API ${options.apiVersions === "both" ? "v1 and v2" : options.apiVersions}, speed ${options.speed}, queue ${options.queueLimit}, ${options.rateLimit || "unlimited"} req/s)\n\n` +
-          `Point rigup, or any Meshy client, at it:\n` +
-          `  export MESHY_API_BASE=${emu.url}\n  export MESHY_API_KEY=${key}\n\n` +
-          `Stats: ${emu.url}/__emulator/stats   Press Ctrl-C to stop.\n`,
-      );
-      await new Promise<void>((resolve) => {
-        if (ctx) return void ctx.signals.onInterrupt(resolve);
-        process.once("SIGINT", () => resolve());
-        process.once("SIGTERM", () => resolve());
-      });
+      const [{ serveEmulator }, report] = await Promise.all([import("../../app/emulator.js"), import("../../report/emulator.js")]);
+      const emu = await serveEmulator(emulatorOptionsFromFlags(flags));
+      report.reportEmulatorStarted(emu, { userKey: flags.apiKey.length > 0 }, stderr);
+      await untilInterrupted(ctx);
       await emu.close();
-      stderr.write("Emulator stopped.\n");
+      report.reportEmulatorStopped(stderr);
     });
+}
+
+/** Ctrl-C (or SIGTERM): through main's signal hub when there is one. */
+function untilInterrupted(ctx: Pick<CliEnv, "signals"> | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (ctx) return void ctx.signals.onInterrupt(resolve);
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
 }

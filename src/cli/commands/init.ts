@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { EXIT } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
-import { jsonOption } from "./common.js";
+import { jsonOption, output } from "./common.js";
 
 interface InitFlags {
   manifest: string;
@@ -22,27 +22,10 @@ export function registerInitCommand(program: Command, ctx: CliEnv, setExit: (cod
     .option("--commit-outputs", "commit the outputs instead of ignoring them (offers Git LFS lines in .gitattributes)")
     .addOption(jsonOption())
     .action(async (flags: InitFlags) => {
-      const [{ initProject }, { resolve, relative }] = await Promise.all([import("../../init/index.js"), import("node:path")]);
-      const result = await initProject({ manifestFile: resolve(ctx.cwd, flags.manifest), commitOutputs: Boolean(flags.commitOutputs), outDir: flags.out });
-      if (flags.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      const why = { created: "", updated: "", kept: " (exists: left as it is)", unchanged: " (has rigup's lines already)" };
-      const out = result.files.map(
-        (f) => `${f.outcome.padEnd(9)} ${relative(ctx.cwd, f.path) || f.path}${f.added.length ? ` (${f.added.length} lines added)` : why[f.outcome]}`,
-      );
-      out.push(
-        "",
-        `Commit: ${result.commit.join(", ")} (characters.lock appears after the first build).`,
-        `Not committed: ${result.ignore.join(", ")}.`,
-      );
-      if (!flags.commitOutputs) {
-        out.push(
-          `Outputs are ignored: a clone gets them with \`rigup build --frozen\` (free while Meshy keeps the tasks).`,
-          "Once tasks expire they cannot be downloaded again: commit them (`rigup init --commit-outputs`, with Git LFS) or keep them as a CI artifact.",
-        );
-      }
-      const kept = result.files[0]!.outcome === "kept";
-      out.push(kept ? "Next: `rigup plan` shows what a build would do and cost." : "Next: add a character to characters.yaml (`rigup actions` lists animations), then `rigup plan`.");
-      ctx.stderr.write(`${out.join("\n")}\n`);
+      const [{ initRepo }, { reportInit }] = await Promise.all([import("../../app/init.js"), import("../../report/init.js")]);
+      const commitOutputs = Boolean(flags.commitOutputs);
+      const result = await initRepo({ manifest: flags.manifest, cwd: ctx.cwd, outDir: flags.out, commitOutputs });
+      reportInit(result, { commitOutputs }, output(flags, ctx));
       setExit(EXIT.OK);
     });
 }

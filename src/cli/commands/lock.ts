@@ -3,8 +3,9 @@
  * conflict in characters.lock in place, keeping every task id either side paid for.
  */
 import type { Command } from "commander";
-import { EXIT, UserError } from "../../diagnostics/errors.js";
+import { EXIT } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
+import { output, projectOptions } from "./common.js";
 
 interface LockMergeFlags {
   output?: string;
@@ -26,41 +27,10 @@ export function registerLockCommand(program: Command, ctx: CliEnv, setExit: (cod
     .option("--git", "resolve the git conflict markers in the project's lockfile in place (the default without files)")
     .option("-m, --manifest <file>", "the manifest, to find the project's lockfile and config", "characters.yaml")
     .option("--lockfile <file>", "the project's lockfile (default: characters.lock beside the manifest)")
-    .action(async (files: string[], flags: LockMergeFlags) => setExit(await runLockMerge(files, flags, ctx)));
-}
-
-async function runLockMerge(files: string[], flags: LockMergeFlags, ctx: CliEnv): Promise<number> {
-  if (flags.git && files.length > 0) {
-    throw new UserError("USAGE", "--git resolves the project's lockfile in place; it takes no files", {
-      hint: "Run `rigup lock merge --git`, or `rigup lock merge FILE... -o OUT` to combine lockfiles.",
+    .action(async (files: string[], flags: LockMergeFlags) => {
+      const [{ mergeLocks }, { reportLockMerge }] = await Promise.all([import("../../app/lock-merge.js"), import("../../report/lock.js")]);
+      const result = await mergeLocks(projectOptions(flags, ctx), { files, output: flags.output, git: flags.git });
+      reportLockMerge(result, output({}, ctx));
+      setExit(EXIT.OK);
     });
-  }
-  const [{ resolve, relative }, { resolveSettings }, { mergeLockfileFiles }] = await Promise.all([
-    import("node:path"),
-    import("../../config/load.js"),
-    import("../../lockfile/merge-files.js"),
-  ]);
-  const settings = await resolveSettings({
-    manifestFile: flags.manifest,
-    flags: flags.lockfile ? { lockfile: flags.lockfile } : {},
-    env: ctx.env,
-    cwd: ctx.cwd,
-  });
-  const inputs = files.length > 0 ? files.map((f) => resolve(ctx.cwd, f)) : [settings.lockfile];
-  const output = flags.output ? resolve(ctx.cwd, flags.output) : settings.lockfile;
-  const report = await mergeLockfileFiles({ inputs, output, writerLock: output === settings.lockfile });
-
-  const shown = relative(ctx.cwd, report.output) || report.output;
-  const totals = `${report.units} units, ${report.taskIds} task ids`;
-  if (files.length === 0) {
-    ctx.stderr.write(
-      report.conflicted.length === 0
-        ? `${shown} has no merge conflict; nothing to do.\n`
-        : `Resolved the merge conflict in ${shown}: every task id from both sides is kept (${totals}).\n` +
-            `Check it with \`rigup plan\`, then \`git add ${shown}\`.\n`,
-    );
-  } else {
-    ctx.stderr.write(`Merged ${report.read.length} lockfiles into ${shown}: ${totals}${report.changed ? "" : " (already up to date)"}.\n`);
-  }
-  return EXIT.OK;
 }

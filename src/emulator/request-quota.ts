@@ -1,9 +1,11 @@
 /**
- * Requests per second per account, over a sliding 1 s window (API-NOTES
- * "Errors": 20 req/s on most tiers, 429 RateLimitExceeded). Uses wall time,
- * not the emulator clock, so clock jumps do not reset anyone's budget.
+ * The emulator's server-side request quota: requests per second per account, over
+ * a sliding 1 s window (docs/meshy-api.md §5.3: 20 req/s on most tiers, then 429
+ * rate_limit_exceeded / RateLimitExceeded). Uses wall time, not the emulator clock,
+ * so clock jumps do not reset anyone's budget. (The client's own limiter is
+ * src/meshy/rate-limit.ts.)
  */
-export class RateLimiter {
+export class RequestQuota {
   private windows = new Map<string, number[]>();
 
   constructor(private readonly perSecond: number) {}

@@ -1,5 +1,5 @@
 /**
- * Rule 13: each character merged into one game-ready GLB (plan/layout.ts mergedOutput),
+ * Rule 13: each character merged into one game-ready GLB (manifest/layout.ts mergedOutput),
  * made locally, for free, from recorded outputs. Pure: its inputs are the hashes the
  * lockfile records, so a file is made again only when one of them, or an option, changes.
  */

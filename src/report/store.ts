@@ -1,0 +1,37 @@
+/** `rigup pull` and `rigup push`: what reached the out folder or the team store, and what did not. */
+import type { RunSummary } from "../execute/events.js";
+import type { PlanStep } from "../plan/types.js";
+import { jsonLine, type Output } from "./output.js";
+
+/** app/pull.ts PullResult. */
+export interface PullView {
+  store: string;
+  summary: Pick<RunSummary, "restored" | "failed">;
+  left: Array<Pick<PlanStep, "key" | "reasons">>;
+}
+
+export function reportPull(r: PullView, out: Output): void {
+  if (out.json) jsonLine(out, { type: "pull", left: r.left.map((s) => s.key) });
+  out.stderr.write(`Pulled from ${r.store}: ${r.summary.restored} units restored, ${r.summary.failed} failed.\n`);
+  if (r.left.length > 0) {
+    out.stderr.write(`${r.left.length} units are not in the store as recorded; \`rigup build\` makes or fetches them:\n`);
+    for (const s of r.left) out.stderr.write(`  ${s.key}: ${s.reasons.join("; ")}\n`);
+  }
+}
+
+/** app/push.ts PushReport. */
+export interface PushView {
+  store: string;
+  uploaded: number;
+  present: number;
+  records: number;
+  unavailable: string[];
+  failure?: { message: string };
+}
+
+export function reportPush(r: PushView, out: Output): void {
+  if (out.json) jsonLine(out, { uploaded: r.uploaded, present: r.present, records: r.records, unavailable: r.unavailable, error: r.failure?.message });
+  out.stderr.write(`Pushed to ${r.store}: ${r.uploaded} uploaded, ${r.present} already there, ${r.records} units recorded.\n`);
+  for (const p of r.unavailable) out.stderr.write(`  not here as recorded, and not in the store: ${p}\n`);
+  if (r.failure) out.stderr.write(`Error: ${r.failure.message}\n`);
+}
