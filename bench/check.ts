@@ -74,7 +74,10 @@ async function makeProject(large: boolean): Promise<{ dir: string; outputs: stri
     ManifestSchema.parse({
       version: 1,
       characters: Object.fromEntries(
-        Array.from({ length: CHARACTERS }, (_, i) => [`c${i}`, { model: `models/c${i}.glb`, actions: Array.from({ length: ACTIONS }, (_, a) => a) }]),
+        Array.from({ length: CHARACTERS }, (_, i) => [
+          `c${i}`,
+          { model: `models/c${i}.glb`, actions: Array.from({ length: ACTIONS }, (_, a) => a) },
+        ]),
       ),
     }),
   );
@@ -99,7 +102,14 @@ async function makeProject(large: boolean): Promise<{ dir: string; outputs: stri
     return files;
   };
   const now = Date.now();
-  const done = { state: "succeeded" as const, status: "SUCCEEDED" as const, intent_at: now, created_at: now, finished_at: now, expires_at: now + 30 * 864e5 };
+  const done = {
+    state: "succeeded" as const,
+    status: "SUCCEEDED" as const,
+    intent_at: now,
+    created_at: now,
+    finished_at: now,
+    expires_at: now + 30 * 864e5,
+  };
   const lock: Lockfile = { lockfile_version: 3, characters: {} };
   for (const c of resolved.characters) {
     const rigIn = rigInputs(c, { inputs, outputs: {} });
@@ -107,10 +117,23 @@ async function makeProject(large: boolean): Promise<{ dir: string; outputs: stri
     const animations: Lockfile["characters"][string]["animations"] = {};
     for (const a of c.actions) {
       const inputsA = animationInputs(a);
-      animations[a.name] = { ...done, task_id: `anim-${c.name}-${a.name}`, rig_task_id: rigTask, inputs: inputsA, digest: digestOf(inputsA), files: await writeOutputs(animationOutputs(c.name, a, resolved.formats)) };
+      animations[a.name] = {
+        ...done,
+        task_id: `anim-${c.name}-${a.name}`,
+        rig_task_id: rigTask,
+        inputs: inputsA,
+        digest: digestOf(inputsA),
+        files: await writeOutputs(animationOutputs(c.name, a, resolved.formats)),
+      };
     }
     lock.characters[c.name] = {
-      rig: { ...done, task_id: rigTask, inputs: rigIn, digest: digestOf(rigIn), files: await writeOutputs(rigOutputs(c.name, resolved.formats)) },
+      rig: {
+        ...done,
+        task_id: rigTask,
+        inputs: rigIn,
+        digest: digestOf(rigIn),
+        files: await writeOutputs(rigOutputs(c.name, resolved.formats)),
+      },
       animations,
     };
   }
@@ -159,7 +182,9 @@ for (const large of KEEP ? [false] : [false, true]) {
     const warm = run([BIN, "check"], dir); // hashes what the cache lacks (all small outputs; the large variant's models), saves it
     if (warm.status !== 0) throw new Error(`warm-up check exited ${warm.status}:\n${warm.stderr}`);
     const checkMs = measure([BIN, "check"], dir);
-    const label = large ? `check ${CHARACTERS}x${ACTIONS}, ${outputs.length} files of ${LARGE_SIZE >> 20} MiB (sparse)` : `check ${CHARACTERS}x${ACTIONS}`;
+    const label = large
+      ? `check ${CHARACTERS}x${ACTIONS}, ${outputs.length} files of ${LARGE_SIZE >> 20} MiB (sparse)`
+      : `check ${CHARACTERS}x${ACTIONS}`;
     console.log(`${label}: ${checkMs.toFixed(0)} ms median; node -e 0: ${nodeMs.toFixed(0)} ms; ratio ${(checkMs / nodeMs).toFixed(1)}`);
   } finally {
     if (KEEP) console.log(`  kept ${dir}`);

@@ -22,7 +22,12 @@ const DOWNLOAD = { files: 20, fileMb: 100 }; // 2,000 MB, 10 at a time
 
 /** Async: the servers the child talks to run in this process's event loop. */
 const child = async (...args: string[]) => {
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(import.meta.dirname, "lib/memory-child.ts"), ...args]);
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    "--import",
+    "tsx",
+    join(import.meta.dirname, "lib/memory-child.ts"),
+    ...args,
+  ]);
   return JSON.parse(stdout) as { baselineMb: number; peakMb: number; bytes: number };
 };
 
@@ -35,7 +40,9 @@ try {
   try {
     const up = await child("upload", emulator.url, emulator.apiKey, join(dir, "big.glb"));
     figure("memory.upload-100MB.peak-over-baseline", up.peakMb - up.baselineMb, { unit: "MB", digits: 0, target: `< ${1.5 * SOURCE_MB}` });
-    figure("memory.upload-100MB.peak-over-baseline-per-source-byte", (up.peakMb - up.baselineMb) / (source.length / MB), { target: "< 1.5" });
+    figure("memory.upload-100MB.peak-over-baseline-per-source-byte", (up.peakMb - up.baselineMb) / (source.length / MB), {
+      target: "< 1.5",
+    });
   } finally {
     await emulator.close();
   }

@@ -64,7 +64,8 @@ function report(name: string, r: Awaited<ReturnType<typeof mergeAll>>): void {
 /** examples/ built with `rigup build --emulator` (from source, as a user's shell runs it) in a temp copy. */
 async function buildExample(): Promise<string> {
   const dir = await tempDir("merge-example");
-  for (const entry of ["characters.yaml", "models", "textures"]) await cp(join(ROOT, "examples", entry), join(dir, entry), { recursive: true });
+  for (const entry of ["characters.yaml", "models", "textures"])
+    await cp(join(ROOT, "examples", entry), join(dir, entry), { recursive: true });
   const tsx = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
   const run = spawnSync(process.execPath, ["--import", tsx, join(ROOT, "src/cli/bin.ts"), "build", "--emulator"], {
     cwd: dir,
@@ -82,7 +83,8 @@ try {
   const characters = async function* () {
     for (const c of resolved.characters) yield await readMergeInputs(join(example, "out"), mergeSources(c.name, c.actions));
   };
-  for (const [label, options] of Object.entries(OPTIONS)) report(`merge.example${label === "plain" ? "" : `.${label}`}`, await mergeAll(characters, options));
+  for (const [label, options] of Object.entries(OPTIONS))
+    report(`merge.example${label === "plain" ? "" : `.${label}`}`, await mergeAll(characters, options));
 } finally {
   await removeDir(example);
 }
@@ -91,7 +93,10 @@ try {
 const specs: { name: string; spec: ClipSpec }[] = [
   { name: "walking", spec: { name: "Walking", durationSec: 1.1, fps: FPS, motion: "walk" } },
   { name: "running", spec: { name: "Running", durationSec: 0.7, fps: FPS, motion: "run" } },
-  ...CATALOG.slice(0, ACTIONS).map((a) => ({ name: `action-${a.action_id}`, spec: { name: a.name, durationSec: a.durationSec, fps: FPS, motion: a.motion } })),
+  ...CATALOG.slice(0, ACTIONS).map((a) => ({
+    name: `action-${a.action_id}`,
+    spec: { name: a.name, durationSec: a.durationSec, fps: FPS, motion: a.motion },
+  })),
 ];
 // Generated once and kept (~40 KB a file, ~100 MB in all) so both option sets merge the same bytes.
 const synthetic: Character[] = [];
@@ -99,11 +104,13 @@ const generation = performance.now();
 for (let i = 0; i < CHARACTERS; i++) {
   const base = { heightMeters: 1.5 + (i % 5) * 0.1, seed: `c${i}`, skinned: true } as const;
   const clips: ClipSource[] = [];
-  for (const { name, spec } of specs) clips.push({ name, bytes: await buildHumanoid({ ...base, clip: spec }), source: `c${i}/${name}.glb` });
+  for (const { name, spec } of specs)
+    clips.push({ name, bytes: await buildHumanoid({ ...base, clip: spec }), source: `c${i}/${name}.glb` });
   synthetic.push({ rig: { bytes: await buildHumanoid(base), source: `c${i}/rig/c${i}.glb` }, clips });
 }
 figure("merge.200x10.generate", `${((performance.now() - generation) / 1000).toFixed(1)} s (not part of the merge time)`);
 const all = async function* () {
   yield* synthetic;
 };
-for (const [label, options] of Object.entries(OPTIONS)) report(`merge.${CHARACTERS}x${ACTIONS}${label === "plain" ? "" : `.${label}`}`, await mergeAll(all, options));
+for (const [label, options] of Object.entries(OPTIONS))
+  report(`merge.${CHARACTERS}x${ACTIONS}${label === "plain" ? "" : `.${label}`}`, await mergeAll(all, options));

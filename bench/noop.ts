@@ -80,7 +80,13 @@ async function synthesise(template: Lockfile, bytes: Map<string, Buffer>, padTo:
   const shas = new Map<string, string>();
   const sizeOf = (path: string) => Math.max(padTo, bytes.get(path)!.length);
   for (const [path, b] of bytes) {
-    shas.set(path, createHash("sha256").update(b).update(Buffer.alloc(sizeOf(path) - b.length)).digest("hex"));
+    shas.set(
+      path,
+      createHash("sha256")
+        .update(b)
+        .update(Buffer.alloc(sizeOf(path) - b.length))
+        .digest("hex"),
+    );
   }
   const lock: Lockfile = { lockfile_version: 3, characters: {} };
   let total = 0;

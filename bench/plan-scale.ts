@@ -41,15 +41,26 @@ function build(chars: number, actionsPer: number): PlanInput {
     manifest.characters.push(c);
     const inputs = rigInputs(c, facts);
     const rig: RigEntry = {
-      digest: digestOf(inputs), inputs, state: "succeeded", intent_at: NOW - DAY, task_id: `rig-${i}`,
-      expires_at: NOW + 30 * DAY, files: record(rigOutputs(name, manifest.formats)),
+      digest: digestOf(inputs),
+      inputs,
+      state: "succeeded",
+      intent_at: NOW - DAY,
+      task_id: `rig-${i}`,
+      expires_at: NOW + 30 * DAY,
+      files: record(rigOutputs(name, manifest.formats)),
     };
     const animations: Record<string, AnimationEntry> = {};
     for (const a of c.actions) {
       const ai = animationInputs(a);
       animations[a.name] = {
-        digest: digestOf(ai), inputs: ai, state: "succeeded", intent_at: NOW - DAY, task_id: `anim-${i}-${a.name}`,
-        rig_task_id: rig.task_id, expires_at: NOW + 3 * DAY, files: record(animationOutputs(name, a, manifest.formats)),
+        digest: digestOf(ai),
+        inputs: ai,
+        state: "succeeded",
+        intent_at: NOW - DAY,
+        task_id: `anim-${i}-${a.name}`,
+        rig_task_id: rig.task_id,
+        expires_at: NOW + 3 * DAY,
+        files: record(animationOutputs(name, a, manifest.formats)),
       };
     }
     lock.characters[name] = { rig, animations };
@@ -63,10 +74,17 @@ function change10(input: PlanInput): void {
   input.manifest.characters.forEach((c, i) => {
     if (i % 10 !== 0) return;
     switch ((i / 10) % 4) {
-      case 0: c.heightMeters = 1.8; break; // re-rig + every clip
-      case 1: c.actions[3]!.postProcess = { operation_type: "fbx2usdz" }; break;
-      case 2: delete input.facts.outputs[`${c.name}/animations/action-5.fbx`]; break;
-      default: c.actions.push({ name: "extra", actionId: 92, postProcess: null });
+      case 0:
+        c.heightMeters = 1.8;
+        break; // re-rig + every clip
+      case 1:
+        c.actions[3]!.postProcess = { operation_type: "fbx2usdz" };
+        break;
+      case 2:
+        delete input.facts.outputs[`${c.name}/animations/action-5.fbx`];
+        break;
+      default:
+        c.actions.push({ name: "extra", actionId: 92, postProcess: null });
     }
   });
 }
@@ -82,7 +100,12 @@ function time(input: PlanInput, runs: number): number {
   return ms.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
 }
 
-for (const [chars, per] of [[50, 20], [500, 20], [5000, 20], [10000, 20]] as const) {
+for (const [chars, per] of [
+  [50, 20],
+  [500, 20],
+  [5000, 20],
+  [10000, 20],
+] as const) {
   const input = build(chars, per);
   const label = `plan ${chars}x${per} (${chars * per} units)`;
   console.log(`${label}: ${time(input, 5).toFixed(0)} ms`);

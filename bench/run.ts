@@ -10,7 +10,9 @@ import { ensureDist } from "./lib/cli.js";
 
 const dir = import.meta.dirname;
 // faults after scheduling: it reuses scheduling's fault-free wall time.
-const ALL = ["scheduling", "faults", "noop", "check", "plan-scale", "memory", "merge", "store-pull"].filter((n) => existsSync(join(dir, `${n}.ts`)));
+const ALL = ["scheduling", "faults", "noop", "check", "plan-scale", "memory", "merge", "store-pull"].filter((n) =>
+  existsSync(join(dir, `${n}.ts`)),
+);
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((n) => !ALL.includes(n));
@@ -35,7 +37,10 @@ process.exitCode = failed > 0 ? 1 : 0;
 
 function runChild(file: string, extraEnv: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", file], { env: { ...process.env, ...extraEnv }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", file], {
+      env: { ...process.env, ...extraEnv },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk;

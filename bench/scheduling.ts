@@ -22,8 +22,7 @@ figure("scheduling.intent-to-created-mean", b.postMs, { unit: "ms", digits: 0 })
 figure("scheduling.slot-overrun-mean", b.overrunMs, { unit: "ms", digits: 0 });
 figure("scheduling.download-tail", b.downloadTailMs / 1000, { unit: "s", digits: 1 });
 
-const sum = (pred: (endpoint: string) => boolean) =>
-  Object.entries(stats.requests).reduce((n, [k, v]) => n + (pred(k) ? v : 0), 0);
+const sum = (pred: (endpoint: string) => boolean) => Object.entries(stats.requests).reduce((n, [k, v]) => n + (pred(k) ? v : 0), 0);
 const posts = sum((k) => k.startsWith("POST "));
 const streams = sum((k) => k.endsWith("/stream"));
 const gets = sum((k) => k.startsWith("GET ") && k.endsWith("/:id"));
@@ -38,5 +37,8 @@ figure("requests.get-task-per-task", gets / tasks);
 figure("requests.list-per-task", lists / tasks);
 figure("requests.asset-per-task", assets / tasks);
 figure("requests.peak-per-second", stats.peakRequestsPerSecond, { digits: 0, target: `<= ${SCENARIO.rateLimit}` });
-figure("requests.max-in-calendar-second", Math.max(...stats.requestsPerSecond.map(([, n]) => n)), { digits: 0, target: `<= ${SCENARIO.rateLimit}` });
+figure("requests.max-in-calendar-second", Math.max(...stats.requestsPerSecond.map(([, n]) => n)), {
+  digits: 0,
+  target: `<= ${SCENARIO.rateLimit}`,
+});
 figure("requests.emulator-rate-limited", stats.faults["rate-limit"] ?? 0, { digits: 0, target: "= 0" });

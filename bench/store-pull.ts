@@ -73,7 +73,12 @@ function freshClone(repo: string, name: string): string {
 
 /** `rigup pull` in the game repo at `repo`, as a user runs it. Returns the bytes it restored. */
 function pullAll(repo: string): number {
-  const r = spawnSync(process.execPath, [BIN, "pull"], { cwd: repo, env: { ...process.env, CI: "true" }, encoding: "utf8", maxBuffer: 64 * MB });
+  const r = spawnSync(process.execPath, [BIN, "pull"], {
+    cwd: repo,
+    env: { ...process.env, CI: "true" },
+    encoding: "utf8",
+    maxBuffer: 64 * MB,
+  });
   if (r.status !== 0) throw new Error(`rigup pull failed (${r.status}): ${r.stderr}`);
   const files = readdirSync(join(repo, "out"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
   return files.reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0);
@@ -95,7 +100,9 @@ async function gameRepo(dir: string, objects: readonly { sha: string; size: numb
   const lock = emptyLockfile();
   let next = 0;
   const files = (outputs: { role: string; path: string }[]) =>
-    Object.fromEntries(outputs.map((f) => [f.role, { path: f.path, size: objects[next]!.size, sha256: objects[next++]!.sha, stored: true as const }]));
+    Object.fromEntries(
+      outputs.map((f) => [f.role, { path: f.path, size: objects[next]!.size, sha256: objects[next++]!.sha, stored: true as const }]),
+    );
   for (const c of resolved.characters) {
     const rigIn = rigInputs(c, facts);
     const rigId = `rig-${c.name}`;
@@ -104,7 +111,17 @@ async function gameRepo(dir: string, objects: readonly { sha: string; size: numb
     const animations = Object.fromEntries(
       c.actions.map((a) => {
         const inputs = animationInputs(a);
-        return [a.name, { ...base, digest: digestOf(inputs), inputs, task_id: `anim-${c.name}-${a.name}`, rig_task_id: rigId, files: files(animationOutputs(c.name, a, ["glb"])) }];
+        return [
+          a.name,
+          {
+            ...base,
+            digest: digestOf(inputs),
+            inputs,
+            task_id: `anim-${c.name}-${a.name}`,
+            rig_task_id: rigId,
+            files: files(animationOutputs(c.name, a, ["glb"])),
+          },
+        ];
       }),
     );
     lock.characters[c.name] = { rig, animations };
@@ -198,7 +215,10 @@ async function main(): Promise<void> {
     await writeBigFile(big, BIG_MB);
     const up = await peakRss(() => store.put("objects/big", { file: big }));
     await rm(big);
-    figure("store-upload.peak-rss", up.growthMb, { unit: `MB over baseline (${BIG_MB} MB file, sampled every ${RSS_SAMPLE_MS} ms)`, digits: 0 });
+    figure("store-upload.peak-rss", up.growthMb, {
+      unit: `MB over baseline (${BIG_MB} MB file, sampled every ${RSS_SAMPLE_MS} ms)`,
+      digits: 0,
+    });
     figure("store-upload.throughput", BIG_MB / up.seconds, { unit: `MB/s (${up.seconds.toFixed(1)} s)`, digits: 1 });
     await store.delete("objects/big");
 
@@ -215,7 +235,11 @@ async function main(): Promise<void> {
       total += bytes.length;
     });
     const keys = objects.map((o) => objectKey(o.sha)).sort();
-    const repo = await gameRepo(dir, objects, `store:\n  url: s3://${server.bucket}\n  endpoint: ${server.endpoint}\n  forcePathStyle: true\n  region: ${server.region}\n`);
+    const repo = await gameRepo(
+      dir,
+      objects,
+      `store:\n  url: s3://${server.bucket}\n  endpoint: ${server.endpoint}\n  forcePathStyle: true\n  region: ${server.region}\n`,
+    );
     figure("store-pull.uploaded", `${keys.length} objects, ${(total / MB).toFixed(0)} MB`);
 
     const warmUp = keys.slice(0, 100);
@@ -247,9 +271,22 @@ async function main(): Promise<void> {
     }
     const med = (name: keyof typeof ways) => median(seconds.get(name)!);
     for (const name of names) throughput(`store-pull.${name}`, keys.length, total, med(name));
-    figure("store-pull.ratio", med("plain") / med("pull"), { target: ">= 0.8 (rigup pull also plans, hashes, writes every byte to disk atomically and records it)" });
+    figure("store-pull.ratio", med("plain") / med("pull"), {
+      target: ">= 0.8 (rigup pull also plans, hashes, writes every byte to disk atomically and records it)",
+    });
     figure("store-pull.ratio-no-disk", med("plain") / med("store-no-disk"), { target: "close to 1" });
-    figure("store-pull.rounds", names.map((n) => `${n} ${seconds.get(n)!.map((x) => x.toFixed(2)).join(" / ")} s`).join("; "));
+    figure(
+      "store-pull.rounds",
+      names
+        .map(
+          (n) =>
+            `${n} ${seconds
+              .get(n)!
+              .map((x) => x.toFixed(2))
+              .join(" / ")} s`,
+        )
+        .join("; "),
+    );
     figure("store-pull.gets-per-object", names.map((n) => `${n} ${getsPerObject.get(n)!.toFixed(2)}`).join(", "));
   } finally {
     plain.destroy();

@@ -34,7 +34,7 @@ const SCHEMAS: { file: string; schema: z.ZodType; title: string; description: st
     schema: ConfigSchema,
     title: "rigup config",
     description:
-      "How rigup runs (rigup.config.*, .riguprc*, or \"rigup\" in package.json). Never holds the API key or names its file: use MESHY_API_KEY, MESHY_API_KEY_FILE or --api-key-file.",
+      'How rigup runs (rigup.config.*, .riguprc*, or "rigup" in package.json). Never holds the API key or names its file: use MESHY_API_KEY, MESHY_API_KEY_FILE or --api-key-file.',
   },
 ];
 

@@ -25,6 +25,9 @@ async function write(path: string, bytes: Uint8Array): Promise<void> {
 }
 
 for (const m of MODELS) {
-  await write(join(ROOT, "examples/models", `${m.name}.glb`), await buildHumanoid({ heightMeters: m.heightMeters, seed: m.name, skinned: false }));
+  await write(
+    join(ROOT, "examples/models", `${m.name}.glb`),
+    await buildHumanoid({ heightMeters: m.heightMeters, seed: m.name, skinned: false }),
+  );
 }
 await write(join(ROOT, "examples/textures/mage.png"), makeBaseColorTexture("mage"));

@@ -50,7 +50,13 @@ export async function runBuild(dir: string, api: { url: string; apiKey: string }
   const events: ExecEvent[] = [];
   const t = performance.now();
   try {
-    const result = await build({ project, api: client, target: "meshy", policy: { yes: true, interactive: false }, onEvent: (e) => events.push(e) });
+    const result = await build({
+      project,
+      api: client,
+      target: "meshy",
+      policy: { yes: true, interactive: false },
+      onEvent: (e) => events.push(e),
+    });
     if (result.kind !== "done") throw new Error(`build refused: ${result.message}`);
     const { summary } = result;
     if (summary.failed + summary.blocked > 0) {

@@ -10,9 +10,9 @@ import { ROOT } from "./cli.js";
 import { median } from "./report.js";
 
 /** The modules a no-op build loads beyond `--help`. */
-export const BUILD_MODULES = [
-  "cli/main.js", "project.js", "build.js", "meshy/client.js", "report/plan-text.js", "report/ci.js",
-].map((m) => pathToFileURL(join(ROOT, "dist", m)).href);
+export const BUILD_MODULES = ["cli/main.js", "project.js", "build.js", "meshy/client.js", "report/plan-text.js", "report/ci.js"].map(
+  (m) => pathToFileURL(join(ROOT, "dist", m)).href,
+);
 
 const dist = <T>(m: string): Promise<T> => import(pathToFileURL(join(ROOT, "dist", m)).href) as Promise<T>;
 

@@ -52,7 +52,13 @@ export async function listActions(opts: ProjectOptions, q: ActionsQuery, io: { s
   // Two tries, not six: a listing with a cache to fall back on should not sit out a long backoff.
   // The HTTP stack loads only with a key: the cache and the snapshot need none.
   const client = apiKey
-    ? new (await import("../meshy/client.js")).MeshyClient({ baseUrl: apiBase, apiVersion: settings.apiVersion, apiKey, requestsPerSecond: settings.requestsPerSecond, retries: { get: 2 } })
+    ? new (await import("../meshy/client.js")).MeshyClient({
+        baseUrl: apiBase,
+        apiVersion: settings.apiVersion,
+        apiKey,
+        requestsPerSecond: settings.requestsPerSecond,
+        retries: { get: 2 },
+      })
     : undefined;
   const now = Date.now();
   let loaded: LoadedActions;

@@ -78,7 +78,13 @@ export async function buildProject(o: BuildProjectOptions, io: BuildIo): Promise
   const recorder = o.shard ? undefined : await snapshotRecorder(verdict);
   const project = await openProject(o.project);
   const { settings } = project;
-  if (o.shard) io.stderr.write(shardNotice(o.shard, project.resolved.characters.map((c) => c.name)));
+  if (o.shard)
+    io.stderr.write(
+      shardNotice(
+        o.shard,
+        project.resolved.characters.map((c) => c.name),
+      ),
+    );
 
   // Up to date (the common case before every game build): answer from the plan alone, without
   // loading the network stack, starting an emulator or taking the writer lock.
@@ -91,14 +97,19 @@ export async function buildProject(o: BuildProjectOptions, io: BuildIo): Promise
     await preview.statCache.save();
     recorder?.finish(project, planned, preview.facts);
     const { emptySummary } = await import("../execute/events.js");
-    return { kind: "up-to-date", plan: planned, summary: { ...emptySummary(), upToDate: planned.summary.noop, wallMs: Date.now() - started } };
+    return {
+      kind: "up-to-date",
+      plan: planned,
+      summary: { ...emptySummary(), upToDate: planned.summary.noop, wallMs: Date.now() - started },
+    };
   }
   const store = await openProjectStore(settings, io.stderr);
   // Restores from the store, merges and prunes need no Meshy and no key: a fresh clone builds them without one.
   const offline =
     !o.emulator &&
     !settings.apiKey &&
-    (meshyFree(planned) || (store !== undefined && meshyFree(await storePlan(project, store, { target, replace: o.replace, shard: o.shard }))));
+    (meshyFree(planned) ||
+      (store !== undefined && meshyFree(await storePlan(project, store, { target, replace: o.replace, shard: o.shard }))));
   let connection: Connection;
   try {
     connection = offline ? offlineConnection() : await connect(o, io.stderr, project);
@@ -209,6 +220,8 @@ async function connect(o: BuildProjectOptions, stderr: Writable, project: Projec
   }
   const api = new MeshyClient(meshyClientOptions(settings, { apiBase, apiKey }));
   // The built-in emulator's tasks belong to no account.
-  const ledger = o.emulator ? undefined : fileLedger(ledgerFile(userCacheDir(env, process.platform, env.HOME || homedir()), apiBase, apiKey));
+  const ledger = o.emulator
+    ? undefined
+    : fileLedger(ledgerFile(userCacheDir(env, process.platform, env.HOME || homedir()), apiBase, apiKey));
   return { api, ledger, stopEmulator };
 }

@@ -58,8 +58,7 @@ export interface BuildOptions {
 }
 
 export type BuildResult =
-  | { kind: "done"; plan: Plan; summary: RunSummary }
-  | { kind: "refused"; plan: Plan; message: string; steps?: PlanStep[] };
+  { kind: "done"; plan: Plan; summary: RunSummary } | { kind: "refused"; plan: Plan; message: string; steps?: PlanStep[] };
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
   const { project } = opts;
@@ -71,7 +70,13 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     await removeStaleTempFiles(settings.outDir);
     // Plan against the lockfile as it is now that we hold it, not as first read.
     const store = await LockStore.open(settings.lockfile);
-    const planned = await planProject(project, { lock: store.lock, now: now(), replace: opts.replace, target: opts.target, store: opts.store });
+    const planned = await planProject(project, {
+      lock: store.lock,
+      now: now(),
+      replace: opts.replace,
+      target: opts.target,
+      store: opts.store,
+    });
     const plan = opts.filter ? filterPlan(planned.plan, opts.filter, opts.keepMerge) : planned.plan;
     // A model this plan would pay to rig but cannot be rigged as asked: an input error before the spend question.
     await checkPaidModels(project, plan);
@@ -90,7 +95,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         };
       }
     }
-    const decision = decideSpend(plan, opts.policy, worstCaseCredits(plan, (s) => CREDITS[s.kind]));
+    const decision = decideSpend(
+      plan,
+      opts.policy,
+      worstCaseCredits(plan, (s) => CREDITS[s.kind]),
+    );
     if (decision.kind === "refuse") return { kind: "refused", plan, message: decision.message, steps: decision.steps };
     if (decision.kind === "ask" && !(opts.confirm && (await opts.confirm(decision.question)))) {
       return { kind: "refused", plan, message: "not confirmed; nothing was sent" };
@@ -125,7 +134,14 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       // Outputs a store failure left behind (this run or an earlier one): uploaded now, if the store answers.
       beforeDone: async (summary) => {
         if (!opts.store || countUnstored(store.lock) === 0) return;
-        const pushed = await pushOutputs({ lock: store, store: opts.store, outDir: settings.outDir, facts: planned.facts, host: hostname(), now });
+        const pushed = await pushOutputs({
+          lock: store,
+          store: opts.store,
+          outDir: settings.outDir,
+          facts: planned.facts,
+          host: hostname(),
+          now,
+        });
         summary.pushed = pushed.uploaded;
         summary.notStored = countUnstored(store.lock);
       },

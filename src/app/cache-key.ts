@@ -67,7 +67,13 @@ export function cacheKey(manifest: ResolvedManifest, lock: Lockfile, facts: Pick
         Object.values(entry?.files ?? {})
           .map((f) => [f.path, f.sha256])
           .sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
-      const out = { name, rig: files(c.rig), animations: Object.keys(c.animations).sort().map((n) => ({ name: n, files: files(c.animations[n]) })) };
+      const out = {
+        name,
+        rig: files(c.rig),
+        animations: Object.keys(c.animations)
+          .sort()
+          .map((n) => ({ name: n, files: files(c.animations[n]) })),
+      };
       // Absent, not null, without one: keys of trees from before merged files stay the same.
       return c.merged ? { ...out, merged: [c.merged.file.path, c.merged.file.sha256] } : out;
     });

@@ -47,7 +47,9 @@ export function findUnknownActions(manifest: Manifest, actions: readonly Library
  */
 function suggestActions(unknown: Pick<UnknownAction, "actionId" | "name">, actions: readonly LibraryAction[]): string {
   const label = (a: LibraryAction) => `${a.action_id} (${a.name})`;
-  const nearest = [...actions].sort((a, b) => Math.abs(a.action_id - unknown.actionId) - Math.abs(b.action_id - unknown.actionId) || a.action_id - b.action_id).slice(0, 2);
+  const nearest = [...actions]
+    .sort((a, b) => Math.abs(a.action_id - unknown.actionId) - Math.abs(b.action_id - unknown.actionId) || a.action_id - b.action_id)
+    .slice(0, 2);
   const named = unknown.name ? similarlyNamed(unknown.name, actions) : [];
   const ids = `the nearest ids are ${nearest.map(label).join(" and ")}`;
   return named.length > 0 ? `did you mean ${named.map(label).join(" or ")}? Or ${ids}` : ids;
@@ -55,7 +57,11 @@ function suggestActions(unknown: Pick<UnknownAction, "actionId" | "name">, actio
 
 /** Up to 3 actions whose name matches `name` ignoring case and separators, or is a typo of it, or contains it. */
 function similarlyNamed(name: string, actions: readonly LibraryAction[]): LibraryAction[] {
-  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "_")
+      .replace(/^_|_$/g, "");
   const wanted = norm(name);
   const limit = Math.max(1, Math.floor(wanted.length / 3));
   const scored = actions
@@ -117,7 +123,11 @@ export async function checkActionIds(project: Project, opts: CheckActionIdsOptio
     `${path.basename(settings.manifestFile)} has ${n} unknown action id${n === 1 ? "" : "s"} (checked against ${librarySource(library)})`,
     {
       diagnostics: await diagnose(settings.manifestFile, unknown, library),
-      ...(library.from === "network" ? {} : { hint: "an action newer than this list is found once rigup can fetch the current one: `rigup actions --refresh` with MESHY_API_KEY set" }),
+      ...(library.from === "network"
+        ? {}
+        : {
+            hint: "an action newer than this list is found once rigup can fetch the current one: `rigup actions --refresh` with MESHY_API_KEY set",
+          }),
     },
   );
 }

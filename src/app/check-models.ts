@@ -52,7 +52,13 @@ export async function checkPaidModels(project: Project, plan: Plan): Promise<voi
   const yaml = parseYamlWithPositions(await readFile(manifestFile, "utf8"), manifestFile);
   const n = problems.length;
   throw new UserError("MODEL_INVALID", `${n} problem${n === 1 ? "" : "s"} with models to rig; nothing was sent`, {
-    diagnostics: problems.map((p) => ({ file: manifestFile, ...yaml.locate(p.path), field: formatPath(p.path), message: p.message, hint: p.hint })),
+    diagnostics: problems.map((p) => ({
+      file: manifestFile,
+      ...yaml.locate(p.path),
+      field: formatPath(p.path),
+      message: p.message,
+      hint: p.hint,
+    })),
   });
 }
 

@@ -55,7 +55,9 @@ export class SnapshotRecorder {
       key: this.key,
       validUntil: Math.min(Number.MAX_SAFE_INTEGER, ...rigExpiries.map((t) => t - DEFAULT_EXPIRY_WARNING_MS)),
       upToDate: plan.steps.length,
-      placeholders: Object.values(lock.characters).flatMap((c) => [c.rig, ...Object.values(c.animations)]).filter((e) => e?.made_by === "emulator").length,
+      placeholders: Object.values(lock.characters)
+        .flatMap((c) => [c.rig, ...Object.values(c.animations)])
+        .filter((e) => e?.made_by === "emulator").length,
       outDir: settings.outDir,
       contents: { ...configAfter, ...contentHashes([settings.lockfile]) },
       stats: this.#stats,

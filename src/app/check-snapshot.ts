@@ -93,11 +93,7 @@ export function configCandidates(manifestDir: string, searchPlaces: readonly str
  * True when the snapshot in `stateDir` proves the project is still up to date.
  * Any error or difference answers false (run the full check).
  */
-export function snapshotHolds(
-  stateDir: string,
-  key: string,
-  now: number,
-): { upToDate: number; placeholders: number } | undefined {
+export function snapshotHolds(stateDir: string, key: string, now: number): { upToDate: number; placeholders: number } | undefined {
   try {
     const snap = JSON.parse(readFileSync(path.join(stateDir, SNAPSHOT_FILE), "utf8")) as Snapshot;
     if (snap.format !== FORMAT || snap.key !== key || !(now < snap.validUntil)) return undefined;

@@ -30,7 +30,12 @@ export async function mergeLocks(opts: ProjectOptions, o: LockMergeOptions): Pro
       hint: "Run `rigup lock merge --git`, or `rigup lock merge FILE... -o OUT` to combine lockfiles.",
     });
   }
-  const settings = await resolveSettings({ manifestFile: opts.manifest ?? "characters.yaml", flags: opts.flags ?? {}, env: opts.env, cwd: opts.cwd });
+  const settings = await resolveSettings({
+    manifestFile: opts.manifest ?? "characters.yaml",
+    flags: opts.flags ?? {},
+    env: opts.env,
+    cwd: opts.cwd,
+  });
   const inputs = o.files.length > 0 ? o.files.map((f) => path.resolve(opts.cwd, f)) : [settings.lockfile];
   const output = o.output ? path.resolve(opts.cwd, o.output) : settings.lockfile;
   const report = await mergeLockfileFiles({ inputs, output, writerLock: output === settings.lockfile });

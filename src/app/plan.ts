@@ -31,10 +31,18 @@ export async function planBuild(opts: ProjectOptions, o: PlanOptions, io: { stde
   await checkActionIds(project, { stderr: io.stderr });
   // What `rigup build` would do for real: the emulator's placeholders are re-made.
   const store = await openProjectStore(project.settings, io.stderr);
-  const planned = await planProject(project, { verify: o.verify, replace: o.replace, target: "meshy", store }).finally(() => store?.close());
+  const planned = await planProject(project, { verify: o.verify, replace: o.replace, target: "meshy", store }).finally(() =>
+    store?.close(),
+  );
   await planned.statCache.save();
   const plan = planOfShard(planned.plan, o.shard);
-  if (o.shard) io.stderr.write(shardNotice(o.shard, project.resolved.characters.map((c) => c.name)));
+  if (o.shard)
+    io.stderr.write(
+      shardNotice(
+        o.shard,
+        project.resolved.characters.map((c) => c.name),
+      ),
+    );
   // A model this plan would pay to rig but cannot be rigged as asked: an input error now, offline.
   await checkPaidModels(project, plan);
   return { plan, changes: hasChanges(plan) };

@@ -97,7 +97,9 @@ function lockKeys(items: readonly PruneItem[]): string[] {
 async function pruneItems(plan: Pick<Plan, "steps" | "merges">, outDir: string): Promise<PruneItem[]> {
   const items: PruneItem[] = [];
   const pruned = [
-    ...plan.steps.filter((s) => s.action === "prune").map((s) => ({ key: s.key, reasons: s.reasons, paths: s.paths ?? [], lockEntry: isLockUnit(s) })),
+    ...plan.steps
+      .filter((s) => s.action === "prune")
+      .map((s) => ({ key: s.key, reasons: s.reasons, paths: s.paths ?? [], lockEntry: isLockUnit(s) })),
     ...plan.merges.filter((m) => m.action === "prune").map((m) => ({ key: m.key, reasons: m.reasons, paths: [m.path], lockEntry: true })),
   ];
   for (const s of pruned) {

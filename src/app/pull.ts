@@ -19,7 +19,10 @@ export interface PullResult {
   left: PlanStep[];
 }
 
-export async function pullProject(opts: ProjectOptions, io: { stderr: Writable; view(outDir: string): Promise<RunView> }): Promise<PullResult> {
+export async function pullProject(
+  opts: ProjectOptions,
+  io: { stderr: Writable; view(outDir: string): Promise<RunView> },
+): Promise<PullResult> {
   const [{ openProject }, { build }] = await Promise.all([import("./project.js"), import("./build.js")]);
   const project = await openProject(opts);
   requireStore(project.settings, "pull");

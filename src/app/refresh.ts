@@ -64,28 +64,33 @@ function apply(lock: Lockfile, ref: Ref, change: { expires_at?: number; gone_at?
   setUnit(lock, ref.character, ref.kind, ref.name, next);
 }
 
-export async function refresh(opts: { project: Project; api: MeshyApi; now?: () => number; concurrency?: number }): Promise<RefreshedTask[]> {
+export async function refresh(opts: {
+  project: Project;
+  api: MeshyApi;
+  now?: () => number;
+  concurrency?: number;
+}): Promise<RefreshedTask[]> {
   const { settings } = opts.project;
   const now = opts.now ?? Date.now;
   return withWriterLock(settings.lockfile, { now: now(), command: "rigup refresh" }, async () => {
     const store = await LockStore.open(settings.lockfile);
     return mapLimit(recordedTasks(store.lock), opts.concurrency ?? 5, async (ref): Promise<RefreshedTask> => {
-          const base = { unit: unitKey(ref.character, ref.kind, ref.name), taskId: ref.taskId, current: ref.current };
-          // Gone stays gone: Meshy never brings a deleted task back.
-          if (ref.goneAt !== undefined) return { ...base, outcome: "unchanged-gone" };
-          try {
-            const task = await opts.api.getTask(ref.kind, ref.taskId);
-            // 0 means "not known yet" in Meshy's task objects.
-            const expiresAt = task.expires_at || undefined;
-            if (expiresAt) await store.update((lock) => apply(lock, ref, { expires_at: expiresAt }));
-            return { ...base, outcome: "alive", expiresAt };
-          } catch (err) {
-            if (isMeshyError(err, "NOT_FOUND")) {
-              await store.update((lock) => apply(lock, ref, { gone_at: now() }));
-              return { ...base, outcome: "gone" };
-            }
-            return { ...base, outcome: "error", message: err instanceof Error ? err.message : String(err) };
-          }
+      const base = { unit: unitKey(ref.character, ref.kind, ref.name), taskId: ref.taskId, current: ref.current };
+      // Gone stays gone: Meshy never brings a deleted task back.
+      if (ref.goneAt !== undefined) return { ...base, outcome: "unchanged-gone" };
+      try {
+        const task = await opts.api.getTask(ref.kind, ref.taskId);
+        // 0 means "not known yet" in Meshy's task objects.
+        const expiresAt = task.expires_at || undefined;
+        if (expiresAt) await store.update((lock) => apply(lock, ref, { expires_at: expiresAt }));
+        return { ...base, outcome: "alive", expiresAt };
+      } catch (err) {
+        if (isMeshyError(err, "NOT_FOUND")) {
+          await store.update((lock) => apply(lock, ref, { gone_at: now() }));
+          return { ...base, outcome: "gone" };
+        }
+        return { ...base, outcome: "error", message: err instanceof Error ? err.message : String(err) };
+      }
     });
   });
 }

@@ -84,7 +84,10 @@ export function projectStatus(manifest: ResolvedManifest, lock: Lockfile, plan: 
     const status: CharacterStatus = {
       name: c.name,
       rigExpired: isExpired(until, now),
-      expiry: rig?.gone_at !== undefined ? "gone at Meshy (deleted, or expired early): adding actions needs a re-rig" : expiryWords(rig?.task_id, until, now),
+      expiry:
+        rig?.gone_at !== undefined
+          ? "gone at Meshy (deleted, or expired early): adding actions needs a re-rig"
+          : expiryWords(rig?.task_id, until, now),
       clips: { upToDate: clipSteps.length - outOfDate, outOfDate },
       emulatorUnits: emulatorUnits(c.name, lock),
       changes: [
@@ -106,7 +109,10 @@ export function projectStatus(manifest: ResolvedManifest, lock: Lockfile, plan: 
 function emulatorUnits(character: string, lock: Lockfile): string[] {
   const c = lock.characters[character];
   if (!c) return [];
-  const units: [string, UnitEntry | undefined][] = [[`${character}/rig`, c.rig], ...Object.entries(c.animations).map(([n, a]): [string, UnitEntry] => [`${character}/animations/${n}`, a])];
+  const units: [string, UnitEntry | undefined][] = [
+    [`${character}/rig`, c.rig],
+    ...Object.entries(c.animations).map(([n, a]): [string, UnitEntry] => [`${character}/animations/${n}`, a]),
+  ];
   return units.filter(([, e]) => e?.made_by === "emulator").map(([key]) => key);
 }
 

@@ -25,7 +25,10 @@ export async function openProjectStore(settings: Settings, stderr: Writable): Pr
 }
 
 /** `rigup pull` and `rigup push` need a store: UserError NO_STORE (exit 3) without one. */
-export function requireStore(settings: Settings, command: string): asserts settings is Settings & { store: NonNullable<Settings["store"]> } {
+export function requireStore(
+  settings: Settings,
+  command: string,
+): asserts settings is Settings & { store: NonNullable<Settings["store"]> } {
   if (settings.store) return;
   throw new UserError("NO_STORE", `rigup ${command} needs a team store, and none is configured`, {
     hint: "set `store: s3://bucket/prefix` (or a shared folder) in rigup.config.yaml, or pass --store URL / set RIGUP_STORE",

@@ -55,10 +55,17 @@ export interface StoreVerifyReport {
 }
 
 /** `rigup verify --store`: every recorded output is in the team store with its size (`hash`: and its sha256). */
-export async function verifyProjectStore(opts: ProjectOptions, o: { hash?: boolean }, io: { stderr: Writable }): Promise<StoreVerifyReport> {
+export async function verifyProjectStore(
+  opts: ProjectOptions,
+  o: { hash?: boolean },
+  io: { stderr: Writable },
+): Promise<StoreVerifyReport> {
   const project = await openProject(opts);
   const store = await openProjectStore(project.settings, io.stderr);
-  if (!store) throw new UserError("NO_STORE", "verify --store: no team store is configured", { hint: "pass --store URL, set RIGUP_STORE, or set `store` in the config" });
+  if (!store)
+    throw new UserError("NO_STORE", "verify --store: no team store is configured", {
+      hint: "pass --store URL, set RIGUP_STORE, or set `store` in the config",
+    });
   try {
     return { store: store.label, ...(await verifyStore(project.lock, store, { hash: o.hash })) };
   } finally {
@@ -78,14 +85,23 @@ export async function verifyOutputs(
   outDir: string,
   onHashed?: (absPath: string, facts: StatCacheEntry) => void,
 ): Promise<VerifyReport> {
-  const files: VerifiedFile[] = recordedFiles(lock).map(({ unit, file }) => ({ path: file.path, unit, expected: file.sha256, status: "ok" }));
+  const files: VerifiedFile[] = recordedFiles(lock).map(({ unit, file }) => ({
+    path: file.path,
+    unit,
+    expected: file.sha256,
+    status: "ok",
+  }));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   await mapLimit(files, CONCURRENCY, (f) => verifyOne(f, outDir, onHashed));
   return { ok: files.every((f) => f.status === "ok"), files };
 }
 
-async function verifyOne(file: VerifiedFile, outDir: string, onHashed: ((absPath: string, facts: StatCacheEntry) => void) | undefined): Promise<void> {
+async function verifyOne(
+  file: VerifiedFile,
+  outDir: string,
+  onHashed: ((absPath: string, facts: StatCacheEntry) => void) | undefined,
+): Promise<void> {
   const abs = await resolveInsideOut(outDir, file.path);
   if (!abs) {
     file.status = "outside-out-dir";

@@ -77,7 +77,9 @@ function reportError(err: unknown, ctx: CliEnv, json: boolean): number {
   }
   if (err instanceof StoreError) {
     if (json) ctx.stdout.write(redactSecrets(`${JSON.stringify({ type: "error", code: err.code, message: err.message })}\n`, secrets));
-    write(`Error: ${escapeLines(err.message)}\n\nHint: nothing was paid. Fix the store, or run with --no-store to work without it this once (nothing is adopted from the team, and outputs are not stored).\n`);
+    write(
+      `Error: ${escapeLines(err.message)}\n\nHint: nothing was paid. Fix the store, or run with --no-store to work without it this once (nothing is adopted from the team, and outputs are not stored).\n`,
+    );
     return EXIT.FAILURE;
   }
   const detail = escapeLines(err instanceof Error ? (err.stack ?? err.message) : String(err));

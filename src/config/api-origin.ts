@@ -21,8 +21,10 @@ export function isLoopback(url: URL): boolean {
 export function apiBaseProblem(apiBase: string, source: ApiBaseSource): string | undefined {
   const url = new URL(apiBase);
   if (url.origin === MESHY_API_ORIGIN || isLoopback(url)) return undefined;
-  if (source === "config") return `a config file may name only ${MESHY_API_ORIGIN} or loopback (the emulator): a committed config could send your API key to ${url.origin}`;
-  if (url.protocol !== "https:") return `${url.origin} is plain http: the API key would cross the network unencrypted (only loopback may use http)`;
+  if (source === "config")
+    return `a config file may name only ${MESHY_API_ORIGIN} or loopback (the emulator): a committed config could send your API key to ${url.origin}`;
+  if (url.protocol !== "https:")
+    return `${url.origin} is plain http: the API key would cross the network unencrypted (only loopback may use http)`;
   return undefined;
 }
 

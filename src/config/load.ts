@@ -89,11 +89,17 @@ export async function resolveSettings(opts: ResolveSettingsOptions): Promise<Set
   const manifestDir = path.dirname(manifestFile);
   const { config, file: configFile } = await loadConfig(manifestDir, flags.config && path.resolve(cwd, flags.config));
 
-  const shape = { concurrency: ConfigSchema.shape.concurrency.unwrap(), requestsPerSecond: ConfigSchema.shape.requestsPerSecond.unwrap(), apiVersion: ConfigSchema.shape.apiVersion.unwrap() };
+  const shape = {
+    concurrency: ConfigSchema.shape.concurrency.unwrap(),
+    requestsPerSecond: ConfigSchema.shape.requestsPerSecond.unwrap(),
+    apiVersion: ConfigSchema.shape.apiVersion.unwrap(),
+  };
   const envConcurrency = parseEnvNumber(env, "RIGUP_CONCURRENCY", shape.concurrency);
   const envVersion = parseEnvNumber(env, "MESHY_API_VERSION", shape.apiVersion) as 1 | 2 | undefined;
   const flagged = <K extends keyof typeof shape>(key: K): z.infer<(typeof shape)[K]> | undefined =>
-    flags[key] === undefined ? undefined : (checkValue(`--${kebab(key)}`, flags[key], shape[key] as z.ZodType) as z.infer<(typeof shape)[K]>);
+    flags[key] === undefined
+      ? undefined
+      : (checkValue(`--${kebab(key)}`, flags[key], shape[key] as z.ZodType) as z.infer<(typeof shape)[K]>);
   const fromCwd = (p: string | undefined) => (p ? path.resolve(cwd, p) : undefined);
 
   const settings: Settings = {
@@ -231,7 +237,11 @@ function keyRouteFields(raw: unknown): { field: string; message: string; hint: s
   }
   const problem = typeof apiBase === "string" && URL.canParse(apiBase) ? apiBaseProblem(apiBase, "config") : undefined;
   if (problem) {
-    found.push({ field: "apiBase", message: problem, hint: "remove it; to use another API, pass --api-base URL or set MESHY_API_BASE yourself" });
+    found.push({
+      field: "apiBase",
+      message: problem,
+      hint: "remove it; to use another API, pass --api-base URL or set MESHY_API_BASE yourself",
+    });
   }
   return found;
 }

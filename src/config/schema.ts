@@ -31,7 +31,13 @@ export const CONFIG_DEFAULTS = {
 /** Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer one would fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 const msSchema = (fallback: number, description: string) =>
-  z.number().int().positive().max(MAX_TIMER_MS).default(fallback).meta({ description: `${description} Milliseconds.` });
+  z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_TIMER_MS)
+    .default(fallback)
+    .meta({ description: `${description} Milliseconds.` });
 
 /** The Meshy client's time limits (every MeshyClient rigup makes gets them: config/meshy-client.ts). */
 export const TimeoutsSchema = z
@@ -68,8 +74,13 @@ export const StoreSchema = z
         .string()
         .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), { message: "must be an http(s):// URL" })
         .optional()
-        .meta({ description: "S3-compatible endpoint (Cloudflare R2, MinIO, GCS interop), e.g. https://ACCOUNT.r2.cloudflarestorage.com." }),
-      forcePathStyle: z.boolean().optional().meta({ description: "Path-style bucket addressing (MinIO and most self-hosted stores need it)." }),
+        .meta({
+          description: "S3-compatible endpoint (Cloudflare R2, MinIO, GCS interop), e.g. https://ACCOUNT.r2.cloudflarestorage.com.",
+        }),
+      forcePathStyle: z
+        .boolean()
+        .optional()
+        .meta({ description: "Path-style bucket addressing (MinIO and most self-hosted stores need it)." }),
     }),
   ])
   .meta({ description: "Where every output is kept beyond Meshy's 3 days, keyed by content, shared by the team." });
@@ -95,7 +106,10 @@ export const ConfigSchema = z
     meshyPlan: z
       .enum(Object.keys(PLAN_TASK_LIMITS) as [MeshyPlan, ...MeshyPlan[]])
       .default(CONFIG_DEFAULTS.meshyPlan)
-      .meta({ description: "Your Meshy plan: sets how many tasks rigup keeps in flight (pro 10, premium 30, studio 60, ultra and enterprise 100) unless `concurrency` says otherwise." }),
+      .meta({
+        description:
+          "Your Meshy plan: sets how many tasks rigup keeps in flight (pro 10, premium 30, studio 60, ultra and enterprise 100) unless `concurrency` says otherwise.",
+      }),
     outDir: z
       .string()
       .min(1)

@@ -47,11 +47,7 @@ export class UserError extends Error {
   readonly hint?: string;
   readonly exitCode: ExitCode;
 
-  constructor(
-    code: string,
-    message: string,
-    opts: { diagnostics?: Diagnostic[]; hint?: string; exitCode?: ExitCode } = {},
-  ) {
+  constructor(code: string, message: string, opts: { diagnostics?: Diagnostic[]; hint?: string; exitCode?: ExitCode } = {}) {
     super(message);
     this.code = code;
     this.diagnostics = opts.diagnostics ?? [];

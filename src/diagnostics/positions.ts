@@ -57,18 +57,19 @@ export function parseYamlWithPositions(text: string, file: string): PositionedYa
     message: `YAML syntax error: ${e.message}`,
   }));
   let broken = diagnostics.length > 0;
-  if (doc.contents) findDuplicateKeys(doc.contents as Node, [], (path, first, again) => {
-    const key = path[path.length - 1];
-    const parent = path.slice(0, -1);
-    const what = formatPath(parent) === "characters" ? `character "${String(key)}"` : `key "${String(key)}"`;
-    diagnostics.push({
-      file,
-      ...pos(again),
-      field: formatPath(path),
-      message: `${what} is defined twice (first on line ${pos(first).line})`,
-      hint: formatPath(parent) === "characters" ? "character names must be unique: rename or remove one" : "remove one of them",
+  if (doc.contents)
+    findDuplicateKeys(doc.contents as Node, [], (path, first, again) => {
+      const key = path[path.length - 1];
+      const parent = path.slice(0, -1);
+      const what = formatPath(parent) === "characters" ? `character "${String(key)}"` : `key "${String(key)}"`;
+      diagnostics.push({
+        file,
+        ...pos(again),
+        field: formatPath(path),
+        message: `${what} is defined twice (first on line ${pos(first).line})`,
+        hint: formatPath(parent) === "characters" ? "character names must be unique: rename or remove one" : "remove one of them",
+      });
     });
-  });
   let data: unknown;
   if (!broken) {
     try {

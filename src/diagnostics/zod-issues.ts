@@ -106,7 +106,10 @@ function ownReason(issue: Issue): string | undefined {
 function article(expected: string): string {
   // YAML words: users write lists and mappings, not arrays and objects.
   const words: Record<string, string> = { int: "integer", record: "mapping", object: "mapping", array: "list" };
-  const word = expected.split(" or ").map((w) => words[w] ?? w).join(" or ");
+  const word = expected
+    .split(" or ")
+    .map((w) => words[w] ?? w)
+    .join(" or ");
   return word.includes(" or ") ? word : /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 }
 

@@ -37,7 +37,9 @@ export function taskAssets(task: TaskRecord): Map<string, AssetSpec> {
       const stem = `Animation_${clip.name}_withSkin`;
       add(`${stem}.glb`, ["basic_animations", `${key}_glb_url`], () => buildHumanoid({ ...base, clip: spec }));
       add(`${stem}.fbx`, ["basic_animations", `${key}_fbx_url`], fbx(`${clip.name} with skin`));
-      add(`${stem}_armature.glb`, ["basic_animations", `${key}_armature_glb_url`], () => buildHumanoid({ ...base, clip: spec, withMesh: false }));
+      add(`${stem}_armature.glb`, ["basic_animations", `${key}_armature_glb_url`], () =>
+        buildHumanoid({ ...base, clip: spec, withMesh: false }),
+      );
     }
   }
   if (task.animation) {

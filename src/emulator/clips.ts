@@ -26,7 +26,12 @@ export async function animationGlb(base: Omit<HumanoidOptions, "clip">, specs: r
   if (rest.length === 0) return glb;
   const io = new NodeIO();
   const doc = await io.readBinary(glb);
-  const nodes = new Map(doc.getRoot().listNodes().map((n) => [n.getName(), n]));
+  const nodes = new Map(
+    doc
+      .getRoot()
+      .listNodes()
+      .map((n) => [n.getName(), n]),
+  );
   for (const spec of rest) {
     // Armature only: the mesh would be thrown away.
     const source = await io.readBinary(await buildHumanoid({ ...base, clip: spec, withMesh: false }));

@@ -41,7 +41,10 @@ function checkLimits(c: RequestContext): void {
   if (total < queueLimit) return;
   c.parts.faults.count("queue-full");
   const v1Kind = pending > 0 ? "NoMorePendingTasks" : "NoMoreConcurrentTasks";
-  throw new ApiError("pending_task_limit_reached", `${v1Kind}: the account already has ${queueLimit} unfinished tasks; wait until one finishes`);
+  throw new ApiError(
+    "pending_task_limit_reached",
+    `${v1Kind}: the account already has ${queueLimit} unfinished tasks; wait until one finishes`,
+  );
 }
 
 /** 402 when the account's balance cannot pay. Tasks bound to fail are refunded by the service, so never charged. */
@@ -59,7 +62,12 @@ function created(c: RequestContext, version: ApiVersion, task: TaskRecord): void
   let body: unknown = { result: task.id };
   if (version === 2) {
     const now = c.parts.store.state(task);
-    const queued: TaskState = { status: "PENDING", progress: 0, precedingTasks: now.status === "PENDING" ? now.precedingTasks : 0, expiresAt: 0 };
+    const queued: TaskState = {
+      status: "PENDING",
+      progress: 0,
+      precedingTasks: now.status === "PENDING" ? now.precedingTasks : 0,
+      expiresAt: 0,
+    };
     body = v2TaskJson(c.parts, task, false, queued);
   }
   answer(c, 202, body, c.parts.faults.roll(c.parts.faults.current.lostPost));
@@ -74,10 +82,14 @@ function refuseOwnTask(c: RequestContext, field: string, id: string, wanted: str
 export function createRig(version: ApiVersion): Handler {
   return async (c) => {
     const request = await parseRigRequest(await readBody(c), version);
-    if (request.source.kind === "task") refuseOwnTask(c, "input_task_id", request.source.taskId, "a Text to 3D, Image to 3D, Remesh or Retexture task");
+    if (request.source.kind === "task")
+      refuseOwnTask(c, "input_task_id", request.source.taskId, "a Text to 3D, Image to 3D, Remesh or Retexture task");
     const { failInputs, rejectInputs } = c.parts.faults.current;
     if (matchesInput(rejectInputs, request.source)) {
-      throw new ApiError("pose_estimation_failed", "Pose estimation failed: the model does not look like a textured humanoid biped with clear limbs");
+      throw new ApiError(
+        "pose_estimation_failed",
+        "Pose estimation failed: the model does not look like a textured humanoid biped with clear limbs",
+      );
     }
     checkLimits(c);
     const fail = matchesInput(failInputs, request.source);
@@ -113,7 +125,8 @@ export function createAnimation(version: ApiVersion): Handler {
     const request = parseAnimationRequest(await readBody(c), version);
     const rig = c.parts.store.get(request.rigTaskId, c.account);
     if (!rig) throw new ApiError("task_not_found", `Task not found: rig_task_id ${request.rigTaskId}`);
-    if (rig.kind !== "rig") throw new ApiError("input_task_unsupported", `rig_task_id ${rig.id} is a ${V1_TASK_TYPE[rig.kind]} task, not a rigging task`);
+    if (rig.kind !== "rig")
+      throw new ApiError("input_task_unsupported", `rig_task_id ${rig.id} is a ${V1_TASK_TYPE[rig.kind]} task, not a rigging task`);
     const rigStatus = c.parts.store.state(rig).status;
     if (rigStatus !== "SUCCEEDED") {
       throw new ApiError("input_task_not_ready", `Invalid rig_task_id: the rigging task is ${rigStatus}, not SUCCEEDED`);
@@ -121,7 +134,10 @@ export function createAnimation(version: ApiVersion): Handler {
     const clips = clipsOf(c, request.actionIds, request.motionTaskId);
     const rigType = rig.rig?.animationType ?? "biped";
     if (rigType !== V2_INFERRED.libraryRigType) {
-      throw new ApiError("rig_type_mismatch", `The rig is ${rigType}; ${request.motionTaskId ? "text-to-motion clips fit" : "these animations are for"} biped rigs only`);
+      throw new ApiError(
+        "rig_type_mismatch",
+        `The rig is ${rigType}; ${request.motionTaskId ? "text-to-motion clips fit" : "these animations are for"} biped rigs only`,
+      );
     }
     checkLimits(c);
     const fail = c.parts.faults.current.failInputs.includes(request.rigTaskId);

@@ -23,7 +23,12 @@ export const ERRORS = {
   input_task_not_ready: { status: 400, type: "invalid_input", tag: "CONFIRMED" },
   input_task_unsupported: { status: 400, type: "invalid_input", tag: "CONFIRMED" },
   rate_limit_exceeded: { status: 429, type: "rate_limited", tag: "CONFIRMED" },
-  pending_task_limit_reached: { status: 429, type: "rate_limited", tag: "CONFIRMED", docUrl: "https://docs.meshy.ai/en/api/v2/rate-limits" },
+  pending_task_limit_reached: {
+    status: 429,
+    type: "rate_limited",
+    tag: "CONFIRMED",
+    docUrl: "https://docs.meshy.ai/en/api/v2/rate-limits",
+  },
   concurrent_task_limit_reached: { status: 429, type: "rate_limited", tag: "CONFIRMED" },
   // Invented for the cases §5.2 leaves open; statuses are v1's (unchanged in v2, CONFIRMED).
   invalid_request_body: { status: 400, type: "invalid_input", tag: "INFERRED" },

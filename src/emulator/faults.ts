@@ -58,7 +58,10 @@ export class FaultInjector {
   /** Faults injected so far, by kind. */
   readonly injected: Record<string, number> = {};
 
-  constructor(initial: Faults, private readonly seed: number) {
+  constructor(
+    initial: Faults,
+    private readonly seed: number,
+  ) {
     this.faults = initial;
     this.random = createRandom(seed);
   }

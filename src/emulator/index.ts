@@ -22,7 +22,16 @@ import { TaskStore } from "./state.js";
 import { StatsRecorder, type EmulatorStats } from "./stats.js";
 
 export { EmulatorOptionsSchema, SPEED_PRESETS, DEFAULT_API_KEY, type EmulatorOptions, type ResolvedOptions } from "./options.js";
-export { FaultsSchema, FaultsPatchSchema, ScriptedFaultSchema, FAULT_KINDS, type Faults, type FaultsPatch, type FaultKind, type ScriptedFault } from "./faults.js";
+export {
+  FaultsSchema,
+  FaultsPatchSchema,
+  ScriptedFaultSchema,
+  FAULT_KINDS,
+  type Faults,
+  type FaultsPatch,
+  type FaultKind,
+  type ScriptedFault,
+} from "./faults.js";
 export type { EmulatorStats } from "./stats.js";
 export { ERRORS, type ErrorCode } from "./errors.js";
 export { CATALOG } from "./library.js";

@@ -44,11 +44,20 @@ export const EmulatorOptionsSchema = z.strictObject({
   /** Requests per second per account (docs/meshy-api.md §5.3: 20 on most tiers); 0 = unlimited. */
   rateLimit: z.number().nonnegative().default(20),
   /** Lifetime of signed asset URLs. */
-  urlTtlMs: z.number().positive().default(60 * 60 * 1000),
+  urlTtlMs: z
+    .number()
+    .positive()
+    .default(60 * 60 * 1000),
   /** The older retention page: rigging tasks kept 2 months after completion (docs/meshy-api.md §6.3; set 3 days to rehearse the current rule). */
-  rigRetentionMs: z.number().positive().default(60 * DAY_MS),
+  rigRetentionMs: z
+    .number()
+    .positive()
+    .default(60 * DAY_MS),
   /** docs/meshy-api.md §6.3: results are kept 3 days. */
-  animationRetentionMs: z.number().positive().default(3 * DAY_MS),
+  animationRetentionMs: z
+    .number()
+    .positive()
+    .default(3 * DAY_MS),
   /** Meshy's clock minus real time, ms: a client whose clock runs ahead sees a negative skew. Task times and `Date` follow it. */
   clockSkewMs: z.number().int().default(0),
   /** The real stream re-sends the current state about every 10 s. */
@@ -60,7 +69,11 @@ export const EmulatorOptionsSchema = z.strictObject({
   /** Seed of the PRNG behind rate-based faults and of URL signing. */
   seed: z.number().int().default(1),
   /** Create bodies above this size answer 413 (model data URIs run to ~150 MB). */
-  maxBodyBytes: z.number().int().positive().default(160 * 1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(160 * 1024 * 1024),
   faults: FaultsSchema.default(FaultsSchema.parse({})),
   /** Keep tasks in this file across runs (the built-in emulator of `rigup build --emulator`); unset: in memory only. */
   stateFile: z.string().min(1).optional(),

@@ -9,7 +9,8 @@ function intParam(c: RequestContext, name: string, fallback: number, min: number
   const raw = c.url.searchParams.get(name);
   if (raw === null) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ApiError("invalid_parameter", `Invalid ${name}: expected an integer from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ApiError("invalid_parameter", `Invalid ${name}: expected an integer from ${min} to ${max}`);
   return n;
 }
 
@@ -18,7 +19,8 @@ export function pageOf<T>(c: RequestContext, tasks: readonly T[]): { page: T[]; 
   const pageNum = intParam(c, "page_num", 1, 1, Number.MAX_SAFE_INTEGER);
   const pageSize = intParam(c, "page_size", 10, 1, 50);
   const sortBy = c.url.searchParams.get("sort_by") ?? "-created_at";
-  if (sortBy !== "+created_at" && sortBy !== "-created_at") throw new ApiError("invalid_parameter", "Invalid sort_by: expected +created_at or -created_at");
+  if (sortBy !== "+created_at" && sortBy !== "-created_at")
+    throw new ApiError("invalid_parameter", "Invalid sort_by: expected +created_at or -created_at");
   const ordered = sortBy === "-created_at" ? [...tasks].reverse() : tasks;
   return { page: ordered.slice((pageNum - 1) * pageSize, pageNum * pageSize), hasMore: ordered.length > pageNum * pageSize };
 }

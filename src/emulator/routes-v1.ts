@@ -26,7 +26,11 @@ function getTask(kind: TaskKind) {
 function listTasks(kind: TaskKind) {
   return async (c: RequestContext) => {
     const { page } = pageOf(c, c.parts.store.list(c.account, kind));
-    answer(c, 200, page.map((t) => v1TaskJson(c.parts, t)));
+    answer(
+      c,
+      200,
+      page.map((t) => v1TaskJson(c.parts, t)),
+    );
   };
 }
 

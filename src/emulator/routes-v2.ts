@@ -35,7 +35,11 @@ async function listTasks(c: RequestContext): Promise<void> {
   const type = c.url.searchParams.get("type");
   if (type === null) throw new ApiError("missing_parameter", "type is required");
   const kind = TASK_KINDS.find((k) => V2_INFERRED.taskType[k] === type);
-  if (!kind) throw new ApiError("invalid_parameter", `Invalid type: the emulator has ${TASK_KINDS.map((k) => V2_INFERRED.taskType[k]).join(", ")} tasks`);
+  if (!kind)
+    throw new ApiError(
+      "invalid_parameter",
+      `Invalid type: the emulator has ${TASK_KINDS.map((k) => V2_INFERRED.taskType[k]).join(", ")} tasks`,
+    );
   const { page, hasMore } = pageOf(c, c.parts.store.list(c.account, kind));
   const data = page.map((t) => v2TaskJson(c.parts, t));
   answer(c, 200, c.parts.options.v2ListShape === "array" ? data : { data, has_more: hasMore });

@@ -51,7 +51,8 @@ export function createEmulatorServer(parts: EmulatorParts, controls: AdminContro
     c.account = account;
     const { faults, quota } = parts;
     const injected = c.fault && ["429", "500", "502", "503"].includes(c.fault) ? c.fault : undefined;
-    const status = injected ?? (faults.roll(faults.current.rate429) ? "429" : faults.roll(faults.current.rate5xx) ? faults.pick5xx() : undefined);
+    const status =
+      injected ?? (faults.roll(faults.current.rate429) ? "429" : faults.roll(faults.current.rate5xx) ? faults.pick5xx() : undefined);
     if (status === "429") {
       faults.count("429");
       throw new ApiError("rate_limit_exceeded", "RateLimitExceeded", { "Retry-After": "1" });
@@ -104,7 +105,10 @@ export function createEmulatorServer(parts: EmulatorParts, controls: AdminContro
       if (match.kind !== "route") {
         // v2 answers unknown paths and methods alike (docs/meshy-api.md §5.2, message CONFIRMED).
         parts.stats.request("other", false);
-        throw new ApiError("route_not_found", match.version === 1 ? "Not found" : "NoMatchingRoute: Please double check the path and method");
+        throw new ApiError(
+          "route_not_found",
+          match.version === 1 ? "Not found" : "NoMatchingRoute: Please double check the path and method",
+        );
       }
       parts.stats.request(match.endpoint, true);
       c.params = match.params;
@@ -121,6 +125,9 @@ export function createEmulatorServer(parts: EmulatorParts, controls: AdminContro
 /** Turns a thrown ApiError into its answer for the route's version; anything else is a 500 (an emulator bug). */
 function answerError(c: RequestContext, err: unknown): void {
   if (c.res.headersSent || c.res.destroyed) return;
-  const error = err instanceof ApiError ? err : new ApiError("internal_server_error", `Internal emulator error: ${err instanceof Error ? err.message : String(err)}`);
+  const error =
+    err instanceof ApiError
+      ? err
+      : new ApiError("internal_server_error", `Internal emulator error: ${err instanceof Error ? err.message : String(err)}`);
   sendApiError(c.res, c.version, error);
 }

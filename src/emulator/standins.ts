@@ -20,7 +20,10 @@ export function fbxStandIn(note: string, version = 7400): Uint8Array {
  */
 export function usdzStandIn(name: string, note: string): Uint8Array {
   const fileName = Buffer.from(`${name}.usda`, "utf8");
-  const data = Buffer.from(`#usda 1.0\n(\n    doc = "rigup emulator stand-in: ${note.replace(/"/g, "'")}"\n    defaultPrim = "Character"\n)\n\ndef Xform "Character"\n{\n}\n`, "utf8");
+  const data = Buffer.from(
+    `#usda 1.0\n(\n    doc = "rigup emulator stand-in: ${note.replace(/"/g, "'")}"\n    defaultPrim = "Character"\n)\n\ndef Xform "Character"\n{\n}\n`,
+    "utf8",
+  );
   const crc = crc32(data);
   const extraLen = (64 - ((30 + fileName.length) % 64)) % 64;
   const local = Buffer.alloc(30 + fileName.length + extraLen);

@@ -120,7 +120,11 @@ export class TaskStore {
   }
 
   /** Creates a task queued FIFO behind the account's others. Check the limits (inFlight()) first. */
-  create(account: string, kind: TaskKind, detail: Pick<TaskRecord, "outcome" | "failMessage" | "credits" | "input" | "rig" | "animation">): TaskRecord {
+  create(
+    account: string,
+    kind: TaskKind,
+    detail: Pick<TaskRecord, "outcome" | "failMessage" | "credits" | "input" | "rig" | "animation">,
+  ): TaskRecord {
     const a = this.accountOf(account);
     const now = this.clock.now();
     const task: TaskRecord = { id: randomUUID(), kind, account, createdAt: now, startedAt: now, finishedAt: now, ...detail };

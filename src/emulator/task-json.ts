@@ -96,7 +96,12 @@ function v2Output(task: TaskRecord, result: Record<string, unknown>): Record<str
 }
 
 /** `state` defaults to the task's state now; a create answers with the task as it was queued. */
-export function v2TaskJson(parts: EmulatorParts, task: TaskRecord, partial = false, s = parts.store.state(task)): V2TaskJson | InFlightJson {
+export function v2TaskJson(
+  parts: EmulatorParts,
+  task: TaskRecord,
+  partial = false,
+  s = parts.store.state(task),
+): V2TaskJson | InFlightJson {
   const terminal = TERMINAL_STATUSES.has(s.status);
   if (partial && !terminal) return inFlight(task, s);
   const succeeded = s.status === "SUCCEEDED";

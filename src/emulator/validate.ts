@@ -72,7 +72,8 @@ const ANIMATION_FIELDS = Object.keys(AnimationBody.shape);
 const ACTION_FIELDS = ["action_id", "action_ids", "motion_task_id"];
 
 function objectBody(json: unknown): Record<string, unknown> {
-  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new ApiError("invalid_request_body", "The request body must be a JSON object");
+  if (json === null || typeof json !== "object" || Array.isArray(json))
+    throw new ApiError("invalid_request_body", "The request body must be a JSON object");
   return json as Record<string, unknown>;
 }
 
@@ -123,7 +124,8 @@ const FILE_TYPES = {
 function assetSource(field: string, value: string, type: keyof typeof FILE_TYPES, uploads: Uploads, version: ApiVersion): AssetSource {
   const i = placeholderIndex(value);
   if (i !== undefined) {
-    if (!FILE_TYPES[type](uploads.dataUris[i]!.bytes)) throw new ApiError("invalid_parameter", `Invalid ${field}: the data URI is not a ${type} file`);
+    if (!FILE_TYPES[type](uploads.dataUris[i]!.bytes))
+      throw new ApiError("invalid_parameter", `Invalid ${field}: the data URI is not a ${type} file`);
     return { kind: "data", sha256: uploads.shas[i]! };
   }
   let url: URL;
@@ -133,8 +135,10 @@ function assetSource(field: string, value: string, type: keyof typeof FILE_TYPES
     throw new ApiError("invalid_parameter", `Invalid ${field}: not a URL or data URI`);
   }
   // The emulator cannot fetch the internet: any https URL stands for a generic humanoid.
-  if (url.protocol !== "https:") throw new ApiError("invalid_parameter", `Invalid ${field}: only publicly accessible https URLs or data URIs are supported`);
-  if (version === 2 && !url.pathname.toLowerCase().endsWith(".glb")) throw new ApiError("invalid_parameter", `Invalid ${field}: the URL's path must end in .glb`);
+  if (url.protocol !== "https:")
+    throw new ApiError("invalid_parameter", `Invalid ${field}: only publicly accessible https URLs or data URIs are supported`);
+  if (version === 2 && !url.pathname.toLowerCase().endsWith(".glb"))
+    throw new ApiError("invalid_parameter", `Invalid ${field}: the URL's path must end in .glb`);
   return { kind: "url", url: value };
 }
 
@@ -161,7 +165,8 @@ export async function parseRigRequest(parsed: ParsedBody, version: ApiVersion): 
   if (sent.model_url !== undefined && sent.input_task_id !== undefined) {
     throw new ApiError("parameters_conflict", "input_task_id and model_url cannot be sent together: send one of them");
   }
-  if (sent.model_url === undefined && sent.input_task_id === undefined) throw new ApiError("missing_parameter", "input_task_id or model_url is required");
+  if (sent.model_url === undefined && sent.input_task_id === undefined)
+    throw new ApiError("missing_parameter", "input_task_id or model_url is required");
   const b = parseWith(RigBody, sent);
   const uploads = uploadsOf(parsed);
   let source: RigRequest["source"];
@@ -173,10 +178,12 @@ export async function parseRigRequest(parsed: ParsedBody, version: ApiVersion): 
     const i = placeholderIndex(b.model_url);
     if (version === 2 && i !== undefined) await checkTriangles(parsed.dataUris[i]!.bytes);
   }
-  const texture = b.texture_image_url === undefined ? undefined : assetSource("texture_image_url", b.texture_image_url, "PNG", uploads, version);
+  const texture =
+    b.texture_image_url === undefined ? undefined : assetSource("texture_image_url", b.texture_image_url, "PNG", uploads, version);
   const heightMeters = b.height_meters ?? 1.7;
   const animationType = b.animation_type ?? "biped";
-  const key = (s: RigRequest["source"] | undefined) => (!s ? null : s.kind === "data" ? `sha256:${s.sha256}` : s.kind === "url" ? s.url : `task:${s.taskId}`);
+  const key = (s: RigRequest["source"] | undefined) =>
+    !s ? null : s.kind === "data" ? `sha256:${s.sha256}` : s.kind === "url" ? s.url : `task:${s.taskId}`;
   return {
     source,
     heightMeters,
@@ -193,7 +200,8 @@ export function parseAnimationRequest(parsed: ParsedBody, version: ApiVersion): 
   const sent = knownFields(version, objectBody(parsed.json), ANIMATION_FIELDS);
   if (sent.rig_task_id === undefined) throw new ApiError("missing_parameter", "rig_task_id is required");
   const choices = ACTION_FIELDS.filter((k) => sent[k] !== undefined);
-  if (choices.length > 1) throw new ApiError("parameters_conflict", `Send one of action_id, action_ids or motion_task_id, not ${choices.join(" and ")}`);
+  if (choices.length > 1)
+    throw new ApiError("parameters_conflict", `Send one of action_id, action_ids or motion_task_id, not ${choices.join(" and ")}`);
   // Wording CONFIRMED (zh animation page).
   if (choices.length === 0) throw new ApiError("missing_parameter", "action_id is required");
   const b = parseWith(AnimationBody, sent);

@@ -32,7 +32,12 @@ export function animationRequest(c: ResolvedCharacter, step: PlanStep, rigTaskId
 }
 
 /** The request a step sends (or sent): what a lost answer's task must echo. Undefined: a clip whose rig is not known. */
-export function stepRequest(c: ResolvedCharacter, step: PlanStep, manifestDir: string, rigTaskId: string | undefined): RigInput | AnimationInput | undefined {
+export function stepRequest(
+  c: ResolvedCharacter,
+  step: PlanStep,
+  manifestDir: string,
+  rigTaskId: string | undefined,
+): RigInput | AnimationInput | undefined {
   if (step.kind === "rig") return rigRequest(c, manifestDir);
   return rigTaskId ? animationRequest(c, step, rigTaskId) : undefined;
 }

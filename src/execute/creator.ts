@@ -95,12 +95,18 @@ export class Creator {
         // Our task, if any, was made between the intent and now, both on Meshy's clock.
         const lostAt = api.serviceNow();
         const window: CreateWindow =
-          sentAt === undefined ? {} : { from: sentAt - SERVICE_CLOCK_MARGIN_MS, to: lostAt === undefined ? undefined : lostAt + SERVICE_CLOCK_MARGIN_MS };
+          sentAt === undefined
+            ? {}
+            : { from: sentAt - SERVICE_CLOCK_MARGIN_MS, to: lostAt === undefined ? undefined : lostAt + SERVICE_CLOCK_MARGIN_MS };
         const found = await this.reconcile({ ...step, action: "reconcile" }, request, window);
         if (found.action === "resume") return found.taskId!;
         // Reconcile found nothing: the request never created a task, so sending it again cannot pay twice.
         if (attempt >= LOST_ANSWER_ATTEMPTS) {
-          throw new UnitStop("failed", `${LOST_ANSWER_ATTEMPTS} create requests for ${step.key} lost their answers and created nothing; giving up for this run`, "UNKNOWN_OUTCOME");
+          throw new UnitStop(
+            "failed",
+            `${LOST_ANSWER_ATTEMPTS} create requests for ${step.key} lost their answers and created nothing; giving up for this run`,
+            "UNKNOWN_OUTCOME",
+          );
         }
         return this.post(character, step, rigTaskId, attempt + 1);
       }
@@ -113,9 +119,17 @@ export class Creator {
         await journal.withdraw(step);
         if (step.kind === "animation" && rigTaskId && isMeshyError(err, "NOT_FOUND")) {
           await journal.gone({ key: `${step.character}/rig`, character: step.character, kind: "rig" }, rigTaskId, this.c.now());
-          throw new UnitStop("failed", `rig task ${rigTaskId} is gone at Meshy (deleted, or expired early); \`rigup plan\` shows the re-rig`, "RIG_GONE");
+          throw new UnitStop(
+            "failed",
+            `rig task ${rigTaskId} is gone at Meshy (deleted, or expired early); \`rigup plan\` shows the re-rig`,
+            "RIG_GONE",
+          );
         }
-        throw new UnitStop("failed", `Meshy refused the request (${err.status}): ${err.meshyMessage || err.message}; nothing was created`, err.code);
+        throw new UnitStop(
+          "failed",
+          `Meshy refused the request (${err.status}): ${err.meshyMessage || err.message}; nothing was created`,
+          err.code,
+        );
       }
       if (isMeshyError(err, "QUEUE_FULL", "RATE_LIMITED", "AUTH", "CREDITS", "NETWORK", "ABORTED")) {
         // Provably nothing was created (refused, or never sent): drop the intent so the plan stays "create".

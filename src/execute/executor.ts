@@ -105,7 +105,14 @@ class Executor {
     this.started = this.now();
     // One signal fans out to every wait and download in flight: many listeners is by design.
     setMaxListeners(0, this.hardStop.signal);
-    const shared = { api: o.api, journal: o.journal, emit: this.emit.bind(this), now: this.now, sleep: this.sleep, signal: this.hardStop.signal };
+    const shared = {
+      api: o.api,
+      journal: o.journal,
+      emit: this.emit.bind(this),
+      now: this.now,
+      sleep: this.sleep,
+      signal: this.hardStop.signal,
+    };
     this.creator = new Creator({
       ...shared,
       ledger: o.ledger,
@@ -123,8 +130,7 @@ class Executor {
         await this.nextTaskFinish(Math.min(60_000, 2_000 * 1.5 ** attempt));
       },
     });
-    this.store =
-      o.store && new StoreLink({ ...o.store, lockfile: o.lockfile, emit: shared.emit, now: this.now, sleep: this.sleep });
+    this.store = o.store && new StoreLink({ ...o.store, lockfile: o.lockfile, emit: shared.emit, now: this.now, sleep: this.sleep });
     this.fetcher = new OutputFetcher({
       ...shared,
       outDir: o.outDir,
@@ -162,7 +168,10 @@ class Executor {
     for (const s of steps.filter((x) => x.action === "reconcile")) {
       try {
         const character = characters.get(s.character)!;
-        resolved.set(s.key, await this.creator.reconcile(s, stepRequest(character, s, this.o.manifestDir, this.o.journal.intentRigTaskId(s))));
+        resolved.set(
+          s.key,
+          await this.creator.reconcile(s, stepRequest(character, s, this.o.manifestDir, this.o.journal.intentRigTaskId(s))),
+        );
       } catch (err) {
         await this.unitFailed(s, err);
         resolved.set(s.key, null);
@@ -259,7 +268,11 @@ class Executor {
       }
       const { task, outcome, roles } = obtained;
       onTaskReady?.(task.id);
-      await this.fetcher.fetchAll(step, this.wanted(character, step).filter((f) => roles.includes(f.role)), task);
+      await this.fetcher.fetchAll(
+        step,
+        this.wanted(character, step).filter((f) => roles.includes(f.role)),
+        task,
+      );
       await this.store?.settle(step, this.o.journal.entry(step));
       this.finishUnit(step, outcome);
     } catch (err) {
@@ -287,10 +300,15 @@ class Executor {
           const stored = adopt ? adopt.files[f.role] : entry?.files[f.role];
           if (!stored) return;
           const abs = join(this.o.outDir, ...f.path.split("/"));
-          const result = await store.restore(stored, this.o.outDir, { abs, path: f.path, format: f.format }, {
-            signal: this.hardStop.signal,
-            onBytes: (bytes) => this.emit({ type: "file:progress", key: step.key, path: f.path, bytes, total: stored.size }),
-          });
+          const result = await store.restore(
+            stored,
+            this.o.outDir,
+            { abs, path: f.path, format: f.format },
+            {
+              signal: this.hardStop.signal,
+              onBytes: (bytes) => this.emit({ type: "file:progress", key: step.key, path: f.path, bytes, total: stored.size }),
+            },
+          );
           const record = { path: f.path, size: result.size, sha256: result.sha256, stored: true as const };
           const prev = entry?.files[f.role];
           // A pull of 2,000 files rewrites the lockfile only where it changes.
@@ -333,10 +351,9 @@ class Executor {
           const adopted = await this.store?.beforePay(step, rigTaskId, all(), this.hardStop.signal);
           if (adopted) return { adopted };
         }
-        const task = await this.tasks.add(
-          async () => this.waitFor(step, await this.creator.create(character, step, rigTaskId)),
-          { priority },
-        );
+        const task = await this.tasks.add(async () => this.waitFor(step, await this.creator.create(character, step, rigTaskId)), {
+          priority,
+        });
         return { task, outcome: "created", roles: all() };
       }
       default:
@@ -345,7 +362,17 @@ class Executor {
   }
 
   private finishUnit(step: Pick<PlanStep, "key">, outcome: UnitOutcome, message?: string, code?: string): void {
-    const key = ({ created: "created", resumed: "resumed", downloaded: "downloaded", restored: "restored", failed: "failed", blocked: "blocked", interrupted: "blocked" } as const)[outcome];
+    const key = (
+      {
+        created: "created",
+        resumed: "resumed",
+        downloaded: "downloaded",
+        restored: "restored",
+        failed: "failed",
+        blocked: "blocked",
+        interrupted: "blocked",
+      } as const
+    )[outcome];
     this.summary[key] += 1;
     this.emit({ type: "unit:done", key: step.key, outcome, message, code });
   }
@@ -393,7 +420,11 @@ class Executor {
       if (isMeshyError(err, "NOT_FOUND")) {
         await this.o.journal.gone(step, taskId, this.now());
         await this.o.journal.failed(step, { code: "NOT_FOUND", message: `task ${taskId} is gone (expired or deleted)` });
-        throw new UnitStop("failed", `task ${taskId} is gone (expired or deleted); \`rigup plan\` shows what re-making it costs`, "NOT_FOUND");
+        throw new UnitStop(
+          "failed",
+          `task ${taskId} is gone (expired or deleted); \`rigup plan\` shows what re-making it costs`,
+          "NOT_FOUND",
+        );
       }
       throw err;
     }
@@ -409,7 +440,11 @@ class Executor {
       message: task.task_error?.message || undefined,
     });
     if (task.status !== "SUCCEEDED") {
-      throw new UnitStop("failed", `task ${task.status.toLowerCase()}: ${task.task_error?.message || "no message from Meshy"}`, task.status);
+      throw new UnitStop(
+        "failed",
+        `task ${task.status.toLowerCase()}: ${task.task_error?.message || "no message from Meshy"}`,
+        task.status,
+      );
     }
     if (step.action === "create" || step.action === "replace") this.summary.creditsSpent += credits;
     return task;
@@ -455,6 +490,4 @@ class Executor {
       throw err;
     }
   }
-
-
 }

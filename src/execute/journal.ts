@@ -84,7 +84,10 @@ function taskTimes(task: Task): Partial<UnitEntry> {
 /** The intent's `prior` with the history it had before the intent pushed its task. */
 function restorePrior(intent: UnitEntry): UnitEntry | undefined {
   const { prior, history = [] } = intent;
-  if (!prior) return history.length > 0 ? ({ ...intent, state: "failed", error: { code: "WITHDRAWN", message: "the request created nothing" }, history } as UnitEntry) : undefined;
+  if (!prior)
+    return history.length > 0
+      ? ({ ...intent, state: "failed", error: { code: "WITHDRAWN", message: "the request created nothing" }, history } as UnitEntry)
+      : undefined;
   const rest = history.filter((h) => h.task_id !== prior.task_id);
   return { ...prior, ...(rest.length > 0 ? { history: rest } : {}) } as UnitEntry;
 }
@@ -191,8 +194,7 @@ export function lockJournal(store: LockUpdater, { target = "meshy", apiVersion }
           history,
         } as UnitEntry;
       }),
-    unavailable: (step, roles) =>
-      edit(step, (e) => ({ ...e, unavailable: [...new Set([...(e.unavailable ?? []), ...roles])].sort() })),
+    unavailable: (step, roles) => edit(step, (e) => ({ ...e, unavailable: [...new Set([...(e.unavailable ?? []), ...roles])].sort() })),
     file: (step, role, record) => edit(step, (e) => ({ ...e, files: { ...e.files, [role]: record } })),
     adopt: (step, record) =>
       store.update((lock) => {

@@ -32,7 +32,10 @@ export interface Ledger {
 
 /** The ledger file of an account under `cacheDir`. */
 export function ledgerFile(cacheDir: string, apiBase: string, apiKey: string): string {
-  const account = createHash("sha256").update(`${new URL(apiBase).origin}\0${apiKey}`).digest("hex").slice(0, 24);
+  const account = createHash("sha256")
+    .update(`${new URL(apiBase).origin}\0${apiKey}`)
+    .digest("hex")
+    .slice(0, 24);
   return path.join(cacheDir, "ledger", `${account}.jsonl`);
 }
 

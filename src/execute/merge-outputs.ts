@@ -29,7 +29,11 @@ export interface MergeContext {
 }
 
 /** Runs the plan's merge steps, one character at a time (each is CPU work of tens of ms). */
-export async function runMerges(steps: readonly MergeStep[], characters: ReadonlyMap<string, ResolvedCharacter>, c: MergeContext): Promise<void> {
+export async function runMerges(
+  steps: readonly MergeStep[],
+  characters: ReadonlyMap<string, ResolvedCharacter>,
+  c: MergeContext,
+): Promise<void> {
   for (const step of steps) {
     if (c.signal.aborted) return;
     try {
@@ -54,23 +58,35 @@ async function merge(step: MergeStep, character: ResolvedCharacter | undefined, 
   const expected = [inputs.rig, ...inputs.clips.map((x) => x.sha256)];
   [read.rig, ...read.clips].forEach((f, i) => {
     if (createHash("sha256").update(f.bytes).digest("hex") !== expected[i]) {
-      throw new Error(`not merged: ${f.source} is not the file characters.lock records (\`rigup verify\` finds such files; the next build repairs them)`);
+      throw new Error(
+        `not merged: ${f.source} is not the file characters.lock records (\`rigup verify\` finds such files; the next build repairs them)`,
+      );
     }
   });
-  const { glb, report } = await mergeCharacter(read.rig, read.clips, { rootMotion: inputs.root_motion, resample: inputs.resample, meshopt: inputs.meshopt });
+  const { glb, report } = await mergeCharacter(read.rig, read.clips, {
+    rootMotion: inputs.root_motion,
+    resample: inputs.resample,
+    meshopt: inputs.meshopt,
+  });
   const abs = join(c.outDir, ...step.path.split("/"));
   const body = (async function* () {
     yield glb;
   })();
   const result = await writeAtomically(c.outDir, abs, { body, contentLength: glb.byteLength }, "glb");
   const record = { path: step.path, size: result.size, sha256: result.sha256 };
-  await c.journal.merged(step.character, { digest: digestOf(inputs), inputs, file: await writeThrough(c.store, c.summary, step, abs, record, c.signal) });
+  await c.journal.merged(step.character, {
+    digest: digestOf(inputs),
+    inputs,
+    file: await writeThrough(c.store, c.summary, step, abs, record, c.signal),
+  });
   c.onFileWritten?.(abs, result);
   c.summary.merged += 1;
   c.summary.filesWritten += 1;
   c.summary.bytesWritten += result.size;
   const notes = [
-    ...report.clips.filter((x) => x.unmapped.length > 0).map((x) => `clip ${x.name}: ${x.unmapped.length} channels target no joint of the rig (${x.unmapped.join(", ")})`),
+    ...report.clips
+      .filter((x) => x.unmapped.length > 0)
+      .map((x) => `clip ${x.name}: ${x.unmapped.length} channels target no joint of the rig (${x.unmapped.join(", ")})`),
     ...report.scaleQuirks.map((q) => `clip ${q.clip}: joint ${q.joint}'s rest scale is ${q.factor.toFixed(3)}× the rig's`),
   ];
   c.emit({ type: "merge:done", key: step.key, path: step.path, size: result.size, clips: inputs.clips.length, notes });

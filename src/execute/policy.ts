@@ -18,10 +18,7 @@ export interface SpendPolicy {
   freeCredits?: boolean;
 }
 
-export type PolicyDecision =
-  | { kind: "run" }
-  | { kind: "ask"; question: string }
-  | { kind: "refuse"; message: string; steps?: PlanStep[] };
+export type PolicyDecision = { kind: "run" } | { kind: "ask"; question: string } | { kind: "refuse"; message: string; steps?: PlanStep[] };
 
 /** Credits the plan may spend: paid steps, plus reconciles that may turn into creates. */
 export function worstCaseCredits(plan: Plan, creditsOf: (s: PlanStep) => number): number {

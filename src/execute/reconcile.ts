@@ -15,10 +15,7 @@
 import type { MeshyApi } from "../meshy/api.js";
 import type { Task, TaskKind } from "../meshy/schemas.js";
 
-export type ReconcileResult =
-  | { kind: "found"; task: Task }
-  | { kind: "none" }
-  | { kind: "ambiguous"; candidates: string[] };
+export type ReconcileResult = { kind: "found"; task: Task } | { kind: "none" } | { kind: "ambiguous"; candidates: string[] };
 
 /** On Meshy's clock. `from` undefined: the request time is unknown (no lower bound). `to` undefined: up to now. */
 export interface CreateWindow {

@@ -63,12 +63,18 @@ export class StoreLink {
    * (it is free, and leaves nothing in `out/`); a copy whose bytes are wrong, a missing
    * object or an interrupt is not.
    */
-  async restore(file: StoredFile, outDir: string, target: Parameters<typeof restoreOutput>[3], opts: { signal: AbortSignal; onBytes?: (bytes: number) => void }) {
+  async restore(
+    file: StoredFile,
+    outDir: string,
+    target: Parameters<typeof restoreOutput>[3],
+    opts: { signal: AbortSignal; onBytes?: (bytes: number) => void },
+  ) {
     for (let attempt = 1; ; attempt++) {
       try {
         return await restoreOutput(this.o.store, file, outDir, target, opts);
       } catch (err) {
-        const final = err instanceof CorruptCopyError || (err instanceof StoreError && err.code !== "STORE_UNREACHABLE" && err.code !== "STORE_FAILED");
+        const final =
+          err instanceof CorruptCopyError || (err instanceof StoreError && err.code !== "STORE_UNREACHABLE" && err.code !== "STORE_FAILED");
         if (final || opts.signal.aborted || attempt >= RESTORE_ATTEMPTS) throw err;
         await this.o.sleep(250 * attempt, opts.signal);
       }
@@ -76,7 +82,12 @@ export class StoreLink {
   }
 
   refOf(step: Pick<PlanStep, "kind" | "digest">, rigTaskId: string | undefined): UnitRef {
-    return { kind: step.kind, digest: step.digest!, ...(step.kind === "animation" && rigTaskId ? { rigTaskId } : {}), target: this.o.target };
+    return {
+      kind: step.kind,
+      digest: step.digest!,
+      ...(step.kind === "animation" && rigTaskId ? { rigTaskId } : {}),
+      target: this.o.target,
+    };
   }
 
   /**
@@ -84,7 +95,12 @@ export class StoreLink {
    * once this run holds the unit's claim. Another machine's live claim is waited on
    * (bounded) for its record; a store that fails is no reason to stop paid work.
    */
-  async beforePay(step: PlanStep, rigTaskId: string | undefined, roles: readonly string[], signal: AbortSignal): Promise<UnitRecord | undefined> {
+  async beforePay(
+    step: PlanStep,
+    rigTaskId: string | undefined,
+    roles: readonly string[],
+    signal: AbortSignal,
+  ): Promise<UnitRecord | undefined> {
     if (this.failure || step.digest === undefined) return undefined;
     const ref = this.refOf(step, rigTaskId);
     const deadline = this.o.now() + (this.o.claimWaitMs ?? CLAIM_WAIT_MS);

@@ -28,7 +28,8 @@ export async function assertWritable(outDir: string, folders: readonly string[])
     const probe = tempPathFor(path.join(dir, "write-probe"));
     try {
       // mkdir -p follows symlinks: only where the folder really is inside the output folder.
-      if (!(await resolveInsideOut(outDir, rel))) throw Object.assign(new Error("leads outside the output folder"), { code: "OUTSIDE_OUT_DIR" });
+      if (!(await resolveInsideOut(outDir, rel)))
+        throw Object.assign(new Error("leads outside the output folder"), { code: "OUTSIDE_OUT_DIR" });
       await mkdir(dir, { recursive: true });
       await writeFile(probe, "", { flag: "wx" });
       await rm(probe, { force: true });

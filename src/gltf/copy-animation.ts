@@ -29,7 +29,12 @@ export interface CopiedAnimation {
  * Keyframe data goes into the target's first buffer.
  * @example copyAnimation(rigDoc, clipAnimation, new Map(rigDoc.getRoot().listNodes().map((n) => [n.getName(), n])), "walking")
  */
-export function copyAnimation(target: Document, source: Animation, nodes: ReadonlyMap<string, Node>, name = source.getName()): CopiedAnimation {
+export function copyAnimation(
+  target: Document,
+  source: Animation,
+  nodes: ReadonlyMap<string, Node>,
+  name = source.getName(),
+): CopiedAnimation {
   const buffer = target.getRoot().listBuffers()[0] ?? target.createBuffer();
   const copies = new Map<Property, Property>();
   // Property.copy() asks this for every reference it copies: nodes are looked up, keyframe data cloned once each.

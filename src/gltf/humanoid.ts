@@ -39,14 +39,43 @@ const TEXTURE_SIZE = 64;
 
 // Face frames [normal, u, v] with u x v = normal, so triangles wind counter-clockwise outward.
 const FACES: [number, number, number][][] = [
-  [[1, 0, 0], [0, 0, -1], [0, 1, 0]],
-  [[-1, 0, 0], [0, 0, 1], [0, 1, 0]],
-  [[0, 1, 0], [1, 0, 0], [0, 0, -1]],
-  [[0, -1, 0], [1, 0, 0], [0, 0, 1]],
-  [[0, 0, 1], [1, 0, 0], [0, 1, 0]],
-  [[0, 0, -1], [-1, 0, 0], [0, 1, 0]],
+  [
+    [1, 0, 0],
+    [0, 0, -1],
+    [0, 1, 0],
+  ],
+  [
+    [-1, 0, 0],
+    [0, 0, 1],
+    [0, 1, 0],
+  ],
+  [
+    [0, 1, 0],
+    [1, 0, 0],
+    [0, 0, -1],
+  ],
+  [
+    [0, -1, 0],
+    [1, 0, 0],
+    [0, 0, 1],
+  ],
+  [
+    [0, 0, 1],
+    [1, 0, 0],
+    [0, 1, 0],
+  ],
+  [
+    [0, 0, -1],
+    [-1, 0, 0],
+    [0, 1, 0],
+  ],
 ];
-const CORNERS = [[-1, -1], [1, -1], [1, 1], [-1, 1]] as const;
+const CORNERS = [
+  [-1, -1],
+  [1, -1],
+  [1, 1],
+  [-1, 1],
+] as const;
 
 interface MeshArrays {
   position: Float32Array;
@@ -178,6 +207,11 @@ function addClip(
   }
   const hips = joints[0]!.translation;
   const out = new Float32Array(frames * 3);
-  poses.forEach((p, f) => out.set([0, 1, 2].map((a) => hips[a]! + p.hipsOffset[a]! * heightMeters), f * 3));
+  poses.forEach((p, f) =>
+    out.set(
+      [0, 1, 2].map((a) => hips[a]! + p.hipsOffset[a]! * heightMeters),
+      f * 3,
+    ),
+  );
   channel(nodes[0]!, "translation", "VEC3", out);
 }

@@ -82,13 +82,20 @@ export function poseAt(style: MotionStyle, t: number, duration: number): Pose {
     case "idle": {
       const p = 2 * Math.PI * cycles(2) * s;
       return {
-        rotations: { ...arms(1.2 + 0.08 * Math.sin(p), 0.05 * Math.sin(p), 0.05 * Math.sin(p), 0.2), Chest: rx(0.04 * Math.sin(p)), Head: ry(0.25 * Math.sin(p / 2)) },
+        rotations: {
+          ...arms(1.2 + 0.08 * Math.sin(p), 0.05 * Math.sin(p), 0.05 * Math.sin(p), 0.2),
+          Chest: rx(0.04 * Math.sin(p)),
+          Head: ry(0.25 * Math.sin(p / 2)),
+        },
         hipsOffset: [0, 0.004 * Math.sin(p), 0],
       };
     }
     case "look": {
       const p = 2 * Math.PI * s;
-      return { rotations: { ...rest.rotations, ...arms(0.9, 0.3, 0.3, 0.6), Head: ry(0.7 * Math.sin(p)), Spine: ry(0.25 * Math.sin(p)) }, hipsOffset: [0, 0, 0] };
+      return {
+        rotations: { ...rest.rotations, ...arms(0.9, 0.3, 0.3, 0.6), Head: ry(0.7 * Math.sin(p)), Spine: ry(0.25 * Math.sin(p)) },
+        hipsOffset: [0, 0, 0],
+      };
     }
     case "attack": {
       const p = 2 * Math.PI * cycles(1.1) * s;
@@ -107,14 +114,26 @@ export function poseAt(style: MotionStyle, t: number, duration: number): Pose {
     case "arise": {
       const e = smooth(clamp01(style === "dead" ? s * 1.5 : 1 - s * 1.5));
       return {
-        rotations: { ...arms(1.2 - 1.4 * e, 0, 0, 0.2), Hips: rx(-1.45 * e), LeftUpperLeg: rx(-0.3 * e), LeftLowerLeg: rx(0.5 * e), Head: rx(0.3 * e) },
+        rotations: {
+          ...arms(1.2 - 1.4 * e, 0, 0, 0.2),
+          Hips: rx(-1.45 * e),
+          LeftUpperLeg: rx(-0.3 * e),
+          LeftLowerLeg: rx(0.5 * e),
+          Head: rx(0.3 * e),
+        },
         hipsOffset: [0, -0.42 * e, -0.1 * e],
       };
     }
     case "hit": {
       const e = Math.sin(Math.PI * s);
       return {
-        rotations: { ...arms(0.4, -0.8 * e, -0.8 * e, 0.4), Spine: rx(-0.6 * e), Head: rx(-0.4 * e), LeftUpperLeg: rx(0.5 * e), RightUpperLeg: rx(0.3 * e) },
+        rotations: {
+          ...arms(0.4, -0.8 * e, -0.8 * e, 0.4),
+          Spine: rx(-0.6 * e),
+          Head: rx(-0.4 * e),
+          LeftUpperLeg: rx(0.5 * e),
+          RightUpperLeg: rx(0.3 * e),
+        },
         hipsOffset: [0, 0.15 * e, -0.2 * s],
       };
     }

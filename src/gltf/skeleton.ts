@@ -19,22 +19,130 @@ interface JointDef {
 }
 
 const CENTER: JointDef[] = [
-  { name: "Hips", parent: null, offset: [0, 0.53, 0], box: [[-0.09, -0.05, -0.055], [0.09, 0.07, 0.055]], cell: "pants" },
-  { name: "Spine", parent: "Hips", offset: [0, 0.07, 0], box: [[-0.08, 0, -0.05], [0.08, 0.12, 0.05]], cell: "cloth" },
-  { name: "Chest", parent: "Spine", offset: [0, 0.12, 0], box: [[-0.1, 0, -0.06], [0.1, 0.14, 0.06]], cell: "cloth" },
-  { name: "Neck", parent: "Chest", offset: [0, 0.14, 0], box: [[-0.025, 0, -0.025], [0.025, 0.04, 0.025]], cell: "skin" },
-  { name: "Head", parent: "Neck", offset: [0, 0.04, 0], box: [[-0.055, 0, -0.06], [0.055, 0.1, 0.06]], cell: "skin" },
+  {
+    name: "Hips",
+    parent: null,
+    offset: [0, 0.53, 0],
+    box: [
+      [-0.09, -0.05, -0.055],
+      [0.09, 0.07, 0.055],
+    ],
+    cell: "pants",
+  },
+  {
+    name: "Spine",
+    parent: "Hips",
+    offset: [0, 0.07, 0],
+    box: [
+      [-0.08, 0, -0.05],
+      [0.08, 0.12, 0.05],
+    ],
+    cell: "cloth",
+  },
+  {
+    name: "Chest",
+    parent: "Spine",
+    offset: [0, 0.12, 0],
+    box: [
+      [-0.1, 0, -0.06],
+      [0.1, 0.14, 0.06],
+    ],
+    cell: "cloth",
+  },
+  {
+    name: "Neck",
+    parent: "Chest",
+    offset: [0, 0.14, 0],
+    box: [
+      [-0.025, 0, -0.025],
+      [0.025, 0.04, 0.025],
+    ],
+    cell: "skin",
+  },
+  {
+    name: "Head",
+    parent: "Neck",
+    offset: [0, 0.04, 0],
+    box: [
+      [-0.055, 0, -0.06],
+      [0.055, 0.1, 0.06],
+    ],
+    cell: "skin",
+  },
 ];
 
 // Left side; the right side mirrors it in X.
 const LEFT: JointDef[] = [
-  { name: "LeftShoulder", parent: "Chest", offset: [0.02, 0.11, 0], box: [[0, -0.025, -0.03], [0.08, 0.025, 0.03]], cell: "trim" },
-  { name: "LeftUpperArm", parent: "LeftShoulder", offset: [0.08, 0, 0], box: [[0, -0.025, -0.025], [0.16, 0.025, 0.025]], cell: "cloth" },
-  { name: "LeftLowerArm", parent: "LeftUpperArm", offset: [0.16, 0, 0], box: [[0, -0.022, -0.022], [0.14, 0.022, 0.022]], cell: "skin" },
-  { name: "LeftHand", parent: "LeftLowerArm", offset: [0.14, 0, 0], box: [[0, -0.012, -0.025], [0.08, 0.012, 0.025]], cell: "gloves" },
-  { name: "LeftUpperLeg", parent: "Hips", offset: [0.055, -0.03, 0], box: [[-0.04, -0.23, -0.04], [0.04, 0, 0.04]], cell: "pants" },
-  { name: "LeftLowerLeg", parent: "LeftUpperLeg", offset: [0, -0.23, 0], box: [[-0.033, -0.23, -0.033], [0.033, 0, 0.033]], cell: "pants" },
-  { name: "LeftFoot", parent: "LeftLowerLeg", offset: [0, -0.23, 0], box: [[-0.035, -0.04, -0.03], [0.035, 0.02, 0.12]], cell: "boots" },
+  {
+    name: "LeftShoulder",
+    parent: "Chest",
+    offset: [0.02, 0.11, 0],
+    box: [
+      [0, -0.025, -0.03],
+      [0.08, 0.025, 0.03],
+    ],
+    cell: "trim",
+  },
+  {
+    name: "LeftUpperArm",
+    parent: "LeftShoulder",
+    offset: [0.08, 0, 0],
+    box: [
+      [0, -0.025, -0.025],
+      [0.16, 0.025, 0.025],
+    ],
+    cell: "cloth",
+  },
+  {
+    name: "LeftLowerArm",
+    parent: "LeftUpperArm",
+    offset: [0.16, 0, 0],
+    box: [
+      [0, -0.022, -0.022],
+      [0.14, 0.022, 0.022],
+    ],
+    cell: "skin",
+  },
+  {
+    name: "LeftHand",
+    parent: "LeftLowerArm",
+    offset: [0.14, 0, 0],
+    box: [
+      [0, -0.012, -0.025],
+      [0.08, 0.012, 0.025],
+    ],
+    cell: "gloves",
+  },
+  {
+    name: "LeftUpperLeg",
+    parent: "Hips",
+    offset: [0.055, -0.03, 0],
+    box: [
+      [-0.04, -0.23, -0.04],
+      [0.04, 0, 0.04],
+    ],
+    cell: "pants",
+  },
+  {
+    name: "LeftLowerLeg",
+    parent: "LeftUpperLeg",
+    offset: [0, -0.23, 0],
+    box: [
+      [-0.033, -0.23, -0.033],
+      [0.033, 0, 0.033],
+    ],
+    cell: "pants",
+  },
+  {
+    name: "LeftFoot",
+    parent: "LeftLowerLeg",
+    offset: [0, -0.23, 0],
+    box: [
+      [-0.035, -0.04, -0.03],
+      [0.035, 0.02, 0.12],
+    ],
+    cell: "boots",
+  },
 ];
 
 function mirror(def: JointDef): JointDef {
@@ -45,7 +153,10 @@ function mirror(def: JointDef): JointDef {
     name: swap(def.name),
     parent: def.parent && swap(def.parent),
     offset: [-def.offset[0], def.offset[1], def.offset[2]],
-    box: [[-max[0], min[1], min[2]], [-min[0], max[1], max[2]]],
+    box: [
+      [-max[0], min[1], min[2]],
+      [-min[0], max[1], max[2]],
+    ],
   };
 }
 

@@ -55,7 +55,9 @@ export interface GitignoreOptions {
 }
 
 export function gitignoreBlocks({ commitOutputs, outDir }: GitignoreOptions): ManagedBlock[] {
-  const blocks: ManagedBlock[] = [{ comment: "# rigup: local state (stat cache, writer lock, actions cache): never commit", lines: [".rigup/"] }];
+  const blocks: ManagedBlock[] = [
+    { comment: "# rigup: local state (stat cache, writer lock, actions cache): never commit", lines: [".rigup/"] },
+  ];
   if (!commitOutputs) {
     blocks.push({
       comment: "# rigup: outputs, rebuilt from characters.lock by `rigup build --frozen` while Meshy keeps the tasks",

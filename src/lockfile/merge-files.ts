@@ -67,7 +67,9 @@ async function readInput(file: string): Promise<string> {
     return await readFile(file, "utf8");
   } catch (err) {
     if (errorCode(err) !== "ENOENT") throw err;
-    throw new UserError("FILE_NOT_FOUND", `${file}: no such file`, { hint: "Pass the characters.lock files written by `rigup build` (e.g. each shard's artifact)." });
+    throw new UserError("FILE_NOT_FOUND", `${file}: no such file`, {
+      hint: "Pass the characters.lock files written by `rigup build` (e.g. each shard's artifact).",
+    });
   }
 }
 

@@ -34,8 +34,7 @@ function mergeHistory(items: PastTask[], currentTaskId: string | undefined): Pas
     const other = byId.get(item.task_id);
     byId.set(item.task_id, other && (Object.keys(other).length - Object.keys(item).length || byText(other, item)) > 0 ? other : item);
   }
-  return [...byId.values()]
-    .sort((x, y) => (y.created_at ?? -1) - (x.created_at ?? -1) || (x.task_id < y.task_id ? -1 : 1));
+  return [...byId.values()].sort((x, y) => (y.created_at ?? -1) - (x.created_at ?? -1) || (x.task_id < y.task_id ? -1 : 1));
 }
 
 function mergeUnit<T extends UnitEntry>(a: T | undefined, b: T | undefined): T | undefined {
@@ -45,10 +44,7 @@ function mergeUnit<T extends UnitEntry>(a: T | undefined, b: T | undefined): T |
   // Same task on both sides: keep the files either side downloaded.
   if (winner.task_id && winner.task_id === loser.task_id) merged.files = { ...loser.files, ...winner.files };
   const loserTask = pastTaskOf(loser);
-  const history = mergeHistory(
-    [...(winner.history ?? []), ...(loser.history ?? []), ...(loserTask ? [loserTask] : [])],
-    winner.task_id,
-  );
+  const history = mergeHistory([...(winner.history ?? []), ...(loser.history ?? []), ...(loserTask ? [loserTask] : [])], winner.task_id);
   if (history.length) merged.history = history;
   else delete merged.history;
   return merged;

@@ -137,7 +137,11 @@ const HistorySchema = z.array(PastTaskSchema).optional();
 export const RigEntrySchema = z.strictObject({ ...RigFields, history: HistorySchema, prior: z.strictObject(RigFields).optional() });
 export type RigEntry = z.infer<typeof RigEntrySchema>;
 
-export const AnimationEntrySchema = z.strictObject({ ...AnimationFields, history: HistorySchema, prior: z.strictObject(AnimationFields).optional() });
+export const AnimationEntrySchema = z.strictObject({
+  ...AnimationFields,
+  history: HistorySchema,
+  prior: z.strictObject(AnimationFields).optional(),
+});
 export type AnimationEntry = z.infer<typeof AnimationEntrySchema>;
 
 export type UnitEntry = RigEntry | AnimationEntry;

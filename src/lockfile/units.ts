@@ -1,6 +1,14 @@
 /** Addressing units inside a Lockfile, and the history rule both the store and merge follow. */
 import type { TaskKind } from "../meshy/schemas.js";
-import { type AnimationEntry, type FileRecord, type Lockfile, type PastTask, type RigEntry, type Target, type UnitEntry } from "./schema.js";
+import {
+  type AnimationEntry,
+  type FileRecord,
+  type Lockfile,
+  type PastTask,
+  type RigEntry,
+  type Target,
+  type UnitEntry,
+} from "./schema.js";
 
 /** `<character>/rig` or `<character>/animations/<name>`, as plan steps key them. */
 export function unitKey(character: string, kind: TaskKind, name?: string): string {
@@ -113,7 +121,8 @@ export function recordedFiles(lock: Lockfile): { unit: string; file: FileRecord 
   const out: { unit: string; file: FileRecord }[] = [];
   for (const [character, c] of Object.entries(lock.characters)) {
     for (const f of Object.values(c.rig?.files ?? {})) out.push({ unit: `${character}/rig`, file: f });
-    for (const [name, a] of Object.entries(c.animations)) for (const f of Object.values(a.files)) out.push({ unit: `${character}/animations/${name}`, file: f });
+    for (const [name, a] of Object.entries(c.animations))
+      for (const f of Object.values(a.files)) out.push({ unit: `${character}/animations/${name}`, file: f });
     if (c.merged) out.push({ unit: `${character}/merged`, file: c.merged.file });
   }
   return out;

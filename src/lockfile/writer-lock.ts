@@ -207,7 +207,12 @@ export interface WriterLockUse {
  * releases it however `fn` ends. Throws UserError LOCKED (exit 4) as acquireWriterLock.
  */
 export async function withWriterLock<T>(lockfilePath: string, use: WriterLockUse, fn: (lock: WriterLock) => Promise<T>): Promise<T> {
-  const lock = await acquireWriterLock(lockfilePath, { pid: process.pid, hostname: thisHost(), now: use.now ?? Date.now(), command: use.command });
+  const lock = await acquireWriterLock(lockfilePath, {
+    pid: process.pid,
+    hostname: thisHost(),
+    now: use.now ?? Date.now(),
+    command: use.command,
+  });
   try {
     return await fn(lock);
   } finally {

@@ -48,7 +48,15 @@ export function checkCharacterNames(names: readonly string[], ctx: FieldCheckCon
     if (first === undefined) seen.set(name.toLowerCase(), name);
     else {
       const line = ctx.locate(["characters", first], "key").line;
-      out.push(diag(ctx, ["characters", name], "key", `character "${name}" differs from "${first}" (line ${line}) ${CASE_ONLY}`, "rename one of them"));
+      out.push(
+        diag(
+          ctx,
+          ["characters", name],
+          "key",
+          `character "${name}" differs from "${first}" (line ${line}) ${CASE_ONLY}`,
+          "rename one of them",
+        ),
+      );
     }
   }
   return out;
@@ -136,7 +144,15 @@ function checkMergedNames(character: string, actions: Parameters<typeof mergeSou
     const clash = free.get(action.name.toLowerCase());
     if (clash === undefined) return;
     const message = `action name "${action.name}" is also the free ${clash} clip's name in the merged ${character}.glb`;
-    out.push(diag(ctx, ["characters", character, "actions", i], "value", message, `rename it ({ action_id: ${action.actionId}, name: ${action.name}-action }), or set merge: false`));
+    out.push(
+      diag(
+        ctx,
+        ["characters", character, "actions", i],
+        "value",
+        message,
+        `rename it ({ action_id: ${action.actionId}, name: ${action.name}-action }), or set merge: false`,
+      ),
+    );
   });
   return out;
 }

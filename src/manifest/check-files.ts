@@ -48,7 +48,8 @@ async function checkModel(field: DataPath, model: string, ctx: FileCheckContext)
     return at(`"${model}" is not a .glb file`, "Meshy rigs glTF binary models only: export the model as .glb");
   }
   const head = await readHead(path.resolve(ctx.dir, model), 8, ctx.fs);
-  if (typeof head === "string") return at(`cannot read "${model}": ${head}`, `paths are relative to ${path.basename(ctx.file)}'s directory`);
+  if (typeof head === "string")
+    return at(`cannot read "${model}": ${head}`, `paths are relative to ${path.basename(ctx.file)}'s directory`);
   if (!startsWith(head, GLB_MAGIC)) {
     return at(`"${model}" is not a GLB file (it does not start with the glTF magic bytes)`, "export the model as glTF binary (.glb)");
   }
@@ -62,7 +63,8 @@ async function checkTexture(field: DataPath, texture: string, ctx: FileCheckCont
   if (/^https:\/\/\S+$/i.test(texture)) return undefined;
   if (URL_LIKE.test(texture)) return at("a texture URL must be an https:// URL", "or use a local .png path relative to characters.yaml");
   const head = await readHead(path.resolve(ctx.dir, texture), PNG_SIGNATURE.length, ctx.fs);
-  if (typeof head === "string") return at(`cannot read "${texture}": ${head}`, `paths are relative to ${path.basename(ctx.file)}'s directory`);
+  if (typeof head === "string")
+    return at(`cannot read "${texture}": ${head}`, `paths are relative to ${path.basename(ctx.file)}'s directory`);
   if (!startsWith(head, PNG_SIGNATURE)) return at(`"${texture}" is not a PNG image`, "Meshy takes PNG textures: convert it to .png");
   return undefined;
 }

@@ -98,7 +98,12 @@ export function mergeSources(character: string, actions: readonly ResolvedAction
     .filter((f) => !f.role.includes(".armature."))
     .map((f) => ({ name: f.role.replace(/\.glb$/, ""), path: f.path, unit: { kind: "rig" }, role: f.role }));
   for (const action of actions) {
-    clips.push({ name: action.name, path: animationOutputs(character, action, ["glb"])[0]!.path, unit: { kind: "animation", name: action.name }, role: "glb" });
+    clips.push({
+      name: action.name,
+      path: animationOutputs(character, action, ["glb"])[0]!.path,
+      unit: { kind: "animation", name: action.name },
+      role: "glb",
+    });
   }
   return { rig: { name: character, path: rig!.path, unit: { kind: "rig" }, role: rig!.role }, clips };
 }

@@ -47,13 +47,21 @@ export async function loadManifest(file: string, opts: LoadManifestOptions = {})
   if (yaml.broken) throw invalid(abs, diagnostics);
 
   if (yaml.data == null) {
-    diagnostics.push({ file: abs, line: 1, column: 1, message: "the manifest is empty", hint: "start with `version: 1` and a `characters:` mapping (see the example in rigup's README)" });
+    diagnostics.push({
+      file: abs,
+      line: 1,
+      column: 1,
+      message: "the manifest is empty",
+      hint: "start with `version: 1` and a `characters:` mapping (see the example in rigup's README)",
+    });
     throw invalid(abs, diagnostics);
   }
   const ctx = { file: abs, dir, fs, locate: yaml.locate };
   const parsed = ManifestSchema.safeParse(yaml.data);
   if (!parsed.success) {
-    diagnostics.push(...issuesToDiagnostics(parsed.error.issues, { file: abs, schema: ManifestSchema, data: yaml.data, locate: yaml.locate }));
+    diagnostics.push(
+      ...issuesToDiagnostics(parsed.error.issues, { file: abs, schema: ManifestSchema, data: yaml.data, locate: yaml.locate }),
+    );
   }
   const characters = charactersOf(yaml.data);
   diagnostics.push(...checkCharacterNames(Object.keys(characters), ctx));
@@ -74,11 +82,15 @@ async function readManifest(abs: string, fs: ManifestFs): Promise<string> {
     return await fs.readFile(abs, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError("MANIFEST_NOT_FOUND", `cannot read ${path.basename(abs)}: ${code === "ENOENT" ? "no such file" : (code ?? "unreadable")}`, {
-      diagnostics: [{ file: abs, message: code === "ENOENT" ? "file not found" : `cannot read the file (${code ?? "unknown error"})` }],
-      hint: "run rigup next to characters.yaml, or name the manifest on the command line",
-      exitCode: EXIT.INVALID_INPUT,
-    });
+    throw new UserError(
+      "MANIFEST_NOT_FOUND",
+      `cannot read ${path.basename(abs)}: ${code === "ENOENT" ? "no such file" : (code ?? "unreadable")}`,
+      {
+        diagnostics: [{ file: abs, message: code === "ENOENT" ? "file not found" : `cannot read the file (${code ?? "unknown error"})` }],
+        hint: "run rigup next to characters.yaml, or name the manifest on the command line",
+        exitCode: EXIT.INVALID_INPUT,
+      },
+    );
   }
 }
 

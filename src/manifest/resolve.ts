@@ -6,10 +6,7 @@
 import type { PostProcess } from "../meshy/schemas.js";
 import type { ActionSpec, Body, Manifest, OutputFormat } from "./schema.js";
 
-export type ResolvedSource =
-  | { kind: "file"; path: string }
-  | { kind: "url"; url: string }
-  | { kind: "task"; taskId: string };
+export type ResolvedSource = { kind: "file"; path: string } | { kind: "url"; url: string } | { kind: "task"; taskId: string };
 
 export type ResolvedTexture = { kind: "file"; path: string } | { kind: "url"; url: string };
 
@@ -102,7 +99,11 @@ export function resolveManifest(manifest: Manifest): ResolvedManifest {
       // The merge reads the GLBs: without that format there is nothing to merge.
       ...((c.merge ?? defaults.merge) &&
         defaults.formats.includes("glb") && {
-          merge: { root_motion: c.root_motion ?? defaults.root_motion, resample: c.resample ?? defaults.resample, meshopt: c.meshopt ?? defaults.meshopt },
+          merge: {
+            root_motion: c.root_motion ?? defaults.root_motion,
+            resample: c.resample ?? defaults.resample,
+            meshopt: c.meshopt ?? defaults.meshopt,
+          },
         }),
     };
   });

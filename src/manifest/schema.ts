@@ -62,14 +62,17 @@ export type OutputFormat = z.infer<typeof OutputFormatSchema>;
 /** How the character's clips merge into one game-ready GLB (src/merge/): in `defaults` and per character. */
 const MergeFields = {
   merge: z.boolean().meta({
-    description: "Merge the rigged mesh and every clip into one GLB, out/<character>/<character>.glb (local and free; needs the glb format). Default: true.",
+    description:
+      "Merge the rigged mesh and every clip into one GLB, out/<character>/<character>.glb (local and free; needs the glb format). Default: true.",
   }),
   root_motion: z.enum(["keep", "in_place"]).meta({
-    description: "In the merged file: keep the clips' root motion, or in_place (the hips' horizontal translation held at its first key). Default: keep.",
+    description:
+      "In the merged file: keep the clips' root motion, or in_place (the hips' horizontal translation held at its first key). Default: keep.",
   }),
   resample: z.boolean().meta({ description: "In the merged file: drop keyframes that change nothing (lossless). Default: false." }),
   meshopt: z.boolean().meta({
-    description: "In the merged file: EXT_meshopt_compression with quantized keyframes (smaller, for web games; the loader needs a meshopt decoder). Default: false.",
+    description:
+      "In the merged file: EXT_meshopt_compression with quantized keyframes (smaller, for web games; the loader needs a meshopt decoder). Default: false.",
   }),
 };
 

@@ -44,6 +44,7 @@ function describeDifference(clip: string, source: string, d: SkeletonDifference)
   if (d.missing.length > 0) parts.push(`missing joints ${d.missing.join(", ")}`);
   if (d.extra.length > 0) parts.push(`extra joints ${d.extra.join(", ")}`);
   if (d.duplicates.length > 0) parts.push(`joint names used twice ${d.duplicates.join(", ")}`);
-  for (const r of d.reparented) parts.push(`joint ${r.joint}'s parent is ${parentText(r.rig)} in the rig, ${parentText(r.clip)} in the clip`);
+  for (const r of d.reparented)
+    parts.push(`joint ${r.joint}'s parent is ${parentText(r.rig)} in the rig, ${parentText(r.clip)} in the clip`);
   return `clip "${clip}" (${source}) does not have the rig's skeleton: ${parts.join("; ")}`;
 }

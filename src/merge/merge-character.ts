@@ -71,13 +71,15 @@ export async function mergeCharacter(
 ): Promise<{ glb: Uint8Array; report: MergeReport }> {
   const names = clips.map((c) => c.name);
   const repeated = names.find((n, i) => n === "" || names.indexOf(n) !== i);
-  if (repeated !== undefined) throw new Error(`clip names must be unique and not empty; got ${JSON.stringify(repeated)} in ${JSON.stringify(names)}`);
+  if (repeated !== undefined)
+    throw new Error(`clip names must be unique and not empty; got ${JSON.stringify(repeated)} in ${JSON.stringify(names)}`);
 
   const doc = await read(rig.bytes, rig.source);
   const skin = mainSkin(doc);
   if (!skin) throw new MergeInputError(rig.source, `${rig.source} has no skin: not a rigged character`);
   const skeleton = describeSkeleton(skin);
-  if (skeleton.duplicates.length > 0) throw new MergeInputError(rig.source, `${rig.source} uses joint names twice: ${skeleton.duplicates.join(", ")}`);
+  if (skeleton.duplicates.length > 0)
+    throw new MergeInputError(rig.source, `${rig.source} uses joint names twice: ${skeleton.duplicates.join(", ")}`);
   for (const animation of doc.getRoot().listAnimations()) animation.dispose();
   const nodes = targetNodes(doc, skeleton);
   const root = skeleton.joints.get(skeleton.root)!;
@@ -87,7 +89,13 @@ export async function mergeCharacter(
   for (const clip of clips) {
     const source = await read(clip.bytes, clip.source);
     const clipSkin = mainSkin(source);
-    if (!clipSkin) throw new SkeletonMismatchError(clip.name, clip.source, { missing: [...skeleton.joints.keys()], extra: [], reparented: [], duplicates: [] });
+    if (!clipSkin)
+      throw new SkeletonMismatchError(clip.name, clip.source, {
+        missing: [...skeleton.joints.keys()],
+        extra: [],
+        reparented: [],
+        duplicates: [],
+      });
     const clipSkeleton = describeSkeleton(clipSkin);
     const difference = compareSkeletons(skeleton, clipSkeleton);
     if (!matches(difference)) throw new SkeletonMismatchError(clip.name, clip.source, difference);
@@ -98,7 +106,11 @@ export async function mergeCharacter(
     const entry: MergeReport["clips"][number] = { name: clip.name, animations: [], channels: 0, unmapped: [] };
     animations.forEach((animation, k) => {
       const name = k === 0 ? clip.name : `${clip.name}.${animation.getName() || k + 1}`;
-      if (written.has(name)) throw new MergeInputError(clip.source, `clip "${clip.name}" (${clip.source}): its animation "${animation.getName()}" would be named ${name}, which another clip already uses`);
+      if (written.has(name))
+        throw new MergeInputError(
+          clip.source,
+          `clip "${clip.name}" (${clip.source}): its animation "${animation.getName()}" would be named ${name}, which another clip already uses`,
+        );
       written.add(name);
       const copied = copyAnimation(doc, animation, nodes, name);
       if (options.rootMotion === "in_place") pinHorizontal(copied.animation, root);

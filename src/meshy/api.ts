@@ -5,9 +5,7 @@
 import type { LibraryAction, PostProcess, Task, TaskKind } from "./schemas.js";
 
 /** Where a model or texture comes from. Local files are sent as streamed data URIs. */
-export type AssetInput =
-  | { kind: "file"; path: string; mime: string }
-  | { kind: "url"; url: string };
+export type AssetInput = { kind: "file"; path: string; mime: string } | { kind: "url"; url: string };
 
 export interface RigInput {
   source: AssetInput | { kind: "task"; taskId: string };

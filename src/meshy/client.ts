@@ -13,15 +13,7 @@
  */
 import { Agent, type Dispatcher } from "undici";
 import { z } from "zod";
-import type {
-  AnimationInput,
-  AssetResponse,
-  LibraryFilter,
-  ListOptions,
-  MeshyApi,
-  RigInput,
-  WaitOptions,
-} from "./api.js";
+import type { AnimationInput, AssetResponse, LibraryFilter, ListOptions, MeshyApi, RigInput, WaitOptions } from "./api.js";
 import { sleep as realSleep } from "../async/sleep.js";
 import { POLL_DEFAULTS, RETRY_BACKOFF_DEFAULTS, type BackoffPolicy } from "./backoff.js";
 import { jsonBodyWithDataUris, type BodyFactory } from "./data-uri-body.js";

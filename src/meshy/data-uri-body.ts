@@ -67,17 +67,16 @@ export async function jsonBodyWithDataUris(fields: Record<string, JsonBodyField 
       parts.push({ file: value.file, size });
       parts.push({ text: `"` });
     } else if (isBytes(value)) {
-      parts.push({ text: `${sep}${JSON.stringify(key)}:${JSON.stringify(`data:${value.mime};base64,${Buffer.from(value.bytes).toString("base64")}`)}` });
+      parts.push({
+        text: `${sep}${JSON.stringify(key)}:${JSON.stringify(`data:${value.mime};base64,${Buffer.from(value.bytes).toString("base64")}`)}`,
+      });
     } else {
       parts.push({ text: `${sep}${JSON.stringify(key)}:${JSON.stringify(value)}` });
     }
   }
   parts.push({ text: first ? "{}" : "}" });
 
-  const length = parts.reduce(
-    (sum, p) => sum + ("text" in p ? Buffer.byteLength(p.text) : base64Length(p.size)),
-    0,
-  );
+  const length = parts.reduce((sum, p) => sum + ("text" in p ? Buffer.byteLength(p.text) : base64Length(p.size)), 0);
   return {
     length,
     async *open() {

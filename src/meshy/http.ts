@@ -143,10 +143,7 @@ export class MeshyHttp {
     return new MeshyError(code, redactSecrets(message, key), {
       ...init,
       meshyMessage: init.meshyMessage === undefined ? undefined : redactSecrets(init.meshyMessage, key),
-      cause:
-        init.cause === undefined || init.cause instanceof MeshyError
-          ? init.cause
-          : sanitizeError(init.cause, key),
+      cause: init.cause === undefined || init.cause instanceof MeshyError ? init.cause : sanitizeError(init.cause, key),
     });
   }
 
@@ -234,11 +231,10 @@ export class MeshyHttp {
 
       if (status >= 500) {
         if (!idempotent) {
-          throw this.fail(
-            "UNKNOWN_OUTCOME",
-            `${where}: server error ${status}${detail}; a task may have been created`,
-            { status, meshyMessage },
-          );
+          throw this.fail("UNKNOWN_OUTCOME", `${where}: server error ${status}${detail}; a task may have been created`, {
+            status,
+            meshyMessage,
+          });
         }
         failures++;
         if (failures >= maxAttempts) {

@@ -55,7 +55,8 @@ export async function rigFields(
   let model: JsonBodyField | undefined = source.kind === "task" ? undefined : assetField(source);
   if (input.texture) {
     // v2 rigs with the textures inside the GLB: put the PNG there, deterministically (gltf/embed-texture.ts).
-    if (source.kind === "task") throw new Error("under API v2 a texture cannot be added to an input_task_id (Meshy uses that task's own textures); remove `texture`");
+    if (source.kind === "task")
+      throw new Error("under API v2 a texture cannot be added to an input_task_id (Meshy uses that task's own textures); remove `texture`");
     const { embedBaseColor } = await import("../gltf/embed-texture.js");
     const [glb, png] = await Promise.all([assetBytes(source, signal), assetBytes(input.texture, signal)]);
     model = { bytes: await embedBaseColor(glb, png), mime: "model/gltf-binary" };

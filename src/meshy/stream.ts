@@ -31,10 +31,7 @@ export interface ReadTaskStreamOptions {
   parseTask: (json: unknown) => Task;
 }
 
-export async function readTaskStream(
-  body: AsyncIterable<Uint8Array>,
-  opts: ReadTaskStreamOptions,
-): Promise<StreamOutcome> {
+export async function readTaskStream(body: AsyncIterable<Uint8Array>, opts: ReadTaskStreamOptions): Promise<StreamOutcome> {
   let outcome: StreamOutcome | undefined;
   let stalled = false;
   const decoder = new TextDecoder("utf-8");

@@ -32,12 +32,7 @@ export interface WaitForTaskOptions extends WaitOptions {
 /** Stream failures worth a fallback rather than a failed wait. */
 const RECOVERABLE: MeshyErrorCode[] = ["SERVER", "NETWORK", "BAD_RESPONSE"];
 
-export async function waitForTask(
-  deps: WaitDeps,
-  kind: TaskKind,
-  id: string,
-  opts: WaitForTaskOptions,
-): Promise<Task> {
+export async function waitForTask(deps: WaitDeps, kind: TaskKind, id: string, opts: WaitForTaskOptions): Promise<Task> {
   const label = `${kind} task ${id}`;
   const ctl = new AbortController();
   const onCallerAbort = () => ctl.abort(opts.signal?.reason);

@@ -60,7 +60,9 @@ function time(t: number | null | undefined): number | undefined {
   return t ? t : undefined;
 }
 
-type Numbers = Partial<Record<"created_at" | "started_at" | "finished_at" | "expires_at" | "preceding_tasks" | "consumed_credits", number | null>>;
+type Numbers = Partial<
+  Record<"created_at" | "started_at" | "finished_at" | "expires_at" | "preceding_tasks" | "consumed_credits", number | null>
+>;
 
 /** The fields both versions share, unset ones (v1 0, v2 null) left out. */
 function base(t: { id: string; status: Task["status"]; progress: number } & Numbers): Task {
@@ -77,7 +79,8 @@ function base(t: { id: string; status: Task["status"]; progress: number } & Numb
 function fromV1(kind: TaskKind, t: V1Task): Task {
   const task = base(t);
   // v1 sends task_error {message: ""} on success too: only a message counts.
-  if (t.task_error?.message) task.task_error = { message: t.task_error.message, code: t.task_error.code?.toString(), type: t.task_error.type };
+  if (t.task_error?.message)
+    task.task_error = { message: t.task_error.message, code: t.task_error.code?.toString(), type: t.task_error.type };
   if (t.result) task.outputs = outputsByRole(kind, t.result);
   return task;
 }
@@ -87,7 +90,10 @@ const v1: Wire = {
   createPath: (kind) => `/openapi/v1/${KIND_PATH[kind]}`,
   taskPath: (kind, id) => `/openapi/v1/${KIND_PATH[kind]}/${encodeURIComponent(id)}`,
   streamPath: (kind, id) => `/openapi/v1/${KIND_PATH[kind]}/${encodeURIComponent(id)}/stream`,
-  listPath: (kind, q) => ({ path: `/openapi/v1/${KIND_PATH[kind]}`, params: { page_num: q.pageNum, page_size: q.pageSize, sort_by: q.sortBy } }),
+  listPath: (kind, q) => ({
+    path: `/openapi/v1/${KIND_PATH[kind]}`,
+    params: { page_num: q.pageNum, page_size: q.pageSize, sort_by: q.sortBy },
+  }),
   libraryPath: "/openapi/v1/animations/library",
   createdId: (json) => V1CreateResponseSchema.parse(json).result,
   task: (kind, json) => fromV1(kind, V1TaskSchema.parse(json)),
@@ -115,7 +121,8 @@ type V2Task = z.infer<typeof V2TaskSchema>;
 
 function fromV2(kind: TaskKind, t: V2Task): Task {
   const task = base(t);
-  if (t.task_error) task.task_error = { message: t.task_error.message, code: t.task_error.code ?? undefined, type: t.task_error.type ?? undefined };
+  if (t.task_error)
+    task.task_error = { message: t.task_error.message, code: t.task_error.code ?? undefined, type: t.task_error.type ?? undefined };
   if (t.input) task.input = t.input;
   if (t.output) task.outputs = outputsByRole(kind, t.output);
   return task;
@@ -131,7 +138,10 @@ const v2: Wire = {
   streamPath: (_kind, id) => `/openapi/v2/tasks/${encodeURIComponent(id)}/stream`,
   listPath: (kind, q) => {
     const p = V2_INFERRED.listParams;
-    return { path: "/openapi/v2/tasks", params: { type: V2_INFERRED.taskType[kind], [p.page]: q.pageNum, [p.size]: q.pageSize, [p.sort]: q.sortBy } };
+    return {
+      path: "/openapi/v2/tasks",
+      params: { type: V2_INFERRED.taskType[kind], [p.page]: q.pageNum, [p.size]: q.pageSize, [p.sort]: q.sortBy },
+    };
   },
   libraryPath: "/openapi/v2/animations/library",
   createdId: (json) => V2TaskSchema.parse(json).id,

@@ -82,7 +82,9 @@ class OutsideOutError extends Error {
 async function guardTarget(outDir: string, target: string): Promise<boolean> {
   // Sync: a stat that cannot block for long, and no exception built for the usual missing file.
   const link = lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink();
-  const folder = link ? (await resolveInsideOut(outDir, relative(outDir, target))) !== undefined && "exists" : await folderInsideOut(outDir, dirname(target));
+  const folder = link
+    ? (await resolveInsideOut(outDir, relative(outDir, target))) !== undefined && "exists"
+    : await folderInsideOut(outDir, dirname(target));
   if (folder) return folder === "exists";
   throw new OutsideOutError(`refusing to write ${target}: a symlink on the way leads outside the output folder ${outDir}`);
 }
@@ -114,7 +116,7 @@ export async function writeAtomically(
     const batch = Buffer.concat(pending, pendingBytes);
     pending.length = 0;
     pendingBytes = 0;
-    for (let off = 0; off < batch.byteLength; ) off += (await handle.write(batch, off, batch.byteLength - off)).bytesWritten;
+    for (let off = 0; off < batch.byteLength;) off += (await handle.write(batch, off, batch.byteLength - off)).bytesWritten;
   };
   try {
     for await (const chunk of response.body) {

@@ -52,7 +52,14 @@ function ownNeeds(a: AnimationUnit, facts: Facts, now: number, stale: string | u
  * What a clip needs given its rig: on a new rig, re-made; otherwise its own needs, a
  * clip of another rig task being stale (rule 6), reuse only of clips of that same rig.
  */
-export function assessAnimation(character: string, a: AnimationUnit, rig: RigContext, facts: Facts, now: number, store?: StoreView): UnitDecision {
+export function assessAnimation(
+  character: string,
+  a: AnimationUnit,
+  rig: RigContext,
+  facts: Facts,
+  now: number,
+  store?: StoreView,
+): UnitDecision {
   const { entry } = a;
   if (rig.remade) {
     // docs/meshy-api.md §6.5: re-rigging the same mesh need not give the same skeleton.

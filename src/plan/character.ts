@@ -55,7 +55,13 @@ export function planCharacter(character: ResolvedCharacter, lock: CharacterLock 
   const { name } = character;
   const { facts, now } = env;
   const rigInput = rigInputs(character, facts);
-  const rig: RigUnit = { entry: lock?.rig, inputs: rigInput, digest: digestOf(rigInput), wanted: rigOutputs(name, env.formats), target: env.target };
+  const rig: RigUnit = {
+    entry: lock?.rig,
+    inputs: rigInput,
+    digest: digestOf(rigInput),
+    wanted: rigOutputs(name, env.formats),
+    target: env.target,
+  };
   want(rig.wanted, env);
   if (character.merge) want([{ role: "merged", path: mergedOutput(name), format: "glb" }], env);
   const clips: AnimationUnit[] = character.actions.map((action) => {
@@ -70,7 +76,9 @@ export function planCharacter(character: ResolvedCharacter, lock: CharacterLock 
   const { store, target } = env;
   const rigRef: UnitRef | undefined = target && { kind: "rig", digest: rig.digest, target };
   const clipRef = (c: AnimationUnit, rigCtx: RigContext): UnitRef | undefined =>
-    target && !rigCtx.remade && rigCtx.taskId !== undefined ? { kind: "animation", digest: c.digest, rigTaskId: rigCtx.taskId, target } : undefined;
+    target && !rigCtx.remade && rigCtx.taskId !== undefined
+      ? { kind: "animation", digest: c.digest, rigTaskId: rigCtx.taskId, target }
+      : undefined;
   const assessClip = (c: AnimationUnit, rigCtx: RigContext) =>
     env.replace.has(clipKey(c)) && !rigCtx.remade
       ? replaced(c.entry, c.wanted, clipKey(c))
@@ -88,7 +96,10 @@ export function planCharacter(character: ResolvedCharacter, lock: CharacterLock 
     });
     if (triggers.length > 0) {
       // New clips need a live rig: one the team recorded still serves.
-      rigDecision = adoptFromStore(rerig(rig, ctx.expiresAt, triggers, clips.length, now), store, rigRef, allRoles(rig.wanted), { now, alive: true });
+      rigDecision = adoptFromStore(rerig(rig, ctx.expiresAt, triggers, clips.length, now), store, rigRef, allRoles(rig.wanted), {
+        now,
+        alive: true,
+      });
       ctx = rigContext(rigDecision, rig.entry, now);
       clipDecisions = clips.map((c) => assessClip(c, ctx));
     }

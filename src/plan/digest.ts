@@ -12,7 +12,12 @@ function inputFileSha(character: string, field: "model" | "texture", path: strin
   if (sha === undefined) {
     throw new UserError("input-missing", `${field === "model" ? "Model" : "Texture"} file ${path} of ${character} not found`, {
       diagnostics: [
-        { file: "characters.yaml", field: `characters.${character}.${field}`, message: `${path} does not exist`, hint: "paths are relative to characters.yaml" },
+        {
+          file: "characters.yaml",
+          field: `characters.${character}.${field}`,
+          message: `${path} does not exist`,
+          hint: "paths are relative to characters.yaml",
+        },
       ],
     });
   }

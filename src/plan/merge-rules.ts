@@ -41,10 +41,21 @@ export function mergedInputs(character: ResolvedCharacter, lock: CharacterLock |
  * The character's merge step, or undefined when its merged file is up to date (or
  * cannot be made). `settled`: none of its units changes in this plan.
  */
-export function planMerge(character: ResolvedCharacter, lock: CharacterLock | undefined, facts: Facts, settled: boolean): MergeStep | undefined {
+export function planMerge(
+  character: ResolvedCharacter,
+  lock: CharacterLock | undefined,
+  facts: Facts,
+  settled: boolean,
+): MergeStep | undefined {
   if (!character.merge) return undefined;
   const path = mergedOutput(character.name);
-  const step = (reasons: string[]): MergeStep => ({ key: `${character.name}/merged`, character: character.name, action: "merge", reasons, path });
+  const step = (reasons: string[]): MergeStep => ({
+    key: `${character.name}/merged`,
+    character: character.name,
+    action: "merge",
+    reasons,
+    path,
+  });
   if (!settled) return step(["made again after the build, from its rig and clips as they will be"]);
   const inputs = mergedInputs(character, lock);
   if (inputs === undefined) return undefined;
@@ -67,7 +78,8 @@ function changes(before: MergedInputs, after: MergedInputs): string[] {
   if (added.length) out.push(`clips added: ${added.join(", ")}`);
   if (changed.length) out.push(`clips changed: ${changed.join(", ")}`);
   if (removed.length) out.push(`clips removed: ${removed.join(", ")}`);
-  for (const k of ["root_motion", "resample", "meshopt"] as const) if (before[k] !== after[k]) out.push(`${k} ${String(before[k])} → ${String(after[k])}`);
+  for (const k of ["root_motion", "resample", "meshopt"] as const)
+    if (before[k] !== after[k]) out.push(`${k} ${String(before[k])} → ${String(after[k])}`);
   if (before.merger !== after.merger) out.push("made by an older rigup's merge");
   return out.length > 0 ? out : ["clip order changed"];
 }

@@ -62,7 +62,12 @@ export function plan(input: PlanInput): Plan {
     const c = planCharacter(character, lock.characters[character.name], env);
     for (const s of c.steps) steps.push(s);
     if (c.warning) warnings.push(c.warning);
-    const m = planMerge(character, lock.characters[character.name], facts, c.steps.every((s) => s.action === "noop"));
+    const m = planMerge(
+      character,
+      lock.characters[character.name],
+      facts,
+      c.steps.every((s) => s.action === "noop"),
+    );
     if (m) merges.push(m);
   }
   for (const s of planPrune(manifest, lock, facts, env.wanted)) steps.push(s);

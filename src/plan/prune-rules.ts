@@ -11,7 +11,8 @@ import type { Facts, PlanStep } from "./types.js";
 
 /** Reasons of prune steps (exported for tests and reporters). */
 export const REMOVED_REASON = "no longer in characters.yaml";
-export const STRAY_REASON = "not produced by anything in characters.yaml (left from a removed action or character, or a format no longer wanted)";
+export const STRAY_REASON =
+  "not produced by anything in characters.yaml (left from a removed action or character, or a format no longer wanted)";
 
 /** Every out-relative path the manifest's units want, and how many of them exist. */
 export interface Wanted {
@@ -55,7 +56,13 @@ export function planPrune(manifest: ResolvedManifest, lock: Lockfile, facts: Fac
     }
     for (const [name, entry] of Object.entries(cl.animations)) {
       if (actions?.has(name) || entry.state === "retired") continue;
-      const s = pruneStep(`${character}/animations/${name}`, character, "animation", REMOVED_REASON, recordedPaths(entry, isWanted, claimed));
+      const s = pruneStep(
+        `${character}/animations/${name}`,
+        character,
+        "animation",
+        REMOVED_REASON,
+        recordedPaths(entry, isWanted, claimed),
+      );
       s.name = name;
       steps.push(s);
     }

@@ -31,7 +31,14 @@ export function findReusableTask(
   if (entry === undefined) return undefined;
   const candidates: Candidate[] = entry.history ? [...entry.history] : [];
   if (entry.state === "succeeded" && entry.task_id !== undefined) {
-    candidates.push({ task_id: entry.task_id, made_by: entry.made_by, digest: entry.digest, rig_task_id: "rig_task_id" in entry ? entry.rig_task_id : undefined, expires_at: entry.expires_at, gone_at: entry.gone_at });
+    candidates.push({
+      task_id: entry.task_id,
+      made_by: entry.made_by,
+      digest: entry.digest,
+      rig_task_id: "rig_task_id" in entry ? entry.rig_task_id : undefined,
+      expires_at: entry.expires_at,
+      gone_at: entry.gone_at,
+    });
   }
   let best: (Candidate & { expires_at: number }) | undefined;
   for (const c of candidates) {
@@ -51,7 +58,13 @@ export interface ReuseScope {
 }
 
 /** Turns a paid decision into a free download when a reusable task exists. */
-export function applyReuse(d: UnitDecision, entry: UnitEntry | undefined, digest: string, now: number, scope: ReuseScope = {}): UnitDecision {
+export function applyReuse(
+  d: UnitDecision,
+  entry: UnitEntry | undefined,
+  digest: string,
+  now: number,
+  scope: ReuseScope = {},
+): UnitDecision {
   if (!isPaid(d)) return d;
   const found = findReusableTask(entry, digest, now, scope);
   if (found === undefined) return d;

@@ -65,10 +65,15 @@ function changeReasons<I>(u: UnitFacts<I>, entry: UnitEntry & { inputs: I }): st
 export function assessUnit<I>(u: UnitFacts<I>): UnitDecision {
   const { entry } = u;
   // A retired unit is back: new to the plan, but its past tasks may still be re-used (callers apply reuse).
-  if (entry === undefined || entry.state === "retired") return { action: "create", reasons: [u.newReason || "back in characters.yaml"], missing: allRoles(u.wanted) };
+  if (entry === undefined || entry.state === "retired")
+    return { action: "create", reasons: [u.newReason || "back in characters.yaml"], missing: allRoles(u.wanted) };
   // Only Meshy's own tasks count for a real build: nothing of the emulator's is looked up, resumed or kept.
   if (u.target === "meshy" && madeBy(entry) === "emulator") {
-    return { action: "replace", reasons: [`made by the built-in emulator (placeholder outputs, an id Meshy does not know): made for real`], missing: allRoles(u.wanted) };
+    return {
+      action: "replace",
+      reasons: [`made by the built-in emulator (placeholder outputs, an id Meshy does not know): made for real`],
+      missing: allRoles(u.wanted),
+    };
   }
   const changed = entry.digest !== u.digest;
   const id = entry.task_id ?? "(no id)";
@@ -84,9 +89,14 @@ export function assessUnit<I>(u: UnitFacts<I>): UnitDecision {
       return withTask({ action: "reconcile", reasons, missing: allRoles(u.wanted) }, entry);
     }
     case "pending":
-      if (!changed) return withTask({ action: "resume", reasons: [`task ${id} still running; waiting for it`], missing: allRoles(u.wanted) }, entry);
+      if (!changed)
+        return withTask({ action: "resume", reasons: [`task ${id} still running; waiting for it`], missing: allRoles(u.wanted) }, entry);
       // The running task is paid for and answers the old inputs: say so, the executor keeps its id in history.
-      return { action: "replace", reasons: [`inputs changed while task ${id} was running`, ...changeReasons(u, entry)], missing: allRoles(u.wanted) };
+      return {
+        action: "replace",
+        reasons: [`inputs changed while task ${id} was running`, ...changeReasons(u, entry)],
+        missing: allRoles(u.wanted),
+      };
     case "failed": {
       // Meshy refunds failed tasks (docs/meshy-api.md §6.1), so trying again costs only the new task.
       const reasons = [`previous attempt failed: ${entry.error?.message || "no message"}`];
@@ -105,7 +115,10 @@ function assessSucceeded<I>(u: UnitFacts<I>, entry: UnitEntry & { inputs: I }, c
   if (missing.length === 0) return withTask({ action: "noop", reasons: [], missing }, entry, false);
   // The store outlives Meshy's 3 days and needs no key: preferred to any download.
   if (inStore(u.store, entry, missing)) {
-    return withTask({ action: "restore", reasons: [...fileReasons(problems), "kept in the team store: restored from there (free)"], missing }, entry);
+    return withTask(
+      { action: "restore", reasons: [...fileReasons(problems), "kept in the team store: restored from there (free)"], missing },
+      entry,
+    );
   }
   if (entry.task_id !== undefined && !isExpired(availableUntil(entry), u.now)) {
     return withTask({ action: "download", reasons: fileReasons(problems), missing }, entry);

@@ -27,7 +27,19 @@ export function reportActions(list: ActionListView, out: Output): void {
 }
 
 function actionsTable(actions: readonly LibraryAction[]): string {
-  const rows = [["id", "name", "category", "sub-category"], ...actions.map((a) => [String(a.action_id), a.name, a.category ?? "", a.sub_category ?? ""])];
+  const rows = [
+    ["id", "name", "category", "sub-category"],
+    ...actions.map((a) => [String(a.action_id), a.name, a.category ?? "", a.sub_category ?? ""]),
+  ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n") + "\n";
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => (i === 0 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }

@@ -35,7 +35,10 @@ export async function reportBuild(outcome: BuildOutcomeView, out: Output): Promi
       const steps = outcome.steps ?? [];
       const { SYMBOLS } = await import("./plan-text.js");
       if (out.json) jsonLine(out, { type: "refused", message: outcome.message, steps: outcome.steps?.map((s) => s.key) ?? [] });
-      writeLines(out, [`Error: ${outcome.message}`, ...steps.map((s) => `  ${s.action === "noop" ? "+" : SYMBOLS[s.action].symbol} ${s.key}: ${s.reasons.join("; ")}`)]);
+      writeLines(out, [
+        `Error: ${outcome.message}`,
+        ...steps.map((s) => `  ${s.action === "noop" ? "+" : SYMBOLS[s.action].symbol} ${s.key}: ${s.reasons.join("; ")}`),
+      ]);
       return;
     }
     case "done":

@@ -29,6 +29,9 @@ export async function reportCheck(result: CheckView, out: Output): Promise<void>
   const lines = [...(await itemLines(result.items)), ...result.warnings.map((w) => `warning: ${w.message}`)];
   const total = result.items.length + result.upToDate;
   if (result.ok) lines.push(`rigup check: ${result.upToDate} units up to date.`);
-  else lines.push(`rigup check: ${result.items.length} of ${total} units need \`rigup build\`${result.credits > 0 ? ` (${result.credits} credits)` : ""}.`);
+  else
+    lines.push(
+      `rigup check: ${result.items.length} of ${total} units need \`rigup build\`${result.credits > 0 ? ` (${result.credits} credits)` : ""}.`,
+    );
   writeLines(out, lines);
 }

@@ -43,7 +43,11 @@ export function lineReporter(plan: Plan, stderr: Writable, opts: ReporterOptions
       case "queue:full":
         if (queueFullSaid) return undefined;
         queueFullSaid = true;
-        return paint(color, "yellow", `Meshy's queue for this account is full; tasks wait for one of ours to finish (${e.concurrency} slots)`);
+        return paint(
+          color,
+          "yellow",
+          `Meshy's queue for this account is full; tasks wait for one of ours to finish (${e.concurrency} slots)`,
+        );
       case "unit:done": {
         const title = unit?.title ?? e.key;
         if (e.outcome === "failed") return paint(color, "red", `${title}: FAILED: ${unit?.message ?? "unknown error"}`);

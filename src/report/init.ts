@@ -14,9 +14,14 @@ export function reportInit(result: InitView, { commitOutputs }: { commitOutputs:
   if (out.json) jsonDocument(out, result);
   const why = { created: "", updated: "", kept: " (exists: left as it is)", unchanged: " (has rigup's lines already)" };
   const lines = result.files.map(
-    (f) => `${f.outcome.padEnd(9)} ${path.relative(out.cwd, f.path) || f.path}${f.added.length ? ` (${f.added.length} lines added)` : why[f.outcome]}`,
+    (f) =>
+      `${f.outcome.padEnd(9)} ${path.relative(out.cwd, f.path) || f.path}${f.added.length ? ` (${f.added.length} lines added)` : why[f.outcome]}`,
   );
-  lines.push("", `Commit: ${result.commit.join(", ")} (characters.lock appears after the first build).`, `Not committed: ${result.ignore.join(", ")}.`);
+  lines.push(
+    "",
+    `Commit: ${result.commit.join(", ")} (characters.lock appears after the first build).`,
+    `Not committed: ${result.ignore.join(", ")}.`,
+  );
   if (!commitOutputs) {
     lines.push(
       `Outputs are ignored: a clone gets them with \`rigup build --frozen\` (free while Meshy keeps the tasks).`,
@@ -24,6 +29,10 @@ export function reportInit(result: InitView, { commitOutputs }: { commitOutputs:
     );
   }
   const kept = result.files[0]!.outcome === "kept";
-  lines.push(kept ? "Next: `rigup plan` shows what a build would do and cost." : "Next: add a character to characters.yaml (`rigup actions` lists animations), then `rigup plan`.");
+  lines.push(
+    kept
+      ? "Next: `rigup plan` shows what a build would do and cost."
+      : "Next: add a character to characters.yaml (`rigup actions` lists animations), then `rigup plan`.",
+  );
   writeLines(out, lines);
 }

@@ -2,7 +2,8 @@
 import type { Output } from "./output.js";
 
 /** app/preview.ts PreviewResult. */
-export type PreviewView = { kind: "static"; dir: string; files: readonly string[] } | { kind: "serving"; url: string; characters: number; outDir: string };
+export type PreviewView =
+  { kind: "static"; dir: string; files: readonly string[] } | { kind: "serving"; url: string; characters: number; outDir: string };
 
 export function reportPreview(r: PreviewView, out: Pick<Output, "stderr">): void {
   if (r.kind === "static") {

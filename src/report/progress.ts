@@ -68,7 +68,8 @@ export class Progress {
     switch (e.type) {
       case "unit:start":
         if (e.action === "create" || e.action === "replace") set("waiting for a free task slot", false);
-        else if (e.action === "resume") set(unit.taskId ? `waiting for task ${unit.taskId} from an earlier run` : "waiting for its task from an earlier run");
+        else if (e.action === "resume")
+          set(unit.taskId ? `waiting for task ${unit.taskId} from an earlier run` : "waiting for its task from an earlier run");
         else set(e.action === "restore" ? "restoring from the team store" : "downloading");
         break;
       case "task:intent":

@@ -23,8 +23,14 @@ export function reportPrune(result: PruneView, out: Output): void {
   }
   const refused = result.items.reduce((n, i) => n + i.refused.length, 0);
   if (result.items.length === 0) lines.push("Nothing to prune.");
-  else if (!apply) lines.push(`${result.deleted.length} files and ${result.lockEntries.length} lock entries to retire. Run \`rigup prune --apply\` to delete them.`);
-  else lines.push(`Pruned ${result.deleted.length} files, ${result.removedDirs.length} empty folders; retired ${result.lockEntries.length} lock entries (task ids kept).`);
+  else if (!apply)
+    lines.push(
+      `${result.deleted.length} files and ${result.lockEntries.length} lock entries to retire. Run \`rigup prune --apply\` to delete them.`,
+    );
+  else
+    lines.push(
+      `Pruned ${result.deleted.length} files, ${result.removedDirs.length} empty folders; retired ${result.lockEntries.length} lock entries (task ids kept).`,
+    );
   if (refused > 0) lines.push(`Refused ${refused} path${refused === 1 ? "" : "s"} outside the output directory.`);
   writeLines(out, lines);
 }

@@ -18,13 +18,19 @@ export function reportRefresh(tasks: readonly RefreshedTaskView[], out: Output):
     const which = t.current ? "" : " (past task)";
     const what =
       t.outcome === "alive"
-        ? t.expiresAt ? `available until ${isoDate(t.expiresAt)}` : "available (expiry not known yet)"
-        : t.outcome === "gone" ? "GONE at Meshy (deleted, or expired early): recorded; its files can only come from a new task"
-        : t.outcome === "unchanged-gone" ? "gone (recorded earlier)"
-        : `not read: ${t.message}`;
+        ? t.expiresAt
+          ? `available until ${isoDate(t.expiresAt)}`
+          : "available (expiry not known yet)"
+        : t.outcome === "gone"
+          ? "GONE at Meshy (deleted, or expired early): recorded; its files can only come from a new task"
+          : t.outcome === "unchanged-gone"
+            ? "gone (recorded earlier)"
+            : `not read: ${t.message}`;
     return `${t.unit}: task ${t.taskId}${which}: ${what}`;
   });
   const errors = tasks.filter((t) => t.outcome === "error").length;
-  lines.push(`rigup refresh: ${tasks.length} recorded tasks read, ${tasks.filter((t) => t.outcome === "gone").length} newly found gone${errors ? `, ${errors} not read` : ""}. Run \`rigup plan\` to see what that changes.`);
+  lines.push(
+    `rigup refresh: ${tasks.length} recorded tasks read, ${tasks.filter((t) => t.outcome === "gone").length} newly found gone${errors ? `, ${errors} not read` : ""}. Run \`rigup plan\` to see what that changes.`,
+  );
   writeLines(out, lines);
 }

@@ -70,7 +70,11 @@ export function runEventLine(e: ExecEvent, color: boolean, said: Set<string>): s
       // After the first failure the run stops writing to the store: one line says so.
       if (said.has(e.type)) return undefined;
       said.add(e.type);
-      return paint(color, "yellow", `the team store failed; outputs are kept here, marked not stored (\`rigup push\` uploads them): ${e.message}`);
+      return paint(
+        color,
+        "yellow",
+        `the team store failed; outputs are kept here, marked not stored (\`rigup push\` uploads them): ${e.message}`,
+      );
     default:
       return undefined;
   }

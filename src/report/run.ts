@@ -34,7 +34,10 @@ export async function reporterFor(out: Output, outDirAbs: string): Promise<(plan
  */
 export function runView(out: Output, { showPlan }: { showPlan: boolean }): (outDirAbs: string) => Promise<RunView> {
   return async (outDirAbs) => {
-    const [startReporter, text] = await Promise.all([reporterFor(out, outDirAbs), showPlan && !out.json ? import("./plan-text.js") : undefined]);
+    const [startReporter, text] = await Promise.all([
+      reporterFor(out, outDirAbs),
+      showPlan && !out.json ? import("./plan-text.js") : undefined,
+    ]);
     let shown: Plan | undefined;
     let reporter: Reporter | undefined;
     return {

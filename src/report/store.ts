@@ -30,7 +30,8 @@ export interface PushView {
 }
 
 export function reportPush(r: PushView, out: Output): void {
-  if (out.json) jsonLine(out, { uploaded: r.uploaded, present: r.present, records: r.records, unavailable: r.unavailable, error: r.failure?.message });
+  if (out.json)
+    jsonLine(out, { uploaded: r.uploaded, present: r.present, records: r.records, unavailable: r.unavailable, error: r.failure?.message });
   out.stderr.write(`Pushed to ${r.store}: ${r.uploaded} uploaded, ${r.present} already there, ${r.records} units recorded.\n`);
   for (const p of r.unavailable) out.stderr.write(`  not here as recorded, and not in the store: ${p}\n`);
   if (r.failure) out.stderr.write(`Error: ${r.failure.message}\n`);

@@ -36,7 +36,12 @@ export function ttyReporter(plan: Plan, stderr: Writable, opts: ReporterOptions)
   };
 
   const finished = (u: UnitView): string => {
-    const mark = u.outcome === "failed" ? paint(color, "red", "✖") : u.outcome === "blocked" || u.outcome === "interrupted" ? paint(color, "yellow", "−") : paint(color, "green", "✔");
+    const mark =
+      u.outcome === "failed"
+        ? paint(color, "red", "✖")
+        : u.outcome === "blocked" || u.outcome === "interrupted"
+          ? paint(color, "yellow", "−")
+          : paint(color, "green", "✔");
     // Permanent lines may wrap: they are never redrawn.
     return `  ${mark} ${u.title}  ${u.outcome === "failed" ? paint(color, "red", outcomeText(u)) : outcomeText(u)}`;
   };

@@ -4,7 +4,13 @@ import { jsonDocument, writeLines, type Output } from "./output.js";
 /** app/verify.ts VerifyReport. */
 export interface VerifyView {
   ok: boolean;
-  files: Array<{ path: string; unit: string; expected: string; actual?: string; status: "ok" | "mismatch" | "missing" | "outside-out-dir" }>;
+  files: Array<{
+    path: string;
+    unit: string;
+    expected: string;
+    actual?: string;
+    status: "ok" | "mismatch" | "missing" | "outside-out-dir";
+  }>;
 }
 
 export function reportVerify(report: VerifyView, out: Output): void {
@@ -18,7 +24,9 @@ export function reportVerify(report: VerifyView, out: Output): void {
         : `${f.path}: refused: the lockfile path leaves the output directory (${f.unit})`,
   );
   lines.push(
-    report.ok ? `rigup verify: all ${report.files.length} files match characters.lock.` : `rigup verify: ${bad.length} of ${report.files.length} files do not match characters.lock; \`rigup build\` re-downloads them.`,
+    report.ok
+      ? `rigup verify: all ${report.files.length} files match characters.lock.`
+      : `rigup verify: ${bad.length} of ${report.files.length} files do not match characters.lock; \`rigup build\` re-downloads them.`,
   );
   writeLines(out, lines);
 }
@@ -27,15 +35,28 @@ export function reportVerify(report: VerifyView, out: Output): void {
 export interface StoreVerifyView {
   store: string;
   ok: boolean;
-  files: Array<{ path: string; unit: string; sha256: string; size: number; status: "ok" | "missing" | "wrong-size" | "corrupted"; actual?: number | string }>;
+  files: Array<{
+    path: string;
+    unit: string;
+    sha256: string;
+    size: number;
+    status: "ok" | "missing" | "wrong-size" | "corrupted";
+    actual?: number | string;
+  }>;
 }
 
 /** `hash`: the objects were read back and hashed (`--hash`). */
 export function reportStoreVerify(report: StoreVerifyView, hash: boolean | undefined, out: Output): void {
   if (out.json) jsonDocument(out, report);
   const bad = report.files.filter((f) => f.status !== "ok");
-  const why = { missing: () => "not in the store", "wrong-size": (a: unknown) => `the store's copy is ${a} bytes`, corrupted: (a: unknown) => `the store's copy hashes to ${a}` };
-  const lines = bad.map((f) => `${f.path}: ${why[f.status as keyof typeof why](f.actual)}, the lockfile says ${f.size} bytes, sha256 ${f.sha256} (${f.unit})`);
+  const why = {
+    missing: () => "not in the store",
+    "wrong-size": (a: unknown) => `the store's copy is ${a} bytes`,
+    corrupted: (a: unknown) => `the store's copy hashes to ${a}`,
+  };
+  const lines = bad.map(
+    (f) => `${f.path}: ${why[f.status as keyof typeof why](f.actual)}, the lockfile says ${f.size} bytes, sha256 ${f.sha256} (${f.unit})`,
+  );
   lines.push(
     report.ok
       ? `rigup verify --store: all ${report.files.length} recorded outputs are in ${report.store}${hash ? " and hash as recorded" : " with their sizes"}.`

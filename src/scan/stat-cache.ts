@@ -16,7 +16,9 @@ export interface StatCacheEntry {
 /** A cheap shape check: the cache is read before every game build, and a bad entry only costs a re-hash. */
 function isEntry(v: unknown): v is StatCacheEntry {
   const e = v as StatCacheEntry;
-  return typeof e === "object" && e !== null && Number.isInteger(e.size) && typeof e.mtimeMs === "number" && /^[0-9a-f]{64}$/.test(e.sha256);
+  return (
+    typeof e === "object" && e !== null && Number.isInteger(e.size) && typeof e.mtimeMs === "number" && /^[0-9a-f]{64}$/.test(e.sha256)
+  );
 }
 
 export const STAT_CACHE_FILE = "stat-cache.json";
@@ -39,7 +41,10 @@ export class StatCache {
     const fs = options.fs ?? defaultFs;
     let entries: [string, StatCacheEntry][] = [];
     try {
-      const parsed = JSON.parse(await fs.readFile(path.join(stateDir, STAT_CACHE_FILE), "utf8")) as { version?: unknown; entries?: unknown };
+      const parsed = JSON.parse(await fs.readFile(path.join(stateDir, STAT_CACHE_FILE), "utf8")) as {
+        version?: unknown;
+        entries?: unknown;
+      };
       if (parsed?.version === 1 && typeof parsed.entries === "object" && parsed.entries !== null) {
         entries = Object.entries(parsed.entries).filter((e): e is [string, StatCacheEntry] => isEntry(e[1]));
       }

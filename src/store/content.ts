@@ -34,7 +34,10 @@ export async function restoreOutput(
   const key = objectKey(file.sha256);
   const found = await store.get(key, { signal: opts.signal });
   if (found === undefined) {
-    throw new StoreError("STORE_NOT_FOUND", `${store.label} has no copy of ${target.path} (${key}); \`rigup push\` from a machine that has it uploads it`);
+    throw new StoreError(
+      "STORE_NOT_FOUND",
+      `${store.label} has no copy of ${target.path} (${key}); \`rigup push\` from a machine that has it uploads it`,
+    );
   }
   return writeAtomically(outDir, target.abs, { body: found.body, contentLength: file.size }, target.format, opts.onBytes, {
     sha256: file.sha256,

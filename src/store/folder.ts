@@ -32,7 +32,8 @@ export function checkKey(key: string): void {
     key.includes("\0") ||
     isAbsolute(key) ||
     segments.some((s) => s === "" || s === "." || s === ".." || s.startsWith(TEMP_PREFIX));
-  if (bad) throw new Error(`invalid store key ${JSON.stringify(key)}: keys are relative '/'-separated paths without empty, '.' or '..' parts`);
+  if (bad)
+    throw new Error(`invalid store key ${JSON.stringify(key)}: keys are relative '/'-separated paths without empty, '.' or '..' parts`);
 }
 
 /**
@@ -99,14 +100,21 @@ export class FolderObjectStore implements ObjectStore {
       }
       // The stream closes the handle when it ends, fails or is destroyed.
       const stream = handle.createReadStream({ highWaterMark: CHUNK });
-      return { size: s.size, body: bodyOf(opts.signal ? addAbortSignal(opts.signal, stream) : stream, (err) => this.fail(err, "read", key)) };
+      return {
+        size: s.size,
+        body: bodyOf(opts.signal ? addAbortSignal(opts.signal, stream) : stream, (err) => this.fail(err, "read", key)),
+      };
     } catch (err) {
       await handle.close().catch(() => undefined);
       throw this.fail(err, "read", key);
     }
   }
 
-  async put(key: string, from: { bytes: Uint8Array } | { file: string }, opts: { ifAbsent?: boolean; signal?: AbortSignal } = {}): Promise<boolean> {
+  async put(
+    key: string,
+    from: { bytes: Uint8Array } | { file: string },
+    opts: { ifAbsent?: boolean; signal?: AbortSignal } = {},
+  ): Promise<boolean> {
     const target = this.pathOf(key);
     opts.signal?.throwIfAborted();
     await this.requireRoot();
@@ -125,7 +133,10 @@ export class FolderObjectStore implements ObjectStore {
         } catch (err) {
           if (codeOf(err) === "EEXIST") return false;
           if (["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"].includes(codeOf(err) ?? "")) {
-            throw new StoreError("STORE_FAILED", `${this.label}: cannot write ${key}: the folder's file system does not support hard links, which the store needs for exclusive writes`);
+            throw new StoreError(
+              "STORE_FAILED",
+              `${this.label}: cannot write ${key}: the folder's file system does not support hard links, which the store needs for exclusive writes`,
+            );
           }
           throw err;
         }
@@ -174,7 +185,11 @@ export class FolderObjectStore implements ObjectStore {
         throw this.fail(err, "list", rel || "/");
       }
       for (const entry of entries) {
-        if (++seen > MAX_LIST_ENTRIES) throw new StoreError("STORE_FAILED", `${this.label}: more than ${MAX_LIST_ENTRIES} entries under ${prefix || "/"}; stopped listing`);
+        if (++seen > MAX_LIST_ENTRIES)
+          throw new StoreError(
+            "STORE_FAILED",
+            `${this.label}: more than ${MAX_LIST_ENTRIES} entries under ${prefix || "/"}; stopped listing`,
+          );
         if (entry.name.startsWith(TEMP_PREFIX)) continue;
         const key = rel === "" ? entry.name : `${rel}/${entry.name}`;
         // Symbolic links are not followed (no cycles); a folder is walked only if keys under it can match.
@@ -239,8 +254,12 @@ export class FolderObjectStore implements ObjectStore {
     if (code === "EACCES" || code === "EPERM") {
       return new StoreError("STORE_DENIED", `${this.label}: cannot ${op} ${key}: permission denied`);
     }
-    if (code === "ENOSPC" || code === "EDQUOT") return new StoreError("STORE_FAILED", `${this.label}: cannot ${op} ${key}: the disk is full (${code})`);
-    return new StoreError("STORE_FAILED", `${this.label}: cannot ${op} ${key}: ${code ?? (err instanceof Error ? err.message : String(err))}`);
+    if (code === "ENOSPC" || code === "EDQUOT")
+      return new StoreError("STORE_FAILED", `${this.label}: cannot ${op} ${key}: the disk is full (${code})`);
+    return new StoreError(
+      "STORE_FAILED",
+      `${this.label}: cannot ${op} ${key}: ${code ?? (err instanceof Error ? err.message : String(err))}`,
+    );
   }
 }
 

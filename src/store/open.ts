@@ -30,7 +30,8 @@ export function parseStoreUrl(url: string): ParsedStoreUrl {
     }
     return { kind: "folder", path };
   }
-  if (scheme !== undefined) throw new Error(`store ${shown}: unsupported scheme ${scheme}://; expected s3://bucket[/prefix], file:///path or a folder path`);
+  if (scheme !== undefined)
+    throw new Error(`store ${shown}: unsupported scheme ${scheme}://; expected s3://bucket[/prefix], file:///path or a folder path`);
   return { kind: "folder", path: url };
 }
 
@@ -38,7 +39,13 @@ export function parseStoreUrl(url: string): ParsedStoreUrl {
 export async function openStore(s: StoreSettings, baseDir: string): Promise<ObjectStore> {
   const parsed = parseStoreUrl(s.url);
   if (parsed.kind === "folder") return new FolderObjectStore(isAbsolute(parsed.path) ? parsed.path : resolve(baseDir, parsed.path));
-  return openS3Store({ bucket: parsed.bucket, prefix: parsed.prefix, region: s.region, endpoint: s.endpoint, forcePathStyle: s.forcePathStyle });
+  return openS3Store({
+    bucket: parsed.bucket,
+    prefix: parsed.prefix,
+    region: s.region,
+    endpoint: s.endpoint,
+    forcePathStyle: s.forcePathStyle,
+  });
 }
 
 /** An S3 store with every option (tests lower `maxAttempts`); loads the SDK. */
@@ -47,7 +54,11 @@ export async function openS3Store(options: S3StoreOptions): Promise<S3ObjectStor
   // rigup pins an SDK release that supports its own engines (Node >= 20.19); the SDK's notice that
   // later releases need Node 22 is about versions this install does not use, and would land in rigup's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const [s3, storage, { S3ObjectStore }] = await Promise.all([import("@aws-sdk/client-s3"), import("@aws-sdk/lib-storage"), import("./s3.js")]);
+  const [s3, storage, { S3ObjectStore }] = await Promise.all([
+    import("@aws-sdk/client-s3"),
+    import("@aws-sdk/lib-storage"),
+    import("./s3.js"),
+  ]);
   return new S3ObjectStore(options, { s3, storage });
 }
 
@@ -56,7 +67,10 @@ function parseS3(url: string, shown: string): ParsedStoreUrl {
   if (/[?#]/.test(rest)) throw new Error(`store ${shown}: an S3 store URL has no query or fragment; expected s3://bucket[/prefix]`);
   const slash = rest.indexOf("/");
   const bucket = slash < 0 ? rest : rest.slice(0, slash);
-  if (bucket.includes("@")) throw new Error(`store ${shown}: credentials do not belong in the store URL; rigup takes them from the AWS environment (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)`);
+  if (bucket.includes("@"))
+    throw new Error(
+      `store ${shown}: credentials do not belong in the store URL; rigup takes them from the AWS environment (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)`,
+    );
   if (bucket === "") throw new Error(`store ${shown}: no bucket; expected s3://bucket[/prefix]`);
   const why = bucketProblem(bucket);
   if (why) throw new Error(`store ${shown}: ${JSON.stringify(bucket)} is not a valid bucket name (${why})`);
@@ -71,7 +85,8 @@ function parseS3(url: string, shown: string): ParsedStoreUrl {
 /** S3's naming rules (general-purpose buckets), which R2 and MinIO share. */
 function bucketProblem(bucket: string): string | undefined {
   if (bucket.length < 3 || bucket.length > 63) return "3 to 63 characters";
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(bucket)) return "lowercase letters, digits, '.' and '-', starting and ending with a letter or digit";
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(bucket))
+    return "lowercase letters, digits, '.' and '-', starting and ending with a letter or digit";
   if (bucket.includes("..")) return "no two adjacent dots";
   if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return "not an IP address";
   return undefined;

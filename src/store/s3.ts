@@ -58,8 +58,25 @@ const MAX_PARTS = 10_000;
 /** 1,000 keys a page: 100 million keys, far beyond any team store, ends a runaway listing. */
 const MAX_LIST_PAGES = 100_000;
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ECONNABORTED"]);
-const AUTH_CODES = new Set(["InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "InvalidClientTokenId"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "ECONNABORTED",
+]);
+const AUTH_CODES = new Set([
+  "InvalidAccessKeyId",
+  "SignatureDoesNotMatch",
+  "ExpiredToken",
+  "InvalidToken",
+  "TokenRefreshRequired",
+  "InvalidClientTokenId",
+]);
 const SILENT = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 export function s3Label(o: { bucket: string; prefix?: string; endpoint?: string }): string {
@@ -140,7 +157,11 @@ export class S3ObjectStore implements ObjectStore {
     return { size: out.ContentLength ?? 0, body: bodyOf(body, (err) => this.fail(err, "read", key, opts.signal)) };
   }
 
-  async put(key: string, from: { bytes: Uint8Array } | { file: string }, opts: { ifAbsent?: boolean; signal?: AbortSignal } = {}): Promise<boolean> {
+  async put(
+    key: string,
+    from: { bytes: Uint8Array } | { file: string },
+    opts: { ifAbsent?: boolean; signal?: AbortSignal } = {},
+  ): Promise<boolean> {
     const Key = this.keyOf(key);
     const IfNoneMatch = opts.ifAbsent ? "*" : undefined;
     // A missing or unreadable source is the caller's problem, not the store's: its own error.
@@ -155,7 +176,8 @@ export class S3ObjectStore implements ObjectStore {
       return true;
     } catch (err) {
       // 409: another conditional write to the key is in flight (AWS); either way someone else has it.
-      if (opts.ifAbsent && (codeOf(err) === "PreconditionFailed" || statusOf(err) === 412 || codeOf(err) === "ConditionalRequestConflict")) return false;
+      if (opts.ifAbsent && (codeOf(err) === "PreconditionFailed" || statusOf(err) === 412 || codeOf(err) === "ConditionalRequestConflict"))
+        return false;
       throw this.fail(err, "write", key, opts.signal);
     }
   }
@@ -224,7 +246,9 @@ export class S3ObjectStore implements ObjectStore {
 
   private async probe(Key: string, key: string, signal?: AbortSignal): Promise<void> {
     try {
-      const out = await this.client.send(new this.sdk.s3.GetObjectCommand({ Bucket: this.bucket, Key, Range: "bytes=0-0" }), { abortSignal: signal });
+      const out = await this.client.send(new this.sdk.s3.GetObjectCommand({ Bucket: this.bucket, Key, Range: "bytes=0-0" }), {
+        abortSignal: signal,
+      });
       (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
     } catch (err) {
       throw this.fail(err, "read", key, signal);
@@ -250,10 +274,16 @@ export class S3ObjectStore implements ObjectStore {
       );
     }
     if ((code !== undefined && AUTH_CODES.has(code)) || status === 401) {
-      return new StoreError("STORE_AUTH", `${where}: the store refused the credentials (${code ?? `HTTP ${status}`}); check the AWS credentials rigup runs with`);
+      return new StoreError(
+        "STORE_AUTH",
+        `${where}: the store refused the credentials (${code ?? `HTTP ${status}`}); check the AWS credentials rigup runs with`,
+      );
     }
     if (code === "AccessDenied" || status === 403) {
-      return new StoreError("STORE_DENIED", `${where}: access denied (${code ?? "HTTP 403"}); the credentials lack permission for this bucket or prefix`);
+      return new StoreError(
+        "STORE_DENIED",
+        `${where}: access denied (${code ?? "HTTP 403"}); the credentials lack permission for this bucket or prefix`,
+      );
     }
     if (code === "NoSuchBucket") return new StoreError("STORE_NOT_FOUND", `${where}: the bucket ${this.bucket} does not exist`);
     if (message === "Region is missing") {

@@ -22,8 +22,18 @@ export interface StoredCheck {
   actual?: number | string;
 }
 
-export async function verifyStore(lock: Lockfile, store: ObjectStore, { hash = false } = {}): Promise<{ ok: boolean; files: StoredCheck[] }> {
-  const files: StoredCheck[] = recordedFiles(lock).map(({ unit, file }) => ({ path: file.path, unit, sha256: file.sha256, size: file.size, status: "ok" }));
+export async function verifyStore(
+  lock: Lockfile,
+  store: ObjectStore,
+  { hash = false } = {},
+): Promise<{ ok: boolean; files: StoredCheck[] }> {
+  const files: StoredCheck[] = recordedFiles(lock).map(({ unit, file }) => ({
+    path: file.path,
+    unit,
+    sha256: file.sha256,
+    size: file.size,
+    status: "ok",
+  }));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await mapLimit(files, STORE_CONCURRENCY, async (f) => {
     const key = objectKey(f.sha256);

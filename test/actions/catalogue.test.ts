@@ -41,22 +41,32 @@ describe("the shipped snapshot", () => {
     }
     expect(actionName(99999)).toBeUndefined();
     // Sub-category names repeat across categories: only the pair says which.
-    expect(new Set(SNAPSHOT.actions.filter((a) => a.sub_category === "Transitioning").map((a) => a.category))).toEqual(new Set(["DailyActions", "Fighting"]));
+    expect(new Set(SNAPSHOT.actions.filter((a) => a.sub_category === "Transitioning").map((a) => a.category))).toEqual(
+      new Set(["DailyActions", "Fighting"]),
+    );
   });
 });
 
 describe("the emulator's library", () => {
   it("serves the real catalogue: every id, name and category of the snapshot", async () => {
     const emu = await useEmulator();
-    const all = (await call(emu, "GET", "/openapi/v1/animations/library")).json as { action_id: number; name: string; category: string; sub_category: string }[];
-    expect(all.map(({ action_id, name, category, sub_category }) => ({ action_id, name, category, sub_category }))).toEqual(SNAPSHOT.actions);
+    const all = (await call(emu, "GET", "/openapi/v1/animations/library")).json as {
+      action_id: number;
+      name: string;
+      category: string;
+      sub_category: string;
+    }[];
+    expect(all.map(({ action_id, name, category, sub_category }) => ({ action_id, name, category, sub_category }))).toEqual(
+      SNAPSHOT.actions,
+    );
     for (const [action_id, name] of KNOWN) expect(all.find((a) => a.action_id === action_id)?.name).toBe(name);
   });
 
   it("animates any real id and refuses an unknown one as the service does (400 Invalid action_id)", async () => {
     const emu = await useEmulator();
     const rig = await createRig(emu);
-    for (const action_id of [466, 696]) expect((await call(emu, "POST", "/openapi/v1/animations", { rig_task_id: rig, action_id })).status).toBe(202);
+    for (const action_id of [466, 696])
+      expect((await call(emu, "POST", "/openapi/v1/animations", { rig_task_id: rig, action_id })).status).toBe(202);
     for (const action_id of [332, 99999]) {
       const refused = await call(emu, "POST", "/openapi/v1/animations", { rig_task_id: rig, action_id });
       expect(refused.status).toBe(400);

@@ -15,7 +15,9 @@ describe("rigup actions without a key", () => {
     const r = await spawnRigup(["actions", "combo"], { cwd: p.dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^\s*92\s+Double_Combo_Attack\s+Fighting\s+AttackingwithWeapon$/m);
-    expect(r.stderr).toContain(`of ${SNAPSHOT.actions.length} actions, from the snapshot shipped with rigup (taken ${SNAPSHOT.taken}); set MESHY_API_KEY to fetch the current library.`);
+    expect(r.stderr).toContain(
+      `of ${SNAPSHOT.actions.length} actions, from the snapshot shipped with rigup (taken ${SNAPSHOT.taken}); set MESHY_API_KEY to fetch the current library.`,
+    );
 
     const json = await runCli(["actions", "--json"], { cwd: p.dir });
     expect(json.code, json.stderr).toBe(0);

@@ -26,7 +26,11 @@ async function project(actions: string): Promise<TempProject> {
   return p;
 }
 
-const exists = (file: string) => access(file).then(() => true, () => false);
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 describe("without a key, against the shipped snapshot", () => {
   it("`rigup plan` refuses `actions: [0, 99999]` with exit 3, naming file, line and the nearest ids", async () => {
@@ -54,8 +58,18 @@ describe("without a key, against the shipped snapshot", () => {
     const error = JSON.parse(r.stdout);
     expect(error).toMatchObject({ type: "error", code: "UNKNOWN_ACTION_ID" });
     expect(error.diagnostics).toMatchObject([
-      { line: 6, column: 22, field: "characters.hero.actions[0].action_id", hint: expect.stringMatching(/^did you mean 99 \(Reaping_Swing\)\?/) },
-      { line: 8, column: 9, field: "characters.hero.actions[2]", hint: expect.stringContaining("331 (Sumo_High_Pull) and 333 (Look_Around_Dumbfounded)") },
+      {
+        line: 6,
+        column: 22,
+        field: "characters.hero.actions[0].action_id",
+        hint: expect.stringMatching(/^did you mean 99 \(Reaping_Swing\)\?/),
+      },
+      {
+        line: 8,
+        column: 9,
+        field: "characters.hero.actions[2]",
+        hint: expect.stringContaining("331 (Sumo_High_Pull) and 333 (Look_Around_Dumbfounded)"),
+      },
     ]);
   });
 });
@@ -71,8 +85,12 @@ describe("with a key, against Meshy (an emulator)", () => {
     await emulator.close();
   });
   // Whichever API version the client speaks.
-const libraryGets = () => Object.entries(emulator.stats().requests).reduce((n, [k, v]) => n + (/^GET \/openapi\/v\d+\/animations\/library$/.test(k) ? v : 0), 0);
-  const posts = () => Object.entries(emulator.stats().requests).filter(([k]) => k.startsWith("POST")).reduce((n, [, v]) => n + v, 0);
+  const libraryGets = () =>
+    Object.entries(emulator.stats().requests).reduce((n, [k, v]) => n + (/^GET \/openapi\/v\d+\/animations\/library$/.test(k) ? v : 0), 0);
+  const posts = () =>
+    Object.entries(emulator.stats().requests)
+      .filter(([k]) => k.startsWith("POST"))
+      .reduce((n, [, v]) => n + v, 0);
 
   it("`rigup build --yes` stops at the unknown id: exit 3, nothing sent, nothing spent", async () => {
     const p = await project("[0, 99999]");
@@ -89,7 +107,10 @@ const libraryGets = () => Object.entries(emulator.stats().requests).reduce((n, [
     expect((await runCli(["plan"], { cwd: p.dir, env })).code).toBe(0);
     expect(libraryGets()).toBe(1);
     const cache = JSON.parse(await readFile(join(p.dir, ".rigup/actions-cache.json"), "utf8"));
-    expect(cache).toMatchObject({ source: emulator.url, actions: expect.arrayContaining([expect.objectContaining({ action_id: 4, name: "Attack" })]) });
+    expect(cache).toMatchObject({
+      source: emulator.url,
+      actions: expect.arrayContaining([expect.objectContaining({ action_id: 4, name: "Attack" })]),
+    });
     expect((await runCli(["plan"], { cwd: p.dir, env })).code).toBe(0);
     expect((await runCli(["check"], { cwd: p.dir, env })).code).toBe(2);
     expect(libraryGets()).toBe(1);
@@ -99,7 +120,10 @@ const libraryGets = () => Object.entries(emulator.stats().requests).reduce((n, [
     const p = await project("[0, 466]");
     const old = SNAPSHOT.actions.filter((a) => a.action_id !== 466);
     await mkdir(join(p.dir, ".rigup"));
-    await writeFile(join(p.dir, ".rigup/actions-cache.json"), JSON.stringify({ version: 1, source: emulator.url, fetched_at: Date.now(), actions: old }));
+    await writeFile(
+      join(p.dir, ".rigup/actions-cache.json"),
+      JSON.stringify({ version: 1, source: emulator.url, fetched_at: Date.now(), actions: old }),
+    );
     const r = await runCli(["plan"], { cwd: p.dir, env });
     expect(r.code, r.stderr).toBe(0);
     expect(libraryGets()).toBe(1);

@@ -40,7 +40,10 @@ it("rigup build --emulator in examples/ produces valid GLBs, and a second run ha
   expect(glbs.length).toBe(4 * 5 + 10 + 4);
   for (const file of glbs) {
     const report = await validator.validateBytes(new Uint8Array(await readFile(join(project.dir, "out", file))));
-    expect(report.issues.messages.filter((m) => m.severity === 0), file).toEqual([]);
+    expect(
+      report.issues.messages.filter((m) => m.severity === 0),
+      file,
+    ).toEqual([]);
   }
   const usdz = await readFile(join(project.dir, "out/archer/animations/run-fast.usdz"));
   expect(usdz.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
@@ -55,10 +58,17 @@ it("rigup build --emulator in examples/ produces valid GLBs, and a second run ha
     expect(root.listSkins(), rel).toHaveLength(1);
     const rigDoc = await new NodeIO().read(join(project.dir, "out", c.name, "rig", `${c.name}.glb`));
     expect(root.listMeshes().length, rel).toBe(rigDoc.getRoot().listMeshes().length);
-    expect(root.listAnimations().map((a) => a.getName()), rel).toEqual(["walking", "running", ...c.actions.map((a) => a.name)]);
+    expect(
+      root.listAnimations().map((a) => a.getName()),
+      rel,
+    ).toEqual(["walking", "running", ...c.actions.map((a) => a.name)]);
     const joints = new Set(root.listSkins()[0]!.listJoints());
-    for (const anim of root.listAnimations()) for (const ch of anim.listChannels()) expect(joints.has(ch.getTargetNode()!), `${rel} ${anim.getName()}`).toBe(true);
-    expect(lock.characters[c.name]!.merged!.file).toMatchObject({ path: rel, size: (await readFile(join(project.dir, "out", rel))).length });
+    for (const anim of root.listAnimations())
+      for (const ch of anim.listChannels()) expect(joints.has(ch.getTargetNode()!), `${rel} ${anim.getName()}`).toBe(true);
+    expect(lock.characters[c.name]!.merged!.file).toMatchObject({
+      path: rel,
+      size: (await readFile(join(project.dir, "out", rel))).length,
+    });
   }
   // Same inputs, same bytes: a merged file made again is identical.
   const before = await readFile(join(project.dir, "out/knight/knight.glb"));

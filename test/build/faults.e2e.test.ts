@@ -78,7 +78,9 @@ describe.each([1, 2])("fault injection, API v%i", (version) => {
     // The goblin's model is refused as "not a humanoid" (422).
     const { createHash } = await import("node:crypto");
     const { readFile } = await import("node:fs/promises");
-    const goblinSha = createHash("sha256").update(await readFile(join(project.dir, "models/goblin.glb"))).digest("hex");
+    const goblinSha = createHash("sha256")
+      .update(await readFile(join(project.dir, "models/goblin.glb")))
+      .digest("hex");
     emulator.setFaults({ rejectInputs: [goblinSha] });
     const env = { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey, MESHY_API_VERSION: String(version) };
     const run = await runCli(["build", "--yes"], { cwd: project.dir, env });

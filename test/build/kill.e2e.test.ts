@@ -118,7 +118,9 @@ it.each([
   else expect(end.stderr).toContain("stopping: interrupted");
   const lock = await readLockfile(join(project.dir, "characters.lock"));
   const created = emulator.stats().tasksCreated;
-  const ids = Object.values(lock.characters).flatMap((c) => [c.rig, ...Object.values(c.animations)]).filter((e) => e?.task_id);
+  const ids = Object.values(lock.characters)
+    .flatMap((c) => [c.rig, ...Object.values(c.animations)])
+    .filter((e) => e?.task_id);
   expect(created.rig + created.animation).toBeLessThan(UNITS.rig + UNITS.animation);
   // Every task Meshy created is in the lockfile (the intent is written before the POST, the id right after).
   if (times === 1) expect(ids).toHaveLength(created.rig + created.animation);

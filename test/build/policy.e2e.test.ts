@@ -92,7 +92,9 @@ describe("account refusals", () => {
     // Exactly one refused POST: after it, nothing else was submitted.
     expect(posts(emu.stats())).toBe(created.rig + created.animation + 1);
     const lock = await readLockfile(join(project.dir, "characters.lock"));
-    const ids = Object.values(lock.characters).flatMap((c) => [c.rig, ...Object.values(c.animations)]).filter((e) => e?.task_id);
+    const ids = Object.values(lock.characters)
+      .flatMap((c) => [c.rig, ...Object.values(c.animations)])
+      .filter((e) => e?.task_id);
     expect(ids).toHaveLength(created.rig + created.animation);
   });
 });

@@ -25,7 +25,10 @@ it("`rigup build -o .` removes its own leftover temp files and keeps the user's 
   });
   await project.model("models/hero.glb");
 
-  const run = await runCli(["build", "--yes", "-o", "."], { cwd: project.dir, env: { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey } });
+  const run = await runCli(["build", "--yes", "-o", "."], {
+    cwd: project.dir,
+    env: { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey },
+  });
   expect(run.code, run.stderr).toBe(0);
   expect(await readFile(join(project.dir, "notes/.draft.tmp"), "utf8")).toBe("my draft");
   const rig = await readdir(join(project.dir, "hero/rig"));

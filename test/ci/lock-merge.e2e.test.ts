@@ -45,9 +45,11 @@ const rigup = (...args: string[]) => runCli(args, { cwd: project.dir, env });
 
 /** Every task id a lockfile records, current or in history. */
 function taskIds(lock: Lockfile): string[] {
-  return Object.values(lock.characters).flatMap((c) =>
-    [c.rig, ...Object.values(c.animations)].flatMap((u) => (u ? [u.task_id, ...(u.history ?? []).map((h) => h.task_id)] : [])),
-  ).filter((id): id is string => id !== undefined);
+  return Object.values(lock.characters)
+    .flatMap((c) =>
+      [c.rig, ...Object.values(c.animations)].flatMap((u) => (u ? [u.task_id, ...(u.history ?? []).map((h) => h.task_id)] : [])),
+    )
+    .filter((id): id is string => id !== undefined);
 }
 
 async function buildAndCommit(message: string): Promise<void> {
@@ -60,7 +62,12 @@ async function buildAndCommit(message: string): Promise<void> {
 describe("rigup lock merge", () => {
   it("resolves a real git conflict in characters.lock, keeping every task id; then --frozen builds with 0 POSTs", async () => {
     await git("init", "-q", "-b", "main");
-    for (const [k, v] of [["user.name", "rigup test"], ["user.email", "test@example.invalid"], ["commit.gpgsign", "false"]]) await git("config", k!, v!);
+    for (const [k, v] of [
+      ["user.name", "rigup test"],
+      ["user.email", "test@example.invalid"],
+      ["commit.gpgsign", "false"],
+    ])
+      await git("config", k!, v!);
     await project.model("models/hero.glb");
     await buildAndCommit("hero");
 
@@ -92,7 +99,9 @@ describe("rigup lock merge", () => {
 
     const resolved = await rigup("lock", "merge");
     expect(resolved.code, resolved.stderr).toBe(0);
-    expect(resolved.stderr).toContain("Resolved the merge conflict in characters.lock: every task id from both sides is kept (7 units, 7 task ids).");
+    expect(resolved.stderr).toContain(
+      "Resolved the merge conflict in characters.lock: every task id from both sides is kept (7 units, 7 task ids).",
+    );
 
     const lockText = await readFile(join(project.dir, "characters.lock"), "utf8");
     expect(lockText).not.toMatch(/^(<<<<<<<|=======|>>>>>>>)/m);

@@ -62,7 +62,12 @@ async function outputTree(dir: string): Promise<Map<string, string>> {
   for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const abs = join(entry.parentPath, entry.name);
-    tree.set(relative(root, abs), createHash("sha256").update(await readFile(abs)).digest("hex"));
+    tree.set(
+      relative(root, abs),
+      createHash("sha256")
+        .update(await readFile(abs))
+        .digest("hex"),
+    );
   }
   return tree;
 }
@@ -80,7 +85,12 @@ function units(lock: Lockfile) {
         ...Object.entries(c.animations).map(([clip, a]) => [`${name}/animations/${clip}`, a] as const),
       ].map(([key, u]) => [
         key,
-        { state: u.state, digest: u.digest, inputs: u.inputs, files: Object.fromEntries(Object.entries(u.files).map(([role, f]) => [role, f.path])) },
+        {
+          state: u.state,
+          digest: u.digest,
+          inputs: u.inputs,
+          files: Object.fromEntries(Object.entries(u.files).map(([role, f]) => [role, f.path])),
+        },
       ]),
     ),
   );
@@ -134,7 +144,10 @@ describe("--shard i/n", () => {
     shardLocks.forEach((lock, i) => expect(Object.keys(lock.characters).every((name) => shardOf(name, 3) === i + 1)).toBe(true));
 
     const mergeDir = await copyOf(project.dir);
-    const merge = await runCli(["lock", "merge", ...copies.map((d) => join(d, "characters.lock")), "-o", "merged.lock"], { cwd: mergeDir, env });
+    const merge = await runCli(["lock", "merge", ...copies.map((d) => join(d, "characters.lock")), "-o", "merged.lock"], {
+      cwd: mergeDir,
+      env,
+    });
     expect(merge.code, merge.stderr).toBe(0);
     expect(merge.stderr).toContain(`Merged 3 lockfiles into merged.lock: ${UNITS} units, ${UNITS} task ids.`);
     const merged = await readLockfile(join(mergeDir, "merged.lock"));
@@ -170,7 +183,8 @@ describe("--shard i/n", () => {
     const project = await gameRepo();
     expect((await runCli(["build", "--yes"], { cwd: project.dir, env })).code).toBe(0);
     const lockPath = join(project.dir, "characters.lock");
-    const linesOf = async (name: string) => (await readFile(lockPath, "utf8")).split("\n").filter((l) => l.includes(`"character":"${name}"`));
+    const linesOf = async (name: string) =>
+      (await readFile(lockPath, "utf8")).split("\n").filter((l) => l.includes(`"character":"${name}"`));
     const others = ["goblin", "knight", "mage"];
     const before = await Promise.all(others.map(linesOf));
     // Every character gets a new clip, but only shard 2 (hero) may make its own.

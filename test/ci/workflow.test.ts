@@ -70,7 +70,6 @@ describe.each([
       for (const flag of flags) expect(help.stdout, `rigup ${command.join(" ")} ${flag}`).toMatch(new RegExp(`(^|[\\s,])${flag}\\b`, "m"));
     }
   });
-
 });
 
 describe("examples/ci/github-actions.yml", () => {

@@ -20,7 +20,8 @@ afterEach(async () => {
 });
 
 // Whichever API version the client speaks.
-const libraryGets = () => Object.entries(emulator.stats().requests).reduce((n, [k, v]) => n + (/^GET \/openapi\/v\d+\/animations\/library$/.test(k) ? v : 0), 0);
+const libraryGets = () =>
+  Object.entries(emulator.stats().requests).reduce((n, [k, v]) => n + (/^GET \/openapi\/v\d+\/animations\/library$/.test(k) ? v : 0), 0);
 const cacheFile = () => join(project.dir, ".rigup/actions-cache.json");
 
 describe("rigup actions", () => {

@@ -45,7 +45,8 @@ it("a removed character is pruned by build, check passes after, and adding it ba
 
   await project.write("characters.yaml", heroGoblinManifest());
   const plan = await rigup(["plan", "--json"], { cwd: project.dir, env });
-  const steps = (JSON.parse(plan.stdout) as { steps: { key: string; action: string; credits: number }[]; summary: { credits: number } }).steps;
+  const steps = (JSON.parse(plan.stdout) as { steps: { key: string; action: string; credits: number }[]; summary: { credits: number } })
+    .steps;
   expect(steps.filter((s) => s.key.startsWith("goblin/")).map((s) => [s.key, s.action])).toEqual([
     ["goblin/rig", "download"],
     ["goblin/animations/action-2", "download"],

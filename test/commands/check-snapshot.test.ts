@@ -19,7 +19,12 @@ async function checkedTwice() {
   // As the CLI does: the key comes from the manifest as it is now.
   const holds = async (now = Date.now()) => {
     const manifestText = await readFile(manifestFile, "utf8");
-    const key = snapshotKey({ version: VERSION, manifestFile, manifestText, pathOverrides: [undefined, undefined, undefined, built.project.dir] });
+    const key = snapshotKey({
+      version: VERSION,
+      manifestFile,
+      manifestText,
+      pathOverrides: [undefined, undefined, undefined, built.project.dir],
+    });
     return snapshotHolds(join(built.project.dir, ".rigup"), key, now);
   };
   return { ...built, holds };
@@ -41,20 +46,26 @@ describe("rigup check fast path", () => {
   });
 
   it.each<[string, (dir: string) => Promise<void>]>([
-    ["an output changed in place (same size)", async (dir) => {
-      const file = join(dir, "out/hero/animations/action-4.glb");
-      const bytes = await readFile(file);
-      bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
-      await writeFile(file, bytes);
-    }],
+    [
+      "an output changed in place (same size)",
+      async (dir) => {
+        const file = join(dir, "out/hero/animations/action-4.glb");
+        const bytes = await readFile(file);
+        bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
+        await writeFile(file, bytes);
+      },
+    ],
     ["an output deleted", (dir) => rm(join(dir, "out/goblin/animations/swing.glb"))],
     ["a stray file added", (dir) => writeFile(join(dir, "out/hero/animations/extra.glb"), "glTF")],
     ["the manifest gained an action", (dir) => writeFile(join(dir, "characters.yaml"), MANIFEST({ heroActions: "[0, 4, 8]" }))],
-    ["a lockfile entry removed", async (dir) => {
-      const file = join(dir, "characters.lock");
-      const lines = (await readFile(file, "utf8")).split("\n").filter((l) => !l.includes('"name":"swing"'));
-      await writeFile(file, lines.join("\n"));
-    }],
+    [
+      "a lockfile entry removed",
+      async (dir) => {
+        const file = join(dir, "characters.lock");
+        const lines = (await readFile(file, "utf8")).split("\n").filter((l) => !l.includes('"name":"swing"'));
+        await writeFile(file, lines.join("\n"));
+      },
+    ],
     ["a config file moved the output dir", (dir) => writeFile(join(dir, ".riguprc.json"), JSON.stringify({ outDir: "elsewhere" }))],
     ["a source model changed", (dir) => writeFile(join(dir, "models/hero.glb"), Buffer.from("glTF\u0002\u0000\u0000\u0000changed"))],
   ])("%s: the snapshot no longer holds and check exits 2", async (_what, mutate) => {

@@ -33,7 +33,10 @@ describe("rigup init", () => {
   });
 
   it("never overwrites: keeps an existing manifest, appends only missing lines, twice is a no-op", async () => {
-    const project = await tempProject({ ".gitignore": "node_modules\n.rigup/", ".gitattributes": "*.png binary\nout/**/*.glb filter=lfs diff=lfs merge=lfs -text\n" });
+    const project = await tempProject({
+      ".gitignore": "node_modules\n.rigup/",
+      ".gitattributes": "*.png binary\nout/**/*.glb filter=lfs diff=lfs merge=lfs -text\n",
+    });
     const init = await runCli(["init", "--commit-outputs"], { cwd: project.dir });
     expect(init.code, init.stderr).toBe(0);
     const gitignore = await readFile(join(project.dir, ".gitignore"), "utf8");

@@ -7,7 +7,11 @@ import { writeLockfile } from "../../src/lockfile/write.js";
 import { runCli } from "../helpers/cli.js";
 import { builtProject, MANIFEST, offlineEnv } from "./built.js";
 
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 describe("rigup prune", () => {
   it("dry-runs, then --apply deletes a removed character's files and folders, and retires its lock entries", async () => {
@@ -67,7 +71,9 @@ describe("rigup prune", () => {
     const r = await runCli(["prune", "--yes", "--json"], { cwd: project.dir, env });
     expect(r.code).toBe(1);
     expect(await exists(victim)).toBe(true);
-    const refused = JSON.parse(r.stdout).items.flatMap((i: { refused: string[] }) => i.refused).sort();
+    const refused = JSON.parse(r.stdout)
+      .items.flatMap((i: { refused: string[] }) => i.refused)
+      .sort();
     expect(refused).toEqual(["../precious.txt", "goblin/../../precious.txt"]);
     expect(r.stderr).toContain("refused ../precious.txt: outside the output directory");
     // The rest of the removed character is gone all the same.

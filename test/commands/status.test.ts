@@ -25,7 +25,9 @@ describe("rigup status", () => {
     const goblinId = lock.characters.goblin!.rig!.task_id!.slice(0, 8);
     expect(r.stderr).toContain(`hero    rig ${heroId} (API v2)  expires in 12 days  clips: 2 up to date, 1 out of date`);
     expect(r.stderr).toContain("    hero/animations/action-8: create: new action 8 in characters.yaml");
-    expect(r.stderr).toContain(`goblin  rig ${goblinId} (API v2)  expired 3 days ago: adding actions needs a re-rig  clips: 1 up to date, 0 out of date`);
+    expect(r.stderr).toContain(
+      `goblin  rig ${goblinId} (API v2)  expired 3 days ago: adding actions needs a re-rig  clips: 1 up to date, 0 out of date`,
+    );
 
     const json = await runCli(["status", "--json"], { cwd: project.dir, env: await offlineEnv() });
     const status = JSON.parse(json.stdout);

@@ -28,7 +28,10 @@ const settingsIn = (root: string, more: Partial<Parameters<typeof resolveSetting
   resolveSettings({ manifestFile: "game/characters.yaml", env: {}, cwd: root, ...more });
 
 async function rejection(p: Promise<unknown>): Promise<UserError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(err instanceof UserError)) throw new Error(`expected a UserError, got ${String(err)}`);
   return err;
 }
@@ -90,7 +93,8 @@ describe("resolveSettings", () => {
 
   it("orders flags > env > config > defaults", async () => {
     const { root, game } = await repo({
-      ".riguprc.yaml": "outDir: from-config\nconcurrency: 3\napiBase: http://127.0.0.1:9\nrequestsPerSecond: 5\ntimeouts: { headersMs: 1000 }\n",
+      ".riguprc.yaml":
+        "outDir: from-config\nconcurrency: 3\napiBase: http://127.0.0.1:9\nrequestsPerSecond: 5\ntimeouts: { headersMs: 1000 }\n",
     });
     const env = { RIGUP_OUT_DIR: "env-out", RIGUP_CONCURRENCY: "4", MESHY_API_BASE: "http://127.0.0.1:8" };
 
@@ -173,7 +177,13 @@ describe("resolveSettings", () => {
   it("locates fields inside package.json's rigup key", async () => {
     const { root } = await repo({ "package.json": '{\n  "name": "g",\n  "rigup": {\n    "outdir": "x"\n  }\n}\n' });
     const err = await rejection(settingsIn(root));
-    expect(err.diagnostics[0]).toMatchObject({ file: path.join(root, "package.json"), line: 4, column: 5, field: "outdir", hint: "did you mean outDir?" });
+    expect(err.diagnostics[0]).toMatchObject({
+      file: path.join(root, "package.json"),
+      line: 4,
+      column: 5,
+      field: "outdir",
+      hint: "did you mean outDir?",
+    });
   });
 
   it("validates environment values and names the variable", async () => {

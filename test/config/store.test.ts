@@ -27,7 +27,12 @@ const settings = (root: string, env: Record<string, string> = {}, flags: { store
 it("reads the store from the config (a URL, or one with S3 options), a folder relative to characters.yaml", async () => {
   expect((await settings(await repo("store: s3://studio-rigup/characters\n"))).store).toEqual({ url: "s3://studio-rigup/characters" });
   const r2 = "store: { url: s3://rigup/team, endpoint: https://acct.r2.cloudflarestorage.com, region: auto, forcePathStyle: true }\n";
-  expect((await settings(await repo(r2))).store).toEqual({ url: "s3://rigup/team", endpoint: "https://acct.r2.cloudflarestorage.com", region: "auto", forcePathStyle: true });
+  expect((await settings(await repo(r2))).store).toEqual({
+    url: "s3://rigup/team",
+    endpoint: "https://acct.r2.cloudflarestorage.com",
+    region: "auto",
+    forcePathStyle: true,
+  });
   const root = await repo("store: ../shared/rigup\n");
   expect((await settings(root)).store).toEqual({ url: path.join(root, "shared/rigup") });
   expect((await settings(await repo())).store).toBeUndefined();
@@ -43,12 +48,18 @@ it("orders --store > RIGUP_STORE > config; --no-store turns it off; a flag's fol
 
 it("refuses credentials in the store setting (file, line, field; the secret never echoed) and a bad URL (exit 3)", async () => {
   const secret = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY";
-  const err = await settings(await repo(`store:\n  url: s3://b\n  secretAccessKey: ${secret}\n`)).then(() => undefined, (e: unknown) => e);
+  const err = await settings(await repo(`store:\n  url: s3://b\n  secretAccessKey: ${secret}\n`)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(UserError);
   const e = err as UserError;
   expect(e.exitCode).toBe(3);
   expect(e.diagnostics[0]).toMatchObject({ line: 3, field: "store.secretAccessKey" });
   expect(JSON.stringify({ message: e.message, diagnostics: e.diagnostics, hint: e.hint })).not.toContain(secret);
-  const bad = await settings(await repo(), { RIGUP_STORE: "http://example.com/bucket" }).then(() => undefined, (x: unknown) => x);
+  const bad = await settings(await repo(), { RIGUP_STORE: "http://example.com/bucket" }).then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(bad).toMatchObject({ exitCode: 3, diagnostics: [expect.objectContaining({ field: "RIGUP_STORE" })] });
 });

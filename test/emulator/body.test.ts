@@ -11,7 +11,9 @@ describe("request bodies", () => {
     const r = await call(emu, "POST", "/openapi/v1/rigging", body);
     expect(r.status).toBe(202);
     const { createHash } = await import("node:crypto");
-    const digest = createHash("sha256").update(JSON.stringify(["rig", `sha256:${createHash("sha256").update(bytes).digest("hex")}`, 1.7, null])).digest("hex");
+    const digest = createHash("sha256")
+      .update(JSON.stringify(["rig", `sha256:${createHash("sha256").update(bytes).digest("hex")}`, 1.7, null]))
+      .digest("hex");
     expect(emu.stats().tasksByInput).toEqual({ [digest]: 1 });
   });
 
@@ -19,7 +21,9 @@ describe("request bodies", () => {
     const emu = await useEmulator();
     const b64 = Buffer.from("glTF\u0002\u0000\u0000\u0000padding!").toString("base64").replace(/\//g, "\\/");
     expect((await call(emu, "POST", "/openapi/v1/rigging", `{"model_url":"data:model/gltf-binary;base64,${b64}"}`)).status).toBe(202);
-    expect((await call(emu, "POST", "/openapi/v1/rigging", { model_url: "data:model/gltf-binary,glTF%02%00%00%00abcdefgh" })).status).toBe(202);
+    expect((await call(emu, "POST", "/openapi/v1/rigging", { model_url: "data:model/gltf-binary,glTF%02%00%00%00abcdefgh" })).status).toBe(
+      202,
+    );
     expect((await call(emu, "POST", "/openapi/v1/rigging", { model_url: "data:model/gltf-binary;base64,@@@@" })).status).toBe(400);
   });
 

@@ -16,7 +16,15 @@ describe("rigging", () => {
     const got = await call(emu, "GET", `/openapi/v1/rigging/${created.json.result}`);
     expect(got.status).toBe(200);
     const task = TaskSchema.parse(got.json);
-    expect(task).toMatchObject({ id: created.json.result, type: "rig", status: "IN_PROGRESS", finished_at: 0, expires_at: 0, result: null, consumed_credits: 5 });
+    expect(task).toMatchObject({
+      id: created.json.result,
+      type: "rig",
+      status: "IN_PROGRESS",
+      finished_at: 0,
+      expires_at: 0,
+      result: null,
+      consumed_credits: 5,
+    });
     expect(Math.abs(task.created_at! - Date.now())).toBeLessThan(60_000); // Unix ms
 
     emu.advanceClock(60_000);
@@ -25,9 +33,14 @@ describe("rigging", () => {
     expect(done.progress).toBe(100);
     expect(done.expires_at).toBe(done.finished_at + 60 * DAY);
     expect(Object.keys(done.result).sort()).toEqual(["basic_animations", "rigged_character_fbx_url", "rigged_character_glb_url"]);
-    expect(Object.keys(done.result.basic_animations).sort()).toEqual(
-      ["running_armature_glb_url", "running_fbx_url", "running_glb_url", "walking_armature_glb_url", "walking_fbx_url", "walking_glb_url"],
-    );
+    expect(Object.keys(done.result.basic_animations).sort()).toEqual([
+      "running_armature_glb_url",
+      "running_fbx_url",
+      "running_glb_url",
+      "walking_armature_glb_url",
+      "walking_fbx_url",
+      "walking_glb_url",
+    ]);
   });
 
   it("answers 401 without a key or with a bad one, and accepts any msy_ key unless restricted", async () => {
@@ -104,7 +117,9 @@ describe("rigging", () => {
   it("rejects by sha256 of the decoded model bytes", async () => {
     const uri = await modelDataUri();
     const { createHash } = await import("node:crypto");
-    const sha = createHash("sha256").update(Buffer.from(uri.split(",")[1]!, "base64")).digest("hex");
+    const sha = createHash("sha256")
+      .update(Buffer.from(uri.split(",")[1]!, "base64"))
+      .digest("hex");
     const emu = await useEmulator({ faults: { rejectInputs: [sha] } });
     expect((await call(emu, "POST", "/openapi/v1/rigging", { model_url: uri })).status).toBe(422);
     expect((await call(emu, "POST", "/openapi/v1/rigging", { model_url: "https://example.com/x.glb" })).status).toBe(202);
@@ -254,9 +269,15 @@ describe("library", () => {
   it("serves the catalog and filters it", async () => {
     const emu = await useEmulator();
     const all = (await call(emu, "GET", "/openapi/v1/animations/library")).json;
-    expect(all.find((a: { action_id: number }) => a.action_id === 1)).toMatchObject({ name: "Walking_Woman", category: "WalkAndRun", sub_category: "Walking" });
-    for (const item of all) expect(Object.keys(item).sort()).toEqual(["action_id", "category", "key", "name", "preview_url", "sub_category"]);
-    const ids = async (q: string) => (await call(emu, "GET", `/openapi/v1/animations/library?${q}`)).json.map((a: { action_id: number }) => a.action_id);
+    expect(all.find((a: { action_id: number }) => a.action_id === 1)).toMatchObject({
+      name: "Walking_Woman",
+      category: "WalkAndRun",
+      sub_category: "Walking",
+    });
+    for (const item of all)
+      expect(Object.keys(item).sort()).toEqual(["action_id", "category", "key", "name", "preview_url", "sub_category"]);
+    const ids = async (q: string) =>
+      (await call(emu, "GET", `/openapi/v1/animations/library?${q}`)).json.map((a: { action_id: number }) => a.action_id);
     expect(await ids("search=chair_sit")).toEqual([32, 33]);
     expect(await ids("category=Fighting&sub_category=Dying")).toEqual([8, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190]);
     expect(await ids("action_ids=16,92,4000")).toEqual([16, 92]);

@@ -44,7 +44,10 @@ export async function modelDataUri(): Promise<string> {
   return glbUri;
 }
 
-export async function createRig(emu: Emulator, body: Record<string, unknown> = { model_url: "https://example.com/hero.glb" }): Promise<string> {
+export async function createRig(
+  emu: Emulator,
+  body: Record<string, unknown> = { model_url: "https://example.com/hero.glb" },
+): Promise<string> {
   const r = await call(emu, "POST", "/openapi/v1/rigging", body);
   if (r.status !== 202) throw new Error(`create rig: ${r.status} ${r.text}`);
   return r.json.result as string;

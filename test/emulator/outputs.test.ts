@@ -54,7 +54,11 @@ describe("outputs", () => {
       const rig = await createRig(emu, { model_url: await modelDataUri() });
       const result = (await call(emu, "GET", `/openapi/v1/rigging/${rig}`)).json.result;
       const doc = await new NodeIO().readBinary(await download(result.rigged_character_glb_url));
-      return doc.getRoot().listNodes().find((n) => n.getName() === "LeftLowerLeg")!.getTranslation();
+      return doc
+        .getRoot()
+        .listNodes()
+        .find((n) => n.getName() === "LeftLowerLeg")!
+        .getTranslation();
     };
     expect(await hips()).not.toEqual(await hips());
   });
@@ -74,7 +78,11 @@ describe("outputs", () => {
     expect(input.getCount()).toBe(Math.round(duration * fps) + 1);
     expect(Math.abs(input.getMax([0])[0]! - duration)).toBeLessThanOrEqual(0.5 / fps);
     // The pose visibly changes: some rotation differs between keyframes.
-    const out = clip!.listChannels().find((c) => c.getTargetNode()?.getName() === "RightUpperArm")!.getSampler()!.getOutput()!;
+    const out = clip!
+      .listChannels()
+      .find((c) => c.getTargetNode()?.getName() === "RightUpperArm")!
+      .getSampler()!
+      .getOutput()!;
     const first = out.getElement(0, []);
     const deviation = (k: number) => Math.max(...out.getElement(k, []).map((v, i) => Math.abs(v - first[i]!)));
     expect(Math.max(...Array.from({ length: out.getCount() }, (_, k) => deviation(k)))).toBeGreaterThan(0.1);
@@ -91,7 +99,12 @@ describe("outputs", () => {
     const doc = await new NodeIO().readBinary(glb);
     expect(doc.getRoot().listMeshes()).toEqual([]);
     expect(doc.getRoot().listAnimations()).toHaveLength(1);
-    expect(doc.getRoot().listNodes().map((n) => n.getName())).toEqual(expect.arrayContaining([...HUMANOID_JOINTS]));
+    expect(
+      doc
+        .getRoot()
+        .listNodes()
+        .map((n) => n.getName()),
+    ).toEqual(expect.arrayContaining([...HUMANOID_JOINTS]));
   });
 
   it("FBX stand-ins carry the binary FBX magic and version 7400", async () => {

@@ -8,7 +8,9 @@ import { describe, expect, it } from "vitest";
 import { call, modelDataUri, useEmulator } from "./harness.js";
 
 // Untyped, as the page is: the tests compare shapes.
-const { responses, requests: requestBodies } = JSON.parse(readFileSync(new URL("../fixtures/meshy-v1-examples.json", import.meta.url), "utf8"));
+const { responses, requests: requestBodies } = JSON.parse(
+  readFileSync(new URL("../fixtures/meshy-v1-examples.json", import.meta.url), "utf8"),
+);
 
 /** Same type at every key of `example` that both have; objects recursively. */
 function expectSameTypes(actual: Record<string, unknown>, example: Record<string, unknown>, path = ""): void {

@@ -8,7 +8,9 @@ describe("task streams", () => {
     const emu = await useEmulator({ rigMs: 300, concurrentTasks: 1 });
     await createRig(emu); // occupies the only slot, so the next one starts PENDING
     const id = await createRig(emu);
-    const { status, contentType, events, closed } = await readSse(`${emu.url}/openapi/v1/rigging/${id}/stream`, emu.apiKey, { timeoutMs: 5000 });
+    const { status, contentType, events, closed } = await readSse(`${emu.url}/openapi/v1/rigging/${id}/stream`, emu.apiKey, {
+      timeoutMs: 5000,
+    });
     expect(status).toBe(200);
     expect(contentType).toBe("text/event-stream");
     expect(closed).toBe(true);
@@ -52,7 +54,10 @@ describe("task streams", () => {
   });
 
   it("drop-stream fault: the connection dies without a terminal event", async () => {
-    const emu = await useEmulator({ rigMs: 2000, faults: { script: [{ match: "GET /openapi/v1/rigging/:id/stream", nth: 1, fault: "drop-stream" }] } });
+    const emu = await useEmulator({
+      rigMs: 2000,
+      faults: { script: [{ match: "GET /openapi/v1/rigging/:id/stream", nth: 1, fault: "drop-stream" }] },
+    });
     const id = await createRig(emu);
     const dropped = await readSse(`${emu.url}/openapi/v1/rigging/${id}/stream`, emu.apiKey);
     expect(dropped.broken || dropped.closed).toBe(true);

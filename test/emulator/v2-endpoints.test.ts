@@ -29,8 +29,21 @@ const TASK_KEYS = [
   "output",
 ];
 const RIG_OUTPUT_KEYS = ["basic_animations", "rigged_character_fbx_url", "rigged_character_glb_url"];
-const BASIC_KEYS = ["running_armature_glb_url", "running_fbx_url", "running_glb_url", "walking_armature_glb_url", "walking_fbx_url", "walking_glb_url"];
-const ANIMATION_OUTPUT_KEYS = ["animation_fbx_url", "animation_glb_url", "processed_animation_fps_fbx_url", "processed_armature_fbx_url", "processed_usdz_url"];
+const BASIC_KEYS = [
+  "running_armature_glb_url",
+  "running_fbx_url",
+  "running_glb_url",
+  "walking_armature_glb_url",
+  "walking_fbx_url",
+  "walking_glb_url",
+];
+const ANIMATION_OUTPUT_KEYS = [
+  "animation_fbx_url",
+  "animation_glb_url",
+  "processed_animation_fps_fbx_url",
+  "processed_armature_fbx_url",
+  "processed_usdz_url",
+];
 const HERO = { model_url: "https://example.com/hero.glb" };
 
 const getV2 = async (emu: Parameters<typeof call>[0], id: string) => (await call(emu, "GET", `/openapi/v2/tasks/${id}`)).json;
@@ -61,7 +74,14 @@ describe("v2 rigging", () => {
 
     const running = await getV2(emu, created.json.id);
     expect(Object.keys(running)).toEqual(TASK_KEYS);
-    expect(running).toMatchObject({ status: "IN_PROGRESS", started_at: expect.any(Number), finished_at: null, expires_at: null, output: null, task_error: null });
+    expect(running).toMatchObject({
+      status: "IN_PROGRESS",
+      started_at: expect.any(Number),
+      finished_at: null,
+      expires_at: null,
+      output: null,
+      task_error: null,
+    });
 
     emu.advanceClock(60_000);
     const done = await getV2(emu, created.json.id);
@@ -70,7 +90,8 @@ describe("v2 rigging", () => {
     expect(done.expires_at).toBe(done.finished_at + 60 * DAY); // the emulator's rigRetentionMs
     expect(Object.keys(done.output).sort()).toEqual(RIG_OUTPUT_KEYS);
     expect(Object.keys(done.output.basic_animations).sort()).toEqual(BASIC_KEYS);
-    for (const url of [done.output.rigged_character_glb_url, ...Object.values(done.output.basic_animations)]) expect(url).toMatch(/^http:\/\/.*\/assets\//);
+    for (const url of [done.output.rigged_character_glb_url, ...Object.values(done.output.basic_animations)])
+      expect(url).toMatch(/^http:\/\/.*\/assets\//);
 
     // The same URLs on every read, valid until expires_at (docs/meshy-api.md §6.4: no refresh).
     emu.advanceClock(2 * DAY);
@@ -82,12 +103,19 @@ describe("v2 rigging", () => {
 
   it("echoes exactly the fields sent: no defaults filled, a data URI as its digest", async () => {
     const emu = await useEmulator();
-    const sent = { input_task_id: "018a210d-8ba4-705c-b111-1f1776f7f578", height_meters: 1.75, skeleton_template: "mixamo", animation_type: "biped" };
+    const sent = {
+      input_task_id: "018a210d-8ba4-705c-b111-1f1776f7f578",
+      height_meters: 1.75,
+      skeleton_template: "mixamo",
+      animation_type: "biped",
+    };
     expect((await createV2(emu, "rigging", sent)).input).toEqual(sent);
     expect((await createV2(emu, "rigging", HERO)).input).toEqual(HERO);
 
     const uri = await modelDataUri();
-    const sha = createHash("sha256").update(Buffer.from(uri.split(",")[1]!, "base64")).digest("hex");
+    const sha = createHash("sha256")
+      .update(Buffer.from(uri.split(",")[1]!, "base64"))
+      .digest("hex");
     const task = await createV2(emu, "rigging", { model_url: uri });
     expect(task.input).toEqual({ model_url: `data:model/gltf-binary;sha256,${sha}` });
     expect((await getV2(emu, task.id)).input).toEqual(task.input);
@@ -107,11 +135,21 @@ describe("v2 animations", () => {
     const emu = await useEmulator();
     const rig = await rigV2(emu);
     const created = await createV2(emu, "animations", { rig_task_id: rig, action_id: 0 });
-    expect(created).toMatchObject({ type: "animate", status: "PENDING", consumed_credits: 3, output: null, input: { rig_task_id: rig, action_id: 0 } });
+    expect(created).toMatchObject({
+      type: "animate",
+      status: "PENDING",
+      consumed_credits: 3,
+      output: null,
+      input: { rig_task_id: rig, action_id: 0 },
+    });
     const task = await getV2(emu, created.id);
     expect(task.status).toBe("SUCCEEDED");
     expect(Object.keys(task.output).sort()).toEqual(ANIMATION_OUTPUT_KEYS);
-    expect(task.output).toMatchObject({ processed_usdz_url: null, processed_armature_fbx_url: null, processed_animation_fps_fbx_url: null });
+    expect(task.output).toMatchObject({
+      processed_usdz_url: null,
+      processed_armature_fbx_url: null,
+      processed_animation_fps_fbx_url: null,
+    });
     expect(task.output.animation_glb_url).toMatch(/\/Animation_Idle_withSkin\.glb\?/);
 
     const usdz = await createV2(emu, "animations", { rig_task_id: rig, action_id: 0, post_process: { operation_type: "fbx2usdz" } });
@@ -129,8 +167,14 @@ describe("v2 animations", () => {
     const task = await getV2(emu, created.id);
     const glb = new Uint8Array(await (await fetch(task.output.animation_glb_url)).arrayBuffer());
     const doc = await new NodeIO().readBinary(glb);
-    const names = doc.getRoot().listAnimations().map((a) => a.getName());
-    const library = (await call(emu, "GET", "/openapi/v2/animations/library?action_ids=0,92,16")).json as { action_id: number; name: string }[];
+    const names = doc
+      .getRoot()
+      .listAnimations()
+      .map((a) => a.getName());
+    const library = (await call(emu, "GET", "/openapi/v2/animations/library?action_ids=0,92,16")).json as {
+      action_id: number;
+      name: string;
+    }[];
     const name = (id: number) => library.find((a) => a.action_id === id)!.name;
     expect(names).toEqual([name(0), name(92), name(16)]);
     expect(doc.getRoot().listSkins()).toHaveLength(1);
@@ -145,7 +189,10 @@ describe("v2 animations", () => {
     const emu = await useEmulator();
     const rig = await rigV2(emu);
     const motion = await createV2(emu, "animations", { rig_task_id: rig, motion_task_id: "0193c1a2-0000-7000-8000-000000000001" });
-    expect(motion).toMatchObject({ consumed_credits: 3, input: { rig_task_id: rig, motion_task_id: "0193c1a2-0000-7000-8000-000000000001" } });
+    expect(motion).toMatchObject({
+      consumed_credits: 3,
+      input: { rig_task_id: rig, motion_task_id: "0193c1a2-0000-7000-8000-000000000001" },
+    });
     expect((await getV2(emu, motion.id)).output.animation_glb_url).toMatch(/Animation_Text_To_Motion_withSkin\.glb/);
 
     const v1 = await createAnimation(emu, { rig_task_id: rig, action_ids: [1, 2] });
@@ -177,7 +224,10 @@ describe("v2 task list", () => {
     const asc = (await call(emu, "GET", "/openapi/v2/tasks?type=rig&page_size=5&page_num=2&sort_by=%2Bcreated_at")).json;
     expect(ids(asc.data)).toEqual(rigs.slice(5, 10));
     expect(asc.has_more).toBe(true);
-    expect((await call(emu, "GET", "/openapi/v2/tasks?type=animate")).json).toEqual({ data: [expect.objectContaining({ id: animation, type: "animate" })], has_more: false });
+    expect((await call(emu, "GET", "/openapi/v2/tasks?type=animate")).json).toEqual({
+      data: [expect.objectContaining({ id: animation, type: "animate" })],
+      has_more: false,
+    });
     expect((await call(emu, "GET", "/openapi/v2/tasks?type=rig", undefined, "msy_other")).json).toEqual({ data: [], has_more: false });
   });
 
@@ -229,7 +279,9 @@ describe("v2 streams", () => {
     const emu = await useEmulator();
     const { status, events, closed } = await readSse(`${emu.url}/openapi/v2/tasks/nope/stream`, emu.apiKey);
     expect([status, closed]).toEqual([200, true]);
-    expect(events).toEqual([{ event: "error", data: { type: "not_found", code: "task_not_found", message: "Task not found", doc_url: null } }]);
+    expect(events).toEqual([
+      { event: "error", data: { type: "not_found", code: "task_not_found", message: "Task not found", doc_url: null } },
+    ]);
   });
 });
 
@@ -249,7 +301,13 @@ describe("v1 and v2 over one store", () => {
     const emu = await useEmulator();
     const v1Rig = await createRig(emu, { ...HERO, height_meters: 1.6 });
     const asV2 = await getV2(emu, v1Rig);
-    expect(asV2).toMatchObject({ id: v1Rig, type: "rig", status: "SUCCEEDED", input: { ...HERO, height_meters: 1.6 }, consumed_credits: 5 });
+    expect(asV2).toMatchObject({
+      id: v1Rig,
+      type: "rig",
+      status: "SUCCEEDED",
+      input: { ...HERO, height_meters: 1.6 },
+      consumed_credits: 5,
+    });
     expect(Object.keys(asV2.output).sort()).toEqual(RIG_OUTPUT_KEYS);
 
     // An animation under v2 may name a rig made under v1, and v1 reads it back.
@@ -293,7 +351,11 @@ describe("v1 and v2 over one store", () => {
 describe("apiVersions", () => {
   it("v2 alone: v1 routes are unknown paths (404 {message}), v2 works", async () => {
     const emu = await useEmulator({ apiVersions: "v2" });
-    for (const [method, path] of [["POST", "/openapi/v1/rigging"], ["GET", "/openapi/v1/rigging/x"], ["GET", "/openapi/v1/animations/library"]] as const) {
+    for (const [method, path] of [
+      ["POST", "/openapi/v1/rigging"],
+      ["GET", "/openapi/v1/rigging/x"],
+      ["GET", "/openapi/v1/animations/library"],
+    ] as const) {
       const r = await call(emu, method, path, method === "POST" ? HERO : undefined);
       expect(r.status, path).toBe(404);
       expect(r.json).toEqual({ message: "Not found" });
@@ -304,7 +366,11 @@ describe("apiVersions", () => {
 
   it("v1 alone: v2 routes answer route_not_found, v1 works", async () => {
     const emu = await useEmulator({ apiVersions: "v1" });
-    for (const [method, path] of [["POST", "/openapi/v2/rigging"], ["GET", "/openapi/v2/tasks/x"], ["GET", "/openapi/v2/tasks?type=rig"]] as const) {
+    for (const [method, path] of [
+      ["POST", "/openapi/v2/rigging"],
+      ["GET", "/openapi/v2/tasks/x"],
+      ["GET", "/openapi/v2/tasks?type=rig"],
+    ] as const) {
       expectV2Error(await call(emu, method, path, method === "POST" ? HERO : undefined), 404, "route_not_found");
     }
     expect((await call(emu, "POST", "/openapi/v1/rigging", HERO)).status).toBe(202);

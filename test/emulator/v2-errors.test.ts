@@ -21,11 +21,20 @@ const post = (emu: Emulator, path: "rigging" | "animations", body: unknown) => c
 async function glbWithTriangles(perPrimitive: number[]): Promise<string> {
   const doc = new Document();
   const buffer = doc.createBuffer();
-  const position = doc.createAccessor().setType("VEC3").setArray(new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0])).setBuffer(buffer);
+  const position = doc
+    .createAccessor()
+    .setType("VEC3")
+    .setArray(new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]))
+    .setBuffer(buffer);
   const mesh = doc.createMesh();
   for (const n of perPrimitive) {
     const indices = Uint16Array.from({ length: n * 3 }, (_, i) => i % 3);
-    mesh.addPrimitive(doc.createPrimitive().setAttribute("POSITION", position).setIndices(doc.createAccessor().setType("SCALAR").setArray(indices).setBuffer(buffer)));
+    mesh.addPrimitive(
+      doc
+        .createPrimitive()
+        .setAttribute("POSITION", position)
+        .setIndices(doc.createAccessor().setType("SCALAR").setArray(indices).setBuffer(buffer)),
+    );
   }
   doc.createScene().addChild(doc.createNode().setMesh(mesh));
   return `data:model/gltf-binary;base64,${Buffer.from(await new NodeIO().writeBinary(doc)).toString("base64")}`;
@@ -203,7 +212,11 @@ describe("animation bodies", () => {
 
   it("task_not_found (404) for an unknown or expired rig_task_id", async () => {
     const emu = await useEmulator({ rigRetentionMs: 1000 });
-    expectError(await post(emu, "animations", { rig_task_id: "00000000-0000-0000-0000-000000000000", action_id: 0 }), 404, "task_not_found");
+    expectError(
+      await post(emu, "animations", { rig_task_id: "00000000-0000-0000-0000-000000000000", action_id: 0 }),
+      404,
+      "task_not_found",
+    );
     const rig = await rigV2(emu);
     emu.advanceClock(1001);
     expectError(await post(emu, "animations", { rig_task_id: rig, action_id: 0 }), 404, "task_not_found");
@@ -297,7 +310,10 @@ describe("server errors and failed tasks", () => {
     const rig = await rigV2(emu);
     emu.setFaults({ failInputs: [rig] });
     const failedAnim = await createAnimation(emu, { rig_task_id: rig, action_id: 0 });
-    for (const [id, code] of [[failedRig, "rigging_failed"], [failedAnim, "animation_failed"]] as const) {
+    for (const [id, code] of [
+      [failedRig, "rigging_failed"],
+      [failedAnim, "animation_failed"],
+    ] as const) {
       const task = (await call(emu, "GET", `/openapi/v2/tasks/${id}`)).json;
       expect(task.status).toBe("FAILED");
       expect(Object.keys(task.task_error)).toEqual(["type", "code", "message", "doc_url"]);

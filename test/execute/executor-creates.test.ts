@@ -53,7 +53,9 @@ interface RunOptions {
 }
 
 async function run(api: MeshyApi, o: RunOptions = {}) {
-  const g = given().formats([]).character("knight", { source: { kind: "url", url: "https://example.com/knight.glb" } });
+  const g = given()
+    .formats([])
+    .character("knight", { source: { kind: "url", url: "https://example.com/knight.glb" } });
   const { vol, fs: mem } = memFs({ "/p/.keep": "" });
   let renames = 0;
   const fs = new Proxy(mem, {

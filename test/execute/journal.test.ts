@@ -13,7 +13,17 @@ import { memFs } from "../lockfile/mem-fs.js";
 const FILE = "/p/characters.lock";
 const rigStep = (height = 1.9): PlanStep => {
   const inputs = { ...rigEntry().inputs, height_meters: height };
-  return { key: "hero/rig", character: "hero", kind: "rig", action: "replace", reasons: [], credits: 5, missing: [], digest: digestOf(inputs), inputs };
+  return {
+    key: "hero/rig",
+    character: "hero",
+    kind: "rig",
+    action: "replace",
+    reasons: [],
+    credits: 5,
+    missing: [],
+    digest: digestOf(inputs),
+    inputs,
+  };
 };
 const clipStep: PlanStep = {
   key: "hero/animations/walk",

@@ -24,7 +24,10 @@ function fakeList(batches: Task[][]) {
 }
 
 const base = { kind: "rig" as const, window: { from: 999_000 }, settleMs: 0, sleep: async () => {} };
-const ids = (...list: string[]) => async () => new Set(list);
+const ids =
+  (...list: string[]) =>
+  async () =>
+    new Set(list);
 
 describe("reconcileLostCreate", () => {
   it("adopts the single unclaimed task created inside the window", async () => {

@@ -24,7 +24,10 @@ describe("embedBaseColor", () => {
   it("gives a surface without a material one, and turns a colour factor white (keeping its alpha)", async () => {
     const glb = await syntheticGlb([{ vertices: 3 }, { vertices: 3, material: false }]);
     const root = await read(await embedBaseColor(glb, png));
-    const [first, second] = root.listMeshes()[0]!.listPrimitives().map((p) => p.getMaterial());
+    const [first, second] = root
+      .listMeshes()[0]!
+      .listPrimitives()
+      .map((p) => p.getMaterial());
     expect(second).toBeTruthy();
     expect(second!.getBaseColorTexture()?.getImage()).toEqual(png);
     expect(first!.getBaseColorFactor()).toEqual([1, 1, 1, 0.75]);

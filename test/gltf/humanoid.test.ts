@@ -36,17 +36,30 @@ describe("buildHumanoid", () => {
 
   it("clip keyframes follow duration and fps, for every motion style", async () => {
     for (const motion of ["idle", "walk", "run", "attack", "dead", "arise", "hit", "jump", "cast", "look"] as const) {
-      const glb = await buildHumanoid({ heightMeters: 1.7, seed: 1, skinned: true, withMesh: false, clip: { name: motion, durationSec: 1.5, fps: 25, motion } });
+      const glb = await buildHumanoid({
+        heightMeters: 1.7,
+        seed: 1,
+        skinned: true,
+        withMesh: false,
+        clip: { name: motion, durationSec: 1.5, fps: 25, motion },
+      });
       const doc = await new NodeIO().readBinary(glb);
       const anim = doc.getRoot().listAnimations()[0]!;
       expect(anim.listSamplers()[0]!.getInput()!.getCount(), motion).toBe(Math.round(1.5 * 25) + 1);
-      expect(doc.getRoot().listNodes().filter((n) => HUMANOID_JOINTS.includes(n.getName()))).toHaveLength(HUMANOID_JOINTS.length);
+      expect(
+        doc
+          .getRoot()
+          .listNodes()
+          .filter((n) => HUMANOID_JOINTS.includes(n.getName())),
+      ).toHaveLength(HUMANOID_JOINTS.length);
       expect((await validator.validateBytes(glb)).issues.numErrors, motion).toBe(0);
     }
   });
 
   it("refuses clips without a skeleton and non-positive heights", async () => {
-    await expect(buildHumanoid({ heightMeters: 1.7, seed: 1, skinned: false, clip: { name: "x", durationSec: 1, fps: 30 } })).rejects.toThrow();
+    await expect(
+      buildHumanoid({ heightMeters: 1.7, seed: 1, skinned: false, clip: { name: "x", durationSec: 1, fps: 30 } }),
+    ).rejects.toThrow();
     await expect(buildHumanoid({ heightMeters: 0, seed: 1, skinned: false })).rejects.toThrow();
   });
 

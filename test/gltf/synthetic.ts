@@ -22,9 +22,25 @@ export async function syntheticGlb(primitives: PrimitiveSpec[]): Promise<Uint8Ar
     const prim = doc
       .createPrimitive()
       .setMode((p.mode ?? 4) as GLTF.MeshPrimitiveMode)
-      .setAttribute("POSITION", doc.createAccessor().setType("VEC3").setArray(new Float32Array(p.vertices * 3)).setBuffer(buffer));
-    if (p.indices !== undefined) prim.setIndices(doc.createAccessor().setType("SCALAR").setArray(new Uint32Array(p.indices)).setBuffer(buffer));
-    if (p.uvs ?? true) prim.setAttribute("TEXCOORD_0", doc.createAccessor().setType("VEC2").setArray(new Float32Array(p.vertices * 2)).setBuffer(buffer));
+      .setAttribute(
+        "POSITION",
+        doc
+          .createAccessor()
+          .setType("VEC3")
+          .setArray(new Float32Array(p.vertices * 3))
+          .setBuffer(buffer),
+      );
+    if (p.indices !== undefined)
+      prim.setIndices(doc.createAccessor().setType("SCALAR").setArray(new Uint32Array(p.indices)).setBuffer(buffer));
+    if (p.uvs ?? true)
+      prim.setAttribute(
+        "TEXCOORD_0",
+        doc
+          .createAccessor()
+          .setType("VEC2")
+          .setArray(new Float32Array(p.vertices * 2))
+          .setBuffer(buffer),
+      );
     if (p.material ?? true) prim.setMaterial(doc.createMaterial(`M${i}`).setBaseColorFactor([0.5, 0.25, 0.125, 0.75]));
     mesh.addPrimitive(prim);
   });

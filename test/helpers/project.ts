@@ -72,7 +72,8 @@ export interface HeroGoblinOptions {
 /** The e2e tests' game: a hero (1.8 m) and a goblin (1.1 m), with what each test varies. */
 export function heroGoblinManifest(o: HeroGoblinOptions = {}): string {
   const { heroHeight = 1.8, heroActions = "[0, 4]", goblinActions = "[2]" } = o;
-  const goblin = goblinActions === false ? "" : `  goblin:\n    model: models/goblin.glb\n    height_meters: 1.1\n    actions: ${goblinActions}\n`;
+  const goblin =
+    goblinActions === false ? "" : `  goblin:\n    model: models/goblin.glb\n    height_meters: 1.1\n    actions: ${goblinActions}\n`;
   return `# yaml-language-server: $schema=../schemas/characters.schema.json
 version: 1
 characters:

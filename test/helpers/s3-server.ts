@@ -66,7 +66,9 @@ export async function startS3Server(): Promise<TestS3Server> {
   const region = "us-east-1";
   const accessKeyId = `AKIA${randomBytes(8).toString("hex").toUpperCase()}`;
   const secretAccessKey = randomBytes(30).toString("base64");
-  const child = spawn(process.execPath, ["--openssl-legacy-provider", "--import", TSX, THIS_FILE, "--serve"], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--openssl-legacy-provider", "--import", TSX, THIS_FILE, "--serve"], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   // Settings on stdin, not argv: argv shows in `ps`, a habit worth keeping even for a test key.
   child.stdin.write(`${JSON.stringify({ dir, bucket, accessKeyId, secretAccessKey })}\n`);
   let stderr = "";
@@ -143,10 +145,23 @@ export async function startS3Server(): Promise<TestS3Server> {
 }
 
 /** The child: s3rver and the proxy, until stdin ends (the parent stopped or died). Commands come as stdin lines. */
-async function serve(settings: { dir: string; bucket: string; accessKeyId: string; secretAccessKey: string }, commands: Interface): Promise<void> {
+async function serve(
+  settings: { dir: string; bucket: string; accessKeyId: string; secretAccessKey: string },
+  commands: Interface,
+): Promise<void> {
   const { dir, bucket, accessKeyId, secretAccessKey } = settings;
-  const S3rver = createRequire(import.meta.url)("s3rver") as new (options: object) => { run(): Promise<AddressInfo>; close(): Promise<void> };
-  const backend = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: dir, vhostBuckets: false, configureBuckets: [{ name: bucket }] });
+  const S3rver = createRequire(import.meta.url)("s3rver") as new (options: object) => {
+    run(): Promise<AddressInfo>;
+    close(): Promise<void>;
+  };
+  const backend = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory: dir,
+    vhostBuckets: false,
+    configureBuckets: [{ name: bucket }],
+  });
   const backendPort = (await backend.run()).port;
   let failingWrites = false;
 
@@ -157,10 +172,13 @@ async function serve(settings: { dir: string; bucket: string; accessKeyId: strin
   const forward = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const { authorization: _auth, expect: _expect, ...headers } = req.headers;
-      const out = httpRequest({ host: "127.0.0.1", port: backendPort, method: req.method, path: req.url, headers, agent: upstream }, (back) => {
-        res.writeHead(back.statusCode ?? 502, back.headers);
-        pipeline(back, res).then(resolve, reject);
-      });
+      const out = httpRequest(
+        { host: "127.0.0.1", port: backendPort, method: req.method, path: req.url, headers, agent: upstream },
+        (back) => {
+          res.writeHead(back.statusCode ?? 502, back.headers);
+          pipeline(back, res).then(resolve, reject);
+        },
+      );
       out.on("error", reject);
       pipeline(req, out).catch(reject);
     });
@@ -184,7 +202,10 @@ async function serve(settings: { dir: string; bucket: string; accessKeyId: strin
     if (denied) return answer(req, res, 403, denied);
     const payload = String(req.headers["x-amz-content-sha256"] ?? "");
     if (payload !== "UNSIGNED-PAYLOAD" && !/^[0-9a-f]{64}$/.test(payload)) {
-      return answer(req, res, 400, { Code: "InvalidArgument", Message: `x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a sha256 value (got ${payload || "nothing"}); chunked payloads are not supported` });
+      return answer(req, res, 400, {
+        Code: "InvalidArgument",
+        Message: `x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a sha256 value (got ${payload || "nothing"}); chunked payloads are not supported`,
+      });
     }
     if (failingWrites && (method === "PUT" || method === "POST")) {
       return answer(req, res, 503, { Code: "SlowDown", Message: "Please reduce your request rate." });
@@ -204,7 +225,11 @@ async function serve(settings: { dir: string; bucket: string; accessKeyId: strin
     await previous;
     try {
       if (await objectExists(path)) {
-        return await answer(req, res, 412, { Code: "PreconditionFailed", Message: "At least one of the pre-conditions you specified did not hold", Condition: "If-None-Match" });
+        return await answer(req, res, 412, {
+          Code: "PreconditionFailed",
+          Message: "At least one of the pre-conditions you specified did not hold",
+          Condition: "If-None-Match",
+        });
       }
       await forward(req, res);
     } finally {
@@ -252,7 +277,8 @@ function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+const AUTH =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 
 /**
  * Verifies a header-signed SigV4 request the way S3 does (payload hash taken from
@@ -263,7 +289,11 @@ function checkSignature(req: IncomingMessage, accessKeyId: string, secret: strin
   if (!m) return { Code: "AccessDenied", Message: "Access Denied (this test server takes header-signed SigV4 requests only)" };
   const [, keyId, date, region, service, signedHeaders, signature] = m as unknown as string[];
   if (keyId !== accessKeyId) {
-    return { Code: "InvalidAccessKeyId", Message: "The AWS Access Key Id you provided does not exist in our records.", AWSAccessKeyId: keyId! };
+    return {
+      Code: "InvalidAccessKeyId",
+      Message: "The AWS Access Key Id you provided does not exist in our records.",
+      AWSAccessKeyId: keyId!,
+    };
   }
   const [path = "/", query = ""] = (req.url ?? "/").split("?", 2);
   const canonicalQuery = query
@@ -282,9 +312,22 @@ function checkSignature(req: IncomingMessage, accessKeyId: string, secret: strin
     const v = req.headers[n];
     return `${n}:${(Array.isArray(v) ? v.join(",") : (v ?? "")).trim().replace(/\s+/g, " ")}`;
   });
-  const canonicalRequest = [req.method, path, canonicalQuery, ...headerLines, "", signedHeaders, String(req.headers["x-amz-content-sha256"] ?? "")].join("\n");
+  const canonicalRequest = [
+    req.method,
+    path,
+    canonicalQuery,
+    ...headerLines,
+    "",
+    signedHeaders,
+    String(req.headers["x-amz-content-sha256"] ?? ""),
+  ].join("\n");
   const scope = `${date}/${region}/${service}/aws4_request`;
-  const stringToSign = ["AWS4-HMAC-SHA256", String(req.headers["x-amz-date"] ?? ""), scope, createHash("sha256").update(canonicalRequest).digest("hex")].join("\n");
+  const stringToSign = [
+    "AWS4-HMAC-SHA256",
+    String(req.headers["x-amz-date"] ?? ""),
+    scope,
+    createHash("sha256").update(canonicalRequest).digest("hex"),
+  ].join("\n");
   let key: Buffer = createHmac("sha256", `AWS4${secret}`).update(date!).digest();
   for (const part of [region!, service!, "aws4_request"]) key = createHmac("sha256", key).update(part).digest();
   const expected = createHmac("sha256", key).update(stringToSign).digest();

@@ -18,7 +18,9 @@ export const RIGUP = [process.execPath, "--import", TSX, join(ROOT, "src/cli/bin
 
 /** The environment of a user's shell: nothing from the npm or vitest process running the test. */
 export function shellEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|VITEST|NODE_OPTIONS$|MESHY_|CI$|NO_COLOR$|FORCE_COLOR$)/i.test(k)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(npm_|VITEST|NODE_OPTIONS$|MESHY_|CI$|NO_COLOR$|FORCE_COLOR$)/i.test(k)),
+  );
   return { ...env, ...extra };
 }
 
@@ -42,7 +44,11 @@ export interface SpawnOptions {
 /** Starts `rigup <args>`, stdout and stderr kept apart; `child` is there to be killed mid-run. */
 export function startRigup(args: string[], opts: SpawnOptions): { child: ChildProcess; ended: Promise<Ended> } {
   const [file, ...rest] = [...(opts.wrapper ?? []), ...RIGUP, ...args];
-  const child = spawn(file!, rest, { cwd: opts.cwd, env: shellEnv({ CI: "true", NO_COLOR: "1", ...opts.env }), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(file!, rest, {
+    cwd: opts.cwd,
+    env: shellEnv({ CI: "true", NO_COLOR: "1", ...opts.env }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));

@@ -3,7 +3,11 @@ import { digestOf } from "../../src/text/canonical-json.js";
 import type { AnimationEntry, Lockfile, RigEntry } from "../../src/lockfile/schema.js";
 
 /** A valid sha256 hex digest derived from a seed. */
-export const sha = (seed: string | number): string => String(seed).padStart(64, "0").replace(/[^0-9a-f]/g, "a").slice(-64);
+export const sha = (seed: string | number): string =>
+  String(seed)
+    .padStart(64, "0")
+    .replace(/[^0-9a-f]/g, "a")
+    .slice(-64);
 
 /** The entry's `digest` is that of its inputs unless the caller sets one: the reader checks it. */
 export function rigEntry(over: Partial<RigEntry> = {}): RigEntry {

@@ -13,7 +13,10 @@ const base = () =>
   lockOf({
     hero: {
       rig: rigEntry({ files: { glb: { path: "hero/rig/hero.glb", size: 10, sha256: sha("f1") } } }),
-      animations: { walk: animEntry(), attack: animEntry({ task_id: "anim-2", inputs: { action_id: 92, post_process: { operation_type: "change_fps", fps: 24 } } }) },
+      animations: {
+        walk: animEntry(),
+        attack: animEntry({ task_id: "anim-2", inputs: { action_id: 92, post_process: { operation_type: "change_fps", fps: 24 } } }),
+      },
     },
     knight: { rig: rigEntry({ task_id: "rig-k" }) },
   });
@@ -59,7 +62,9 @@ describe("serializeLockfile / parseLockfile", () => {
     for (const name of Object.keys(a.characters).reverse()) {
       const c = a.characters[name]!;
       const animations = Object.fromEntries(
-        Object.entries(c.animations).reverse().map(([k, v]) => [k, Object.fromEntries(Object.entries(v).reverse())]),
+        Object.entries(c.animations)
+          .reverse()
+          .map(([k, v]) => [k, Object.fromEntries(Object.entries(v).reverse())]),
       ) as typeof c.animations;
       b.characters[name] = { animations, ...(c.rig ? { rig: c.rig } : {}) };
     }
@@ -142,7 +147,13 @@ describe("serializeLockfile / parseLockfile", () => {
 
 describe("parseLockfile errors", () => {
   it("names the line and the field of an invalid unit", () => {
-    const bad = JSON.stringify({ ...animEntry(), character: "hero", kind: "animation", name: "walk", inputs: { action_id: "4", post_process: null } });
+    const bad = JSON.stringify({
+      ...animEntry(),
+      character: "hero",
+      kind: "animation",
+      name: "walk",
+      inputs: { action_id: "4", post_process: null },
+    });
     const err = parseError(withVersion(bad));
     expect(err.code).toBe("LOCKFILE_INVALID");
     expect(err.diagnostics[0]).toMatchObject({ file: "characters.lock", line: 5, field: "inputs.action_id" });
@@ -154,11 +165,16 @@ describe("parseLockfile errors", () => {
     expect(parseError(withVersion(JSON.stringify({ ...rig, tsk_id: "x" }))).diagnostics[0]?.line).toBe(5);
     expect(parseError(withVersion("{not json")).message).toMatch(/line 5: not valid JSON/);
     expect(parseError(withVersion(JSON.stringify({ ...rig, kind: "mesh" }))).diagnostics[0]).toMatchObject({ line: 5, field: "kind" });
-    expect(parseError(withVersion(JSON.stringify(rig), JSON.stringify(rig))).message).toMatch(/line 6: duplicate entry for hero\/rig \(first on line 5\)/);
+    expect(parseError(withVersion(JSON.stringify(rig), JSON.stringify(rig))).message).toMatch(
+      /line 6: duplicate entry for hero\/rig \(first on line 5\)/,
+    );
   });
 
   it("requires the version line first and refuses a newer version clearly", () => {
-    expect(parseError(JSON.stringify({ ...rigEntry(), character: "hero", kind: "rig" })).diagnostics[0]).toMatchObject({ line: 1, field: "lockfile_version" });
+    expect(parseError(JSON.stringify({ ...rigEntry(), character: "hero", kind: "rig" })).diagnostics[0]).toMatchObject({
+      line: 1,
+      field: "lockfile_version",
+    });
     const newer = parseError(`# header\n{"lockfile_version":4}\n`);
     expect(newer.code).toBe("LOCKFILE_TOO_NEW");
     expect(newer.message).toMatch(/written by a newer rigup/);

@@ -69,7 +69,9 @@ describe("mergeLockfiles", () => {
   it("unions histories without duplicates, most recent first, every id kept", () => {
     const past = (n: number) => ({ task_id: `p-${n}`, digest: sha("x"), created_at: n });
     const a = lockOf({ hero: { rig: rigEntry({ task_id: "cur", created_at: 1_000, history: [past(1), past(3)] }) } });
-    const b = lockOf({ hero: { rig: rigEntry({ task_id: "cur", created_at: 1_000, history: [past(2), past(3), { ...past(4), task_id: "cur" }] }) } });
+    const b = lockOf({
+      hero: { rig: rigEntry({ task_id: "cur", created_at: 1_000, history: [past(2), past(3), { ...past(4), task_id: "cur" }] }) },
+    });
     expect(mergeLockfiles(a, b).characters.hero!.rig!.history?.map((h) => h.task_id)).toEqual(["p-3", "p-2", "p-1"]);
 
     const many = (from: number) => Array.from({ length: 12 }, (_, i) => past(from + i));
@@ -126,7 +128,7 @@ describe("mergeLockfileText on a real git conflict", () => {
 
   it("also handles diff3-style conflicts (with a base section)", () => {
     const { text } = gitMerge(base, ours, theirs);
-    const diff3 = text.replace(/^=======$/m, "||||||| base\n{\"broken base\": true}\n=======");
+    const diff3 = text.replace(/^=======$/m, '||||||| base\n{"broken base": true}\n=======');
     expect(mergeLockfileText(diff3)).toEqual(mergeLockfileText(text));
   });
 

@@ -68,7 +68,9 @@ describe("LockStore", () => {
     let failRename = true;
     const fs = new Proxy(mem, {
       get: (t, prop) =>
-        prop === "rename" && failRename ? async () => Promise.reject(Object.assign(new Error("EIO"), { code: "EIO" })) : Reflect.get(t, prop),
+        prop === "rename" && failRename
+          ? async () => Promise.reject(Object.assign(new Error("EIO"), { code: "EIO" }))
+          : Reflect.get(t, prop),
     });
     const store = await LockStore.open(FILE, { fs });
     await expect(

@@ -27,12 +27,15 @@ const FAILURES: Record<string, (fs: FsLike) => FsLike> = {
     override(fs, {
       open: async (p, flags) => {
         const handle = await fs.open(p, flags);
-        return override(handle as unknown as FsLike, {
-          writeFile: async (data: string) => {
-            await handle.writeFile(data.slice(0, 3));
-            throw fail("ENOSPC");
-          },
-        } as Partial<FsLike>) as unknown as typeof handle;
+        return override(
+          handle as unknown as FsLike,
+          {
+            writeFile: async (data: string) => {
+              await handle.writeFile(data.slice(0, 3));
+              throw fail("ENOSPC");
+            },
+          } as Partial<FsLike>,
+        ) as unknown as typeof handle;
       },
     }),
 };
@@ -76,7 +79,7 @@ describe("readLockfile", () => {
   });
 
   it("reports errors with the file name", async () => {
-    const { fs } = memFs({ "/p/characters.lock": "{\"lockfile_version\":1}\n{oops\n" });
+    const { fs } = memFs({ "/p/characters.lock": '{"lockfile_version":1}\n{oops\n' });
     await expect(readLockfile("/p/characters.lock", { fs })).rejects.toMatchObject({
       code: "LOCKFILE_INVALID",
       diagnostics: [expect.objectContaining({ file: "/p/characters.lock", line: 2 })],

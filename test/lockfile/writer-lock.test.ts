@@ -12,7 +12,10 @@ function opts(fs: AcquireWriterLockOptions["fs"], over: Partial<AcquireWriterLoc
 }
 
 async function lockedError(p: Promise<unknown>): Promise<UserError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(err instanceof UserError)) throw new Error(`expected a UserError, got ${String(err)}`);
   return err;
 }

@@ -37,7 +37,9 @@ describe("formatUserError", () => {
   });
 
   it("colours only when asked, and works without a source", () => {
-    const err = new UserError("X", "bad", { diagnostics: [{ file: "(environment)", field: "RIGUP_CONCURRENCY", message: "must be at most 100" }] });
+    const err = new UserError("X", "bad", {
+      diagnostics: [{ file: "(environment)", field: "RIGUP_CONCURRENCY", message: "must be at most 100" }],
+    });
     expect(formatUserError(err, { color: false, readSource: () => undefined })).toBe(
       "Error: bad\n\n  on (environment), in RIGUP_CONCURRENCY:\n  must be at most 100",
     );

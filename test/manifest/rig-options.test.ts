@@ -49,7 +49,9 @@ describe("skeleton and body", () => {
   });
 
   it("refuse a bad body in defaults too", async () => {
-    const project = await tempProject({ "characters.yaml": "version: 1\ndefaults:\n  body: biped-ish\ncharacters:\n  knight: { model: models/m.glb }\n" });
+    const project = await tempProject({
+      "characters.yaml": "version: 1\ndefaults:\n  body: biped-ish\ncharacters:\n  knight: { model: models/m.glb }\n",
+    });
     await project.write("models/m.glb", glbBytes());
     const run = await runCli(["plan"], { cwd: project.dir });
     expect(run.code).toBe(EXIT.INVALID_INPUT);

@@ -11,7 +11,12 @@ import { tempProject } from "../helpers/project.js";
 /** Nine levels of nine aliases each: 9^9 (387 million) strings once expanded. */
 function billionLaughs(): string {
   const levels = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
-  for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(", ")}]`);
+  for (let i = 1; i < 9; i++)
+    levels.push(
+      `l${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(", ")}]`,
+    );
   return `version: 1\n${levels.join("\n")}\ncharacters: {}\n`;
 }
 

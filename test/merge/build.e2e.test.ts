@@ -17,7 +17,8 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-const manifest = (extra = "") => `version: 1\ndefaults:\n  formats: [glb]\n${extra}characters:\n  knight: { model: models/knight.glb, actions: [0, 4] }\n`;
+const manifest = (extra = "") =>
+  `version: 1\ndefaults:\n  formats: [glb]\n${extra}characters:\n  knight: { model: models/knight.glb, actions: [0, 4] }\n`;
 
 /** Per animation, how many distinct X and Z values the skin's root joint (the hips) takes. */
 async function hipsTravel(file: string): Promise<number[][]> {
@@ -39,49 +40,53 @@ async function hipsTravel(file: string): Promise<number[][]> {
     });
 }
 
-it("options re-merge for free with no key; in_place holds the hips' horizontal translation; merge: false prunes it", { timeout: 120_000 }, async () => {
-  emulator = await startEmulator({ speed: "instant", rateLimit: 0 });
-  const project = await tempProject({ "characters.yaml": manifest() });
-  await project.model("models/knight.glb");
-  const env = { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey };
-  const built = await rigup(["build", "--yes"], { cwd: project.dir, env });
-  expect(built.code, built.stderr).toBe(0);
-  const merged = join(project.dir, "out/knight/knight.glb");
-  // Some clip travels: its hips move horizontally.
-  expect((await hipsTravel(merged)).some(([x, z]) => x! > 1 || z! > 1)).toBe(true);
-  const paid = emulator.stats().tasksCreated;
-  // A recorded output like any other: verify re-hashes it, and names it when it changed.
-  expect((await rigup(["verify"], { cwd: project.dir, env: {} })).code).toBe(0);
-  const bytes = await readFile(merged);
-  await writeFile(merged, Buffer.concat([bytes.subarray(0, -1), Buffer.from([bytes.at(-1)! ^ 1])]));
-  const verify = await rigup(["verify"], { cwd: project.dir, env: {} });
-  expect(verify.code).toBe(1);
-  expect(verify.stderr).toMatch(/^knight\/knight\.glb: sha256 \S+ but the lockfile says \S+ \(knight\/merged\)$/m);
-  const repaired = await rigup(["build"], { cwd: project.dir, env: {} });
-  expect(repaired.code, repaired.stderr).toBe(0);
-  expect(await readFile(merged)).toEqual(bytes);
-  const keyBefore = (await rigup(["cache-key"], { cwd: project.dir, env: {} })).stdout;
+it(
+  "options re-merge for free with no key; in_place holds the hips' horizontal translation; merge: false prunes it",
+  { timeout: 120_000 },
+  async () => {
+    emulator = await startEmulator({ speed: "instant", rateLimit: 0 });
+    const project = await tempProject({ "characters.yaml": manifest() });
+    await project.model("models/knight.glb");
+    const env = { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey };
+    const built = await rigup(["build", "--yes"], { cwd: project.dir, env });
+    expect(built.code, built.stderr).toBe(0);
+    const merged = join(project.dir, "out/knight/knight.glb");
+    // Some clip travels: its hips move horizontally.
+    expect((await hipsTravel(merged)).some(([x, z]) => x! > 1 || z! > 1)).toBe(true);
+    const paid = emulator.stats().tasksCreated;
+    // A recorded output like any other: verify re-hashes it, and names it when it changed.
+    expect((await rigup(["verify"], { cwd: project.dir, env: {} })).code).toBe(0);
+    const bytes = await readFile(merged);
+    await writeFile(merged, Buffer.concat([bytes.subarray(0, -1), Buffer.from([bytes.at(-1)! ^ 1])]));
+    const verify = await rigup(["verify"], { cwd: project.dir, env: {} });
+    expect(verify.code).toBe(1);
+    expect(verify.stderr).toMatch(/^knight\/knight\.glb: sha256 \S+ but the lockfile says \S+ \(knight\/merged\)$/m);
+    const repaired = await rigup(["build"], { cwd: project.dir, env: {} });
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(await readFile(merged)).toEqual(bytes);
+    const keyBefore = (await rigup(["cache-key"], { cwd: project.dir, env: {} })).stdout;
 
-  await project.write("characters.yaml", manifest("  root_motion: in_place\n"));
-  // The option is part of what the tree depends on: CI caches keyed by it miss.
-  expect((await rigup(["cache-key"], { cwd: project.dir, env: {} })).stdout).not.toBe(keyBefore);
-  const plan = await rigup(["plan"], { cwd: project.dir, env: {} });
-  expect(plan.stderr).toMatch(/\* knight\/merged\n\s+# root_motion keep → in_place/);
-  expect(plan.stderr).toMatch(/Estimated cost: 0 credits/);
-  const remerged = await rigup(["build"], { cwd: project.dir, env: {} });
-  expect(remerged.code, remerged.stderr).toBe(0);
-  expect((await hipsTravel(merged)).every(([x, z]) => x! <= 1 && z! <= 1)).toBe(true);
-  expect((await readLockfile(join(project.dir, "characters.lock"))).characters.knight!.merged!.inputs.root_motion).toBe("in_place");
-  expect(emulator.stats().tasksCreated).toEqual(paid);
+    await project.write("characters.yaml", manifest("  root_motion: in_place\n"));
+    // The option is part of what the tree depends on: CI caches keyed by it miss.
+    expect((await rigup(["cache-key"], { cwd: project.dir, env: {} })).stdout).not.toBe(keyBefore);
+    const plan = await rigup(["plan"], { cwd: project.dir, env: {} });
+    expect(plan.stderr).toMatch(/\* knight\/merged\n\s+# root_motion keep → in_place/);
+    expect(plan.stderr).toMatch(/Estimated cost: 0 credits/);
+    const remerged = await rigup(["build"], { cwd: project.dir, env: {} });
+    expect(remerged.code, remerged.stderr).toBe(0);
+    expect((await hipsTravel(merged)).every(([x, z]) => x! <= 1 && z! <= 1)).toBe(true);
+    expect((await readLockfile(join(project.dir, "characters.lock"))).characters.knight!.merged!.inputs.root_motion).toBe("in_place");
+    expect(emulator.stats().tasksCreated).toEqual(paid);
 
-  await project.write("characters.yaml", manifest("  merge: false\n"));
-  const pruned = await rigup(["build"], { cwd: project.dir, env: {} });
-  expect(pruned.code, pruned.stderr).toBe(0);
-  await expect(readFile(merged)).rejects.toMatchObject({ code: "ENOENT" });
-  expect((await readLockfile(join(project.dir, "characters.lock"))).characters.knight!.merged).toBeUndefined();
-  expect((await rigup(["check"], { cwd: project.dir, env: {} })).code).toBe(0);
-  expect(emulator.stats().tasksCreated).toEqual(paid);
-});
+    await project.write("characters.yaml", manifest("  merge: false\n"));
+    const pruned = await rigup(["build"], { cwd: project.dir, env: {} });
+    expect(pruned.code, pruned.stderr).toBe(0);
+    await expect(readFile(merged)).rejects.toMatchObject({ code: "ENOENT" });
+    expect((await readLockfile(join(project.dir, "characters.lock"))).characters.knight!.merged).toBeUndefined();
+    expect((await rigup(["check"], { cwd: project.dir, env: {} })).code).toBe(0);
+    expect(emulator.stats().tasksCreated).toEqual(paid);
+  },
+);
 
 it("an action named like a free clip is an input error when merging (file, line, field; nothing spent)", async () => {
   const project = await tempProject({

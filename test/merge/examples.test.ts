@@ -24,7 +24,8 @@ const inputs = new Map<string, { rig: { bytes: Uint8Array; source: string }; cli
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "rigup-merge-"));
-  for (const entry of ["characters.yaml", "models", "textures"]) await cp(join(ROOT, "examples", entry), join(dir, entry), { recursive: true });
+  for (const entry of ["characters.yaml", "models", "textures"])
+    await cp(join(ROOT, "examples", entry), join(dir, entry), { recursive: true });
   const build = await rigup(["build", "--emulator"], { cwd: dir, timeoutMs: 90_000 });
   expect(build.code, build.stderr).toBe(0);
   characters = (await loadManifest(join(dir, "characters.yaml"))).resolved.characters;
@@ -69,7 +70,11 @@ describe("merging the example project's characters", () => {
 
   it("is deterministic, and every option combination still validates", async () => {
     const { rig, clips } = inputs.get("knight")!;
-    for (const options of [KEEP, { rootMotion: "in_place", resample: true, meshopt: false } as const, { rootMotion: "in_place", resample: true, meshopt: true } as const]) {
+    for (const options of [
+      KEEP,
+      { rootMotion: "in_place", resample: true, meshopt: false } as const,
+      { rootMotion: "in_place", resample: true, meshopt: true } as const,
+    ]) {
       const a = await mergeCharacter(rig, clips, options);
       const b = await mergeCharacter(rig, clips, options);
       expect(Buffer.from(a.glb).equals(Buffer.from(b.glb)), JSON.stringify(options)).toBe(true);
@@ -80,7 +85,11 @@ describe("merging the example project's characters", () => {
   it("in_place pins the knight's hips horizontally in its attack, which moves them with keep", async () => {
     const { rig, clips } = inputs.get("knight")!;
     const attack = characters.find((c) => c.name === "knight")!.actions.find((a) => a.actionId === 4)!.name;
-    const z = async (options: MergeOptions) => keyframes(await readGlb((await mergeCharacter(rig, clips, options)).glb), attack, "Hips", "translation").values.map((v) => [v[0], v[2]]);
+    const z = async (options: MergeOptions) =>
+      keyframes(await readGlb((await mergeCharacter(rig, clips, options)).glb), attack, "Hips", "translation").values.map((v) => [
+        v[0],
+        v[2],
+      ]);
     const kept = await z(KEEP);
     expect(new Set(kept.map((v) => v.join())).size).toBeGreaterThan(1);
     const pinned = await z({ ...KEEP, rootMotion: "in_place" });

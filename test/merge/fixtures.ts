@@ -17,7 +17,10 @@ const validator = createRequire(import.meta.url)("gltf-validator") as { validate
 /** The Khronos validator finds no error (severity 0). */
 export async function expectValid(glb: Uint8Array, what = "merged file"): Promise<void> {
   const report = await validator.validateBytes(glb);
-  expect(report.issues.messages.filter((m) => m.severity === 0), what).toEqual([]);
+  expect(
+    report.issues.messages.filter((m) => m.severity === 0),
+    what,
+  ).toEqual([]);
   expect(report.issues.numErrors, what).toBe(0);
 }
 
@@ -58,14 +61,20 @@ export async function editGlb(bytes: Uint8Array, edit: (doc: Document) => void):
 }
 
 export function nodeNamed(doc: Document, name: string) {
-  const node = doc.getRoot().listNodes().find((n) => n.getName() === name);
+  const node = doc
+    .getRoot()
+    .listNodes()
+    .find((n) => n.getName() === name);
   if (!node) throw new Error(`no node ${name}`);
   return node;
 }
 
 /** Keyframes of `joint`'s `path` channel in the animation named `animation`: times and values, one array per keyframe. */
 export function keyframes(doc: Document, animation: string, joint: string, path: "translation" | "rotation") {
-  const anim = doc.getRoot().listAnimations().find((a) => a.getName() === animation);
+  const anim = doc
+    .getRoot()
+    .listAnimations()
+    .find((a) => a.getName() === animation);
   const channel = anim?.listChannels().find((c) => c.getTargetNode()?.getName() === joint && c.getTargetPath() === path);
   if (!channel) throw new Error(`no ${path} channel of ${joint} in ${animation}`);
   const sampler = channel.getSampler()!;

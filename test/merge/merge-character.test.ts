@@ -21,7 +21,12 @@ describe("mergeCharacter", () => {
     expect(root.listSkins()).toHaveLength(1);
     expect(root.listMeshes()).toHaveLength(original.getRoot().listMeshes().length);
     // No node of any clip came along: the rig's nodes, no more.
-    expect(root.listNodes().map((n) => n.getName())).toEqual(original.getRoot().listNodes().map((n) => n.getName()));
+    expect(root.listNodes().map((n) => n.getName())).toEqual(
+      original
+        .getRoot()
+        .listNodes()
+        .map((n) => n.getName()),
+    );
     expect(root.listAnimations().map((a) => a.getName())).toEqual(["walking", "running", "hit", "death"]);
 
     const nodes = new Set(root.listNodes());
@@ -39,13 +44,26 @@ describe("mergeCharacter", () => {
     for (const clip of clips) {
       const source = await readGlb(clip.bytes);
       const sourceAnimation = source.getRoot().listAnimations()[0]!;
-      expect(root.listAnimations().find((a) => a.getName() === clip.name)!.listChannels()).toHaveLength(sourceAnimation.listChannels().length);
-      for (const [joint, path] of [["LeftUpperLeg", "rotation"], ["Hips", "translation"]] as const) {
+      expect(
+        root
+          .listAnimations()
+          .find((a) => a.getName() === clip.name)!
+          .listChannels(),
+      ).toHaveLength(sourceAnimation.listChannels().length);
+      for (const [joint, path] of [
+        ["LeftUpperLeg", "rotation"],
+        ["Hips", "translation"],
+      ] as const) {
         expect(keyframes(merged, clip.name, joint, path)).toEqual(keyframes(source, sourceAnimation.getName(), joint, path));
       }
     }
     expect(report).toEqual({
-      clips: clips.map((c, i) => ({ name: c.name, animations: [c.name], channels: root.listAnimations()[i]!.listChannels().length, unmapped: [] })),
+      clips: clips.map((c, i) => ({
+        name: c.name,
+        animations: [c.name],
+        channels: root.listAnimations()[i]!.listChannels().length,
+        unmapped: [],
+      })),
       scaleQuirks: [],
     });
   });
@@ -64,7 +82,11 @@ describe("mergeCharacter", () => {
     const clips = await clipFiles();
     for (const options of [PLAIN, { rootMotion: "in_place", resample: true, meshopt: true } as const]) {
       const a = await mergeCharacter(rig, clips, options);
-      const b = await mergeCharacter({ ...rig, bytes: rig.bytes.slice() }, clips.map((c) => ({ ...c, bytes: c.bytes.slice() })), options);
+      const b = await mergeCharacter(
+        { ...rig, bytes: rig.bytes.slice() },
+        clips.map((c) => ({ ...c, bytes: c.bytes.slice() })),
+        options,
+      );
       expect(Buffer.from(a.glb).equals(Buffer.from(b.glb))).toBe(true);
     }
     const json = (glb: Uint8Array) => JSON.parse(Buffer.from(glb.subarray(20, 20 + Buffer.from(glb).readUInt32LE(12))).toString("utf8"));
@@ -104,11 +126,15 @@ describe("mergeCharacter", () => {
     expect(noSkin).toBeInstanceOf(SkeletonMismatchError);
     expect((noSkin as SkeletonMismatchError).difference.missing).toEqual(HUMANOID_JOINTS);
 
-    const still = await mergeCharacter(rig, [{ name: "pose", bytes: rig.bytes, source: "hero/rig/hero.glb" }], PLAIN).catch((e: unknown) => e);
+    const still = await mergeCharacter(rig, [{ name: "pose", bytes: rig.bytes, source: "hero/rig/hero.glb" }], PLAIN).catch(
+      (e: unknown) => e,
+    );
     expect(still).toBeInstanceOf(MergeInputError);
     expect((still as MergeInputError).message).toBe('clip "pose" (hero/rig/hero.glb) has no animation');
 
-    const garbage = await mergeCharacter(rig, [{ name: "x", bytes: new Uint8Array([1, 2, 3]), source: "x.glb" }], PLAIN).catch((e: unknown) => e);
+    const garbage = await mergeCharacter(rig, [{ name: "x", bytes: new Uint8Array([1, 2, 3]), source: "x.glb" }], PLAIN).catch(
+      (e: unknown) => e,
+    );
     expect(garbage).toBeInstanceOf(MergeInputError);
     expect((garbage as MergeInputError).source).toBe("x.glb");
   });
@@ -122,10 +148,20 @@ describe("mergeCharacter", () => {
       nodeNamed(doc, "RightHand").addChild(prop);
       const animation = doc.getRoot().listAnimations()[0]!;
       const buffer = doc.getRoot().listBuffers()[0]!;
-      const input = doc.createAccessor().setType("SCALAR").setArray(new Float32Array([0, 1])).setBuffer(buffer);
-      const output = doc.createAccessor().setType("VEC3").setArray(new Float32Array([0, 0, 0, 0, 0.1, 0])).setBuffer(buffer);
+      const input = doc
+        .createAccessor()
+        .setType("SCALAR")
+        .setArray(new Float32Array([0, 1]))
+        .setBuffer(buffer);
+      const output = doc
+        .createAccessor()
+        .setType("VEC3")
+        .setArray(new Float32Array([0, 0, 0, 0, 0.1, 0]))
+        .setBuffer(buffer);
       const sampler = doc.createAnimationSampler().setInput(input).setOutput(output);
-      animation.addSampler(sampler).addChannel(doc.createAnimationChannel().setTargetNode(prop).setTargetPath("translation").setSampler(sampler));
+      animation
+        .addSampler(sampler)
+        .addChannel(doc.createAnimationChannel().setTargetNode(prop).setTargetPath("translation").setSampler(sampler));
     });
     const sourceChannels = (await readGlb(withProp)).getRoot().listAnimations()[0]!.listChannels().length;
     const { glb, report } = await mergeCharacter(rig, [{ ...clip, bytes: withProp }], PLAIN);
@@ -176,7 +212,14 @@ describe("mergeCharacter", () => {
     await expectValid(glb);
     const plain = await readGlb((await mergeCharacter(rig, clips, PLAIN)).glb);
     const resampled = await readGlb(glb);
-    const count = (doc: typeof plain) => sum(doc.getRoot().listAnimations()[0]!.listSamplers().map((s) => s.getInput()!.getCount()));
+    const count = (doc: typeof plain) =>
+      sum(
+        doc
+          .getRoot()
+          .listAnimations()[0]!
+          .listSamplers()
+          .map((s) => s.getInput()!.getCount()),
+      );
     // "dead" lies still for its last third: those keyframes go.
     expect(count(resampled)).toBeLessThan(count(plain) * 0.8);
     for (const channel of plain.getRoot().listAnimations()[0]!.listChannels()) {
@@ -199,8 +242,18 @@ describe("mergeCharacter", () => {
     await expectValid(glb);
     expect(glb.length).toBeLessThan(plain.glb.length * 0.8);
     const doc = await readGlb(glb);
-    expect(doc.getRoot().listExtensionsUsed().map((e) => e.extensionName)).toContain("EXT_meshopt_compression");
-    expect(doc.getRoot().listAnimations().map((a) => a.getName())).toEqual(clips.map((c) => c.name));
+    expect(
+      doc
+        .getRoot()
+        .listExtensionsUsed()
+        .map((e) => e.extensionName),
+    ).toContain("EXT_meshopt_compression");
+    expect(
+      doc
+        .getRoot()
+        .listAnimations()
+        .map((a) => a.getName()),
+    ).toEqual(clips.map((c) => c.name));
     expect(doc.getRoot().listSkins()).toHaveLength(1);
     // Quantized, not garbled: the walk's knee keyframes are still the clip's, to quantization precision.
     const before = keyframes(await readGlb(plain.glb), "walking", "LeftLowerLeg", "rotation");
@@ -215,9 +268,18 @@ describe("mergeCharacter", () => {
       { name: "Attack", durationSec: 1, fps: 30, motion: "attack" },
       { name: "Idle", durationSec: 2, fps: 30, motion: "idle" },
     ]);
-    const { glb, report } = await mergeCharacter(rig, [await clipFile("walking"), { name: "combo", bytes: combo, source: "hero/animations/combo.glb" }], PLAIN);
+    const { glb, report } = await mergeCharacter(
+      rig,
+      [await clipFile("walking"), { name: "combo", bytes: combo, source: "hero/animations/combo.glb" }],
+      PLAIN,
+    );
     await expectValid(glb);
-    expect((await readGlb(glb)).getRoot().listAnimations().map((a) => a.getName())).toEqual(["walking", "combo", "combo.Idle"]);
+    expect(
+      (await readGlb(glb))
+        .getRoot()
+        .listAnimations()
+        .map((a) => a.getName()),
+    ).toEqual(["walking", "combo", "combo.Idle"]);
     expect(report.clips[1]!.animations).toEqual(["combo", "combo.Idle"]);
   });
 

@@ -44,13 +44,31 @@ const v2Error = (code: string, type: string, message: string) => ({ type, code, 
 describe("API v2", () => {
   it("creates on /openapi/v2/..., reads the id from the 202 task object, sends only v2 fields", async () => {
     const api = await startServer((hit, res) =>
-      json(res, 202, v2Task({ id: hit.url.endsWith("rigging") ? "rig-9" : "anim-9", status: "PENDING", output: null, started_at: null, finished_at: null, expires_at: null })),
+      json(
+        res,
+        202,
+        v2Task({
+          id: hit.url.endsWith("rigging") ? "rig-9" : "anim-9",
+          status: "PENDING",
+          output: null,
+          started_at: null,
+          finished_at: null,
+          expires_at: null,
+        }),
+      ),
     );
     const { client } = makeClient(api.url, V2);
-    expect(await client.createRig({ source: { kind: "task", taskId: "in-1" }, heightMeters: 1.7, skeleton: "mixamo", body: "quadruped" })).toBe("rig-9");
+    expect(
+      await client.createRig({ source: { kind: "task", taskId: "in-1" }, heightMeters: 1.7, skeleton: "mixamo", body: "quadruped" }),
+    ).toBe("rig-9");
     expect(await client.createAnimation({ rigTaskId: "rig-9", actionId: 92 })).toBe("anim-9");
     expect(api.hits.map((h) => `${h.method} ${h.url}`)).toEqual(["POST /openapi/v2/rigging", "POST /openapi/v2/animations"]);
-    expect(JSON.parse(api.hits[0]!.body.toString())).toEqual({ input_task_id: "in-1", height_meters: 1.7, skeleton_template: "mixamo", animation_type: "quadruped" });
+    expect(JSON.parse(api.hits[0]!.body.toString())).toEqual({
+      input_task_id: "in-1",
+      height_meters: 1.7,
+      skeleton_template: "mixamo",
+      animation_type: "quadruped",
+    });
     expect(JSON.parse(api.hits[1]!.body.toString())).toEqual({ rig_task_id: "rig-9", action_id: 92 });
   });
 
@@ -59,10 +77,15 @@ describe("API v2", () => {
     const { client } = makeClient(api.url, V2);
     const task = await client.getTask("rig", "0193c1b0-rig");
     expect(api.hits[0]?.url).toBe("/openapi/v2/tasks/0193c1b0-rig");
-    expect(task.outputs).toEqual({ glb: v2Task().output.rigged_character_glb_url, "walking.glb": "https://assets.example/w.glb?Expires=1" });
+    expect(task.outputs).toEqual({
+      glb: v2Task().output.rigged_character_glb_url,
+      "walking.glb": "https://assets.example/w.glb?Expires=1",
+    });
     expect(task.input).toEqual({ input_task_id: "in-1", height_meters: 1.7 });
     expect(task.task_error).toBeUndefined();
-    const pending = await startServer((_, res) => json(res, 200, v2Task({ status: "PENDING", started_at: null, expires_at: null, output: null })));
+    const pending = await startServer((_, res) =>
+      json(res, 200, v2Task({ status: "PENDING", started_at: null, expires_at: null, output: null })),
+    );
     const p = await makeClient(pending.url, V2).client.getTask("rig", "x");
     expect(p.expires_at).toBeUndefined();
     expect(p.outputs).toBeUndefined();
@@ -91,7 +114,9 @@ describe("API v2", () => {
 
   it("429 rate_limit_exceeded waits Retry-After, then goes on", async () => {
     const api = await startServer((hit, res) =>
-      hit.n === 1 ? json(res, 429, v2Error("rate_limit_exceeded", "rate_limited", "slow down"), { "retry-after": "2" }) : json(res, 200, v2Task()),
+      hit.n === 1
+        ? json(res, 429, v2Error("rate_limit_exceeded", "rate_limited", "slow down"), { "retry-after": "2" })
+        : json(res, 200, v2Task()),
     );
     const { client, sleeps } = makeClient(api.url, V2);
     expect((await client.getTask("rig", "x")).id).toBe("0193c1b0-rig");
@@ -105,7 +130,11 @@ describe("API v2", () => {
         : json(res, 404, v2Error("route_not_found", "not_found", "NoMatchingRoute: Please double check the path and method")),
     );
     const { client } = makeClient(api.url, V2);
-    expect(await rejection(client.createAnimation({ rigTaskId: "r", actionId: 0 }))).toMatchObject({ code: "REFUSED", meshyCode: "input_task_not_ready", status: 400 });
+    expect(await rejection(client.createAnimation({ rigTaskId: "r", actionId: 0 }))).toMatchObject({
+      code: "REFUSED",
+      meshyCode: "input_task_not_ready",
+      status: 400,
+    });
     expect(await rejection(client.getTask("rig", "x"))).toMatchObject({ code: "REFUSED", meshyCode: "route_not_found" });
   });
 
@@ -113,7 +142,9 @@ describe("API v2", () => {
     const api = await startServer((_, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.write(`event: message\ndata: ${JSON.stringify({ id: "a", status: "IN_PROGRESS", progress: 40 })}\n\n`);
-      res.end(`event: message\ndata: ${JSON.stringify(v2Task({ id: "a", type: "animate", output: { animation_glb_url: "https://assets.example/a.glb", animation_fbx_url: null } }))}\n\n`);
+      res.end(
+        `event: message\ndata: ${JSON.stringify(v2Task({ id: "a", type: "animate", output: { animation_glb_url: "https://assets.example/a.glb", animation_fbx_url: null } }))}\n\n`,
+      );
     });
     const { client } = makeClient(api.url, V2);
     const task = await client.waitForTask("animation", "a");
@@ -146,7 +177,13 @@ describe("API v2", () => {
   it("refuses a texture with an input_task_id under v2 before sending anything", async () => {
     const api = await startServer((_, res) => json(res, 202, v2Task()));
     const { client } = makeClient(api.url, V2);
-    const err = await rejection(client.createRig({ source: { kind: "task", taskId: "t" }, heightMeters: 1.7, texture: { kind: "url", url: "https://example.com/t.png" } }));
+    const err = await rejection(
+      client.createRig({
+        source: { kind: "task", taskId: "t" },
+        heightMeters: 1.7,
+        texture: { kind: "url", url: "https://example.com/t.png" },
+      }),
+    );
     expect(err).toMatchObject({ code: "REFUSED" });
     expect(err.message).toMatch(/texture cannot be added to an input_task_id/);
     expect(api.hits).toHaveLength(0);

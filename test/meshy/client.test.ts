@@ -145,9 +145,7 @@ describe("endpoints", () => {
     const { client } = makeClient(api.url);
     const actions = await client.listActions({ search: "swing", category: "Fighting", subCategory: "Attack", actionIds: [4, 92] });
     expect(actions).toEqual([action]);
-    expect(api.hits[0]?.url).toBe(
-      "/openapi/v1/animations/library?search=swing&category=Fighting&sub_category=Attack&action_ids=4%2C92",
-    );
+    expect(api.hits[0]?.url).toBe("/openapi/v1/animations/library?search=swing&category=Fighting&sub_category=Attack&action_ids=4%2C92");
   });
 
   it("treats an unreadable POST answer as UNKNOWN_OUTCOME (the id is lost)", async () => {
@@ -246,9 +244,7 @@ describe("429", () => {
   it("honours Retry-After in seconds", async () => {
     expect.assertions(3);
     const api = await startServer((hit, res) =>
-      hit.n === 1
-        ? json(res, 429, { message: "RateLimitExceeded" }, { "retry-after": "3" })
-        : json(res, 200, SUCCEEDED_RIG),
+      hit.n === 1 ? json(res, 429, { message: "RateLimitExceeded" }, { "retry-after": "3" }) : json(res, 200, SUCCEEDED_RIG),
     );
     const { client, sleeps } = makeClient(api.url);
     await expect(client.getTask("rig", "rig-1")).resolves.toMatchObject({ id: "rig-1" });

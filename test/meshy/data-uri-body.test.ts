@@ -37,9 +37,7 @@ describe("jsonBodyWithDataUris", () => {
         input_task_id: undefined,
       });
       const out = await collect(body.open());
-      expect(out.toString()).toBe(
-        JSON.stringify({ model_url: `data:${GLB};base64,${bytes.toString("base64")}`, height_meters: 1.75 }),
-      );
+      expect(out.toString()).toBe(JSON.stringify({ model_url: `data:${GLB};base64,${bytes.toString("base64")}`, height_meters: 1.75 }));
       expect(body.length).toBe(out.length);
       // Opening again yields a fresh, identical stream (for a provably safe retry).
       expect((await collect(body.open())).equals(out)).toBe(true);

@@ -33,12 +33,15 @@ describe("RateLimiter", () => {
     expect.assertions(3);
     const { limiter, now } = fakeClockLimiter(3);
     const grants: [number, number][] = [];
-    await Promise.all(
-      Array.from({ length: 10 }, (_, i) => limiter.acquire().then(() => grants.push([i, now()]))),
-    );
+    await Promise.all(Array.from({ length: 10 }, (_, i) => limiter.acquire().then(() => grants.push([i, now()]))));
     expect(grants.map(([i]) => i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(grants.map(([, t]) => t)).toEqual([0, 0, 0, 1000, 1000, 1000, 2000, 2000, 2000, 3000]);
-    expect(maxInWindow(grants.map(([, t]) => t), 1000)).toBe(3);
+    expect(
+      maxInWindow(
+        grants.map(([, t]) => t),
+        1000,
+      ),
+    ).toBe(3);
   });
 
   it("removes an aborted waiter without disturbing the others", async () => {

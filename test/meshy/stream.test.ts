@@ -65,9 +65,7 @@ describe("waitForTask over SSE", () => {
   it("keeps a UTF-8 character split across TCP writes intact", async () => {
     expect.assertions(1);
     const message = "échec — 失败 🦴";
-    const bytes = Buffer.from(
-      event({ id: "rig-1", status: "FAILED", progress: 0, task_error: { message }, result: null }),
-    );
+    const bytes = Buffer.from(event({ id: "rig-1", status: "FAILED", progress: 0, task_error: { message }, result: null }));
     const cut = bytes.indexOf(Buffer.from("失")) + 1; // inside the 3-byte sequence
     const api = await startServer((_, res) => {
       openSse(res);

@@ -26,7 +26,9 @@ interface Step {
 
 async function built(): Promise<{ project: TempProject; env: Record<string, string> }> {
   emulator = await startEmulator({ speed: "instant", rateLimit: 0 });
-  const project = await tempProject({ "characters.yaml": "version: 1\ncharacters:\n  knight: { model: models/knight.glb, actions: [0, 4] }\n" });
+  const project = await tempProject({
+    "characters.yaml": "version: 1\ncharacters:\n  knight: { model: models/knight.glb, actions: [0, 4] }\n",
+  });
   await project.model("models/knight.glb");
   const env = { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey };
   const first = await rigup(["build", "--yes"], { cwd: project.dir, env });
@@ -46,31 +48,38 @@ async function deleteAtMeshy(kind: "rig" | "animation", id: string): Promise<voi
   await client.close();
 }
 
-it("a task gone before its expiry: the failed download is recorded, and the next plan shows the paid re-make", { timeout: 90_000 }, async () => {
-  const { project, env } = await built();
-  const lock = await readLockfile(join(project.dir, "characters.lock"));
-  const clip = lock.characters.knight!.animations["action-4"]!;
-  await deleteAtMeshy("animation", clip.task_id!);
-  await rm(join(project.dir, "out", clip.files.glb!.path));
+it(
+  "a task gone before its expiry: the failed download is recorded, and the next plan shows the paid re-make",
+  { timeout: 90_000 },
+  async () => {
+    const { project, env } = await built();
+    const lock = await readLockfile(join(project.dir, "characters.lock"));
+    const clip = lock.characters.knight!.animations["action-4"]!;
+    await deleteAtMeshy("animation", clip.task_id!);
+    await rm(join(project.dir, "out", clip.files.glb!.path));
 
-  // The lockfile still promises the task until its expiry: a free download is planned, and fails.
-  expect((await planSteps(project, env)).find((s) => s.key === "knight/animations/action-4")).toMatchObject({ action: "download", credits: 0 });
-  const failed = await rigup(["build", "--yes"], { cwd: project.dir, env });
-  expect(failed.code).toBe(1);
-  expect(failed.stderr).toMatch(/is gone/);
+    // The lockfile still promises the task until its expiry: a free download is planned, and fails.
+    expect((await planSteps(project, env)).find((s) => s.key === "knight/animations/action-4")).toMatchObject({
+      action: "download",
+      credits: 0,
+    });
+    const failed = await rigup(["build", "--yes"], { cwd: project.dir, env });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/is gone/);
 
-  // What the build learned is kept: the plan is the honest, paid one; the id stays on record.
-  const step = (await planSteps(project, env)).find((s) => s.key === "knight/animations/action-4")!;
-  expect(step).toMatchObject({ action: "replace", credits: 3 });
-  expect(step.reasons.join(" ")).toMatch(/gone at Meshy/);
-  const after = (await readLockfile(join(project.dir, "characters.lock"))).characters.knight!.animations["action-4"]!;
-  expect(after).toMatchObject({ task_id: clip.task_id, gone_at: expect.any(Number) });
-  const fixed = await rigup(["build", "--yes"], { cwd: project.dir, env });
-  expect(fixed.code, fixed.stderr).toBe(0);
-  expect(emulator!.stats().tasksCreated).toEqual({ rig: 1, animation: 3 });
-  const remade = (await readLockfile(join(project.dir, "characters.lock"))).characters.knight!.animations["action-4"]!;
-  expect(remade.history?.map((h) => h.task_id)).toContain(clip.task_id);
-});
+    // What the build learned is kept: the plan is the honest, paid one; the id stays on record.
+    const step = (await planSteps(project, env)).find((s) => s.key === "knight/animations/action-4")!;
+    expect(step).toMatchObject({ action: "replace", credits: 3 });
+    expect(step.reasons.join(" ")).toMatch(/gone at Meshy/);
+    const after = (await readLockfile(join(project.dir, "characters.lock"))).characters.knight!.animations["action-4"]!;
+    expect(after).toMatchObject({ task_id: clip.task_id, gone_at: expect.any(Number) });
+    const fixed = await rigup(["build", "--yes"], { cwd: project.dir, env });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(emulator!.stats().tasksCreated).toEqual({ rig: 1, animation: 3 });
+    const remade = (await readLockfile(join(project.dir, "characters.lock"))).characters.knight!.animations["action-4"]!;
+    expect(remade.history?.map((h) => h.task_id)).toContain(clip.task_id);
+  },
+);
 
 it("rigup refresh re-reads every recorded task for free and records the gone ones", { timeout: 90_000 }, async () => {
   const { project, env } = await built();
@@ -85,8 +94,14 @@ it("rigup refresh re-reads every recorded task for free and records the gone one
   expect(run.stderr).toMatch(/3 recorded tasks read, 1 newly found gone/);
   const after = emulator!.stats();
   expect(after.tasksCreated).toEqual(before.tasksCreated);
-  expect(Object.entries(after.requests).filter(([k]) => k.startsWith("POST")).map(([, n]) => n)).toEqual(
-    Object.entries(before.requests).filter(([k]) => k.startsWith("POST")).map(([, n]) => n),
+  expect(
+    Object.entries(after.requests)
+      .filter(([k]) => k.startsWith("POST"))
+      .map(([, n]) => n),
+  ).toEqual(
+    Object.entries(before.requests)
+      .filter(([k]) => k.startsWith("POST"))
+      .map(([, n]) => n),
   );
   expect((await readLockfile(join(project.dir, "characters.lock"))).characters.knight!.rig!.gone_at).toBeGreaterThan(0);
 
@@ -99,11 +114,19 @@ it("rigup refresh re-reads every recorded task for free and records the gone one
 it("--replace re-makes a unit on purpose, costed in the plan; an unknown target is an input error", { timeout: 90_000 }, async () => {
   const { project, env } = await built();
   const clipOnly = await planSteps(project, env, "--replace", "knight/animations/action-0");
-  expect(clipOnly.filter((s) => s.action !== "noop").map((s) => [s.key, s.action, s.credits])).toEqual([["knight/animations/action-0", "replace", 3]]);
-  expect(clipOnly.find((s) => s.key === "knight/animations/action-0")!.reasons).toEqual(["--replace knight/animations/action-0: re-made on request"]);
+  expect(clipOnly.filter((s) => s.action !== "noop").map((s) => [s.key, s.action, s.credits])).toEqual([
+    ["knight/animations/action-0", "replace", 3],
+  ]);
+  expect(clipOnly.find((s) => s.key === "knight/animations/action-0")!.reasons).toEqual([
+    "--replace knight/animations/action-0: re-made on request",
+  ]);
 
   const whole = await planSteps(project, env, "--replace", "knight");
-  expect(whole.filter((s) => s.action === "replace").map((s) => s.key)).toEqual(["knight/rig", "knight/animations/action-0", "knight/animations/action-4"]);
+  expect(whole.filter((s) => s.action === "replace").map((s) => s.key)).toEqual([
+    "knight/rig",
+    "knight/animations/action-0",
+    "knight/animations/action-4",
+  ]);
 
   const bad = await rigup(["build", "--yes", "--replace", "nobody"], { cwd: project.dir, env });
   expect(bad.code).toBe(3);
@@ -116,28 +139,32 @@ it("--replace re-makes a unit on purpose, costed in the plan; an unknown target 
   expect((await planSteps(project, env)).every((s) => s.action === "noop")).toBe(true);
 });
 
-it("a file changed in place with its size and mtime kept: verify finds it, and the next check and build repair it", { timeout: 90_000 }, async () => {
-  const { project, env } = await built();
-  const lock = await readLockfile(join(project.dir, "characters.lock"));
-  const file = join(project.dir, "out", lock.characters.knight!.rig!.files.glb!.path);
-  // A whole-second mtime survives being set again exactly; check then learns it (re-hash, all fine).
-  const when = 1_700_000_000;
-  await utimes(file, when, when);
-  expect((await rigup(["check"], { cwd: project.dir, env })).code).toBe(0);
-  const bytes = await readFile(file);
-  bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
-  await writeFile(file, bytes);
-  await utimes(file, when, when);
-  expect((await stat(file)).mtimeMs).toBe(when * 1000);
+it(
+  "a file changed in place with its size and mtime kept: verify finds it, and the next check and build repair it",
+  { timeout: 90_000 },
+  async () => {
+    const { project, env } = await built();
+    const lock = await readLockfile(join(project.dir, "characters.lock"));
+    const file = join(project.dir, "out", lock.characters.knight!.rig!.files.glb!.path);
+    // A whole-second mtime survives being set again exactly; check then learns it (re-hash, all fine).
+    const when = 1_700_000_000;
+    await utimes(file, when, when);
+    expect((await rigup(["check"], { cwd: project.dir, env })).code).toBe(0);
+    const bytes = await readFile(file);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
+    await writeFile(file, bytes);
+    await utimes(file, when, when);
+    expect((await stat(file)).mtimeMs).toBe(when * 1000);
 
-  expect((await rigup(["check"], { cwd: project.dir, env })).code).toBe(0); // size and mtime: it cannot know
-  const verify = await rigup(["verify"], { cwd: project.dir, env });
-  expect(verify.code).toBe(1);
-  const check = await rigup(["check"], { cwd: project.dir, env });
-  expect(check.code, check.stderr).toBe(2);
-  expect(check.stderr).toMatch(/knight\/rig/);
-  const repair = await rigup(["build", "--yes"], { cwd: project.dir, env });
-  expect(repair.code, repair.stderr).toBe(0);
-  expect((await rigup(["verify"], { cwd: project.dir, env })).code).toBe(0);
-  expect(emulator!.stats().tasksCreated).toEqual({ rig: 1, animation: 2 });
-});
+    expect((await rigup(["check"], { cwd: project.dir, env })).code).toBe(0); // size and mtime: it cannot know
+    const verify = await rigup(["verify"], { cwd: project.dir, env });
+    expect(verify.code).toBe(1);
+    const check = await rigup(["check"], { cwd: project.dir, env });
+    expect(check.code, check.stderr).toBe(2);
+    expect(check.stderr).toMatch(/knight\/rig/);
+    const repair = await rigup(["build", "--yes"], { cwd: project.dir, env });
+    expect(repair.code, repair.stderr).toBe(0);
+    expect((await rigup(["verify"], { cwd: project.dir, env })).code).toBe(0);
+    expect(emulator!.stats().tasksCreated).toEqual({ rig: 1, animation: 2 });
+  },
+);

@@ -55,9 +55,9 @@ describe("writeAtomically", () => {
     const out = join((await tempProject()).dir, "out");
     const { response } = body(200_000, 8 * 1024);
     const target = join(out, "knight", "knight.glb");
-    await expect(writeAtomically(out, target, response, "glb", undefined, { sha256: "0".repeat(64), describe: "the copy" })).rejects.toBeInstanceOf(
-      CorruptCopyError,
-    );
+    await expect(
+      writeAtomically(out, target, response, "glb", undefined, { sha256: "0".repeat(64), describe: "the copy" }),
+    ).rejects.toBeInstanceOf(CorruptCopyError);
     expect(readdirSync(join(out, "knight"))).toEqual([]);
   });
 
@@ -69,7 +69,9 @@ describe("writeAtomically", () => {
     mkdirSync(elsewhere);
     symlinkSync(elsewhere, join(out, "knight"));
     const { response } = body(50_000, 4096);
-    await expect(writeAtomically(out, join(out, "knight", "anim", "attack.glb"), response, "glb")).rejects.toMatchObject({ code: "OUTSIDE_OUT_DIR" });
+    await expect(writeAtomically(out, join(out, "knight", "anim", "attack.glb"), response, "glb")).rejects.toMatchObject({
+      code: "OUTSIDE_OUT_DIR",
+    });
     expect(readdirSync(elsewhere)).toEqual([]);
     expect(existsSync(join(elsewhere, "anim"))).toBe(false);
   });

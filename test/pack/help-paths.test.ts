@@ -14,10 +14,13 @@ it("no --help text or hint names a file outside the package", { timeout: 120_000
   // An empty manifest, and beside it a repository without one.
   const project = await tempProject({ "characters.yaml": "", "other/.git/HEAD": "ref: refs/heads/main\n" });
   const top = await spawnRigup(["--help"], { cwd: project.dir });
-  const commands = [...top.stdout.slice(top.stdout.indexOf("Commands:")).matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]!).filter((c) => c !== "help");
+  const commands = [...top.stdout.slice(top.stdout.indexOf("Commands:")).matchAll(/^ {2}([a-z-]+)/gm)]
+    .map((m) => m[1]!)
+    .filter((c) => c !== "help");
   expect(commands).toEqual(expect.arrayContaining(["build", "emulator", "init", "preview", "lock"]));
   const texts = [top.stdout];
-  for (const command of [...commands, "lock merge"]) texts.push((await spawnRigup([...command.split(" "), "--help"], { cwd: project.dir })).stdout);
+  for (const command of [...commands, "lock merge"])
+    texts.push((await spawnRigup([...command.split(" "), "--help"], { cwd: project.dir })).stdout);
   // The empty manifest's hint, and the no-manifest error's.
   const empty = await spawnRigup(["plan"], { cwd: project.dir });
   expect(empty.code).toBe(3);

@@ -58,9 +58,20 @@ describe("npm pack, installed in a game repo, run with npx (slow)", () => {
       const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: PackedFile[] }];
       const files = info.files.map((f) => f.path).sort();
 
-      expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "bin/rigup.js", "dist/cli/bin.js", "schemas/characters.schema.json", "schemas/lockfile.schema.json"]));
+      expect(files).toEqual(
+        expect.arrayContaining([
+          "package.json",
+          "README.md",
+          "bin/rigup.js",
+          "dist/cli/bin.js",
+          "schemas/characters.schema.json",
+          "schemas/lockfile.schema.json",
+        ]),
+      );
       // dist/ may carry data next to its modules (e.g. the action library snapshot).
-      expect(files.filter((f) => !/^(bin\/rigup\.js|dist\/.+\.js(on)?|schemas\/[\w.-]+\.json|README\.md|package\.json)$/.test(f))).toEqual([]);
+      expect(files.filter((f) => !/^(bin\/rigup\.js|dist\/.+\.js(on)?|schemas\/[\w.-]+\.json|README\.md|package\.json)$/.test(f))).toEqual(
+        [],
+      );
       // Fresh: exactly one compiled file per source module, and no source maps pointing at src/ that is not shipped.
       const sources = (await readdir(join(src, "src"), { recursive: true }))
         .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.endsWith(".d.ts"))
@@ -73,10 +84,16 @@ describe("npm pack, installed in a game repo, run with npx (slow)", () => {
       const game = await tempDir("rigup-game-");
       expect(relative(ROOT, game).startsWith("..")).toBe(true);
       expect((await sh("npm", ["init", "-y"], game)).code).toBe(0);
-      const installed = await sh("npm", ["install", "--save-dev", join(src, info.filename), "--no-audit", "--no-fund", "--prefer-offline"], game);
+      const installed = await sh(
+        "npm",
+        ["install", "--save-dev", join(src, info.filename), "--no-audit", "--no-fund", "--prefer-offline"],
+        game,
+      );
       expect(installed.code, installed.stderr).toBe(0);
 
-      const pkg = JSON.parse(await readFile(join(game, "node_modules/rigup/package.json"), "utf8")) as { dependencies: Record<string, string> };
+      const pkg = JSON.parse(await readFile(join(game, "node_modules/rigup/package.json"), "utf8")) as {
+        dependencies: Record<string, string>;
+      };
       const declared = new Set(Object.keys(pkg.dependencies));
       const builtins = new Set(builtinModules);
       const distDir = join(game, "node_modules/rigup/dist");
@@ -84,7 +101,10 @@ describe("npm pack, installed in a game repo, run with npx (slow)", () => {
       for (const file of (await readdir(distDir, { recursive: true })).filter((f) => f.endsWith(".js"))) {
         const imported = importedPackages(await readFile(join(distDir, file), "utf8"));
         imported.forEach((n) => used.add(n));
-        expect(imported.filter((n) => !declared.has(n) && !builtins.has(n)), `dist/${file} imports packages the package does not declare`).toEqual([]);
+        expect(
+          imported.filter((n) => !declared.has(n) && !builtins.has(n)),
+          `dist/${file} imports packages the package does not declare`,
+        ).toEqual([]);
       }
       expect([...used]).toEqual(expect.arrayContaining(["commander", "zod", "undici"]));
 
@@ -107,7 +127,11 @@ describe("npm pack, installed in a game repo, run with npx (slow)", () => {
       const plan = await rigup("plan", "--json");
       expect(plan.code, plan.stderr).toBe(0);
       const steps = (JSON.parse(plan.stdout) as { steps: { key: string; action: string }[] }).steps;
-      expect(steps.map((s) => `${s.action} ${s.key}`).sort()).toEqual(["create hero/animations/action-0", "create hero/animations/attack", "create hero/rig"]);
+      expect(steps.map((s) => `${s.action} ${s.key}`).sort()).toEqual([
+        "create hero/animations/action-0",
+        "create hero/animations/attack",
+        "create hero/rig",
+      ]);
 
       const build = await rigup("build", "--emulator");
       expect(build.code, build.stderr).toBe(0);
@@ -121,9 +145,19 @@ describe("npm pack, installed in a game repo, run with npx (slow)", () => {
 
       // 4. The same package on a person's terminal (a real pty): one more action, built, then checked.
       if (hasScript) {
-        await writeFile(join(game, "characters.yaml"), (await readFile(join(game, "characters.yaml"), "utf8")).replace("actions: [0,", "actions: [0, 8,"));
+        await writeFile(
+          join(game, "characters.yaml"),
+          (await readFile(join(game, "characters.yaml"), "utf8")).replace("actions: [0,", "actions: [0, 8,"),
+        );
         const onPty = (command: string) =>
-          follow(spawn("script", ["-qfec", command, "/dev/null"], { cwd: game, env: shellEnv({ TERM: "xterm-256color" }), stdio: ["pipe", "pipe", "pipe"] }), 120_000).ended;
+          follow(
+            spawn("script", ["-qfec", command, "/dev/null"], {
+              cwd: game,
+              env: shellEnv({ TERM: "xterm-256color" }),
+              stdio: ["pipe", "pipe", "pipe"],
+            }),
+            120_000,
+          ).ended;
         const built = await onPty("npx --no-install rigup build --emulator");
         expect(built.code, built.output).toBe(0);
         const shown = built.output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");

@@ -38,7 +38,9 @@ describe("rigInputs", () => {
 
   it("counts a texture file by content and a texture url by url", () => {
     expect(rigInputs(character({ texture: { kind: "file", path: "tex/knight.png" } }), facts).texture).toEqual({ file_sha256: sha("png") });
-    expect(rigInputs(character({ texture: { kind: "url", url: "https://x.test/t.png" } }), facts).texture).toEqual({ url: "https://x.test/t.png" });
+    expect(rigInputs(character({ texture: { kind: "url", url: "https://x.test/t.png" } }), facts).texture).toEqual({
+      url: "https://x.test/t.png",
+    });
   });
 
   it("throws a UserError naming the missing input file", () => {

@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { REMOVED_REASON, STRAY_REASON } from "../../src/plan/prune-rules.js";
 import { given, step } from "./given.js";
 
-const built = () => given().character("knight", { actions: [0, 4] }).character("archer", { actions: [0] }).locked();
+const built = () =>
+  given()
+    .character("knight", { actions: [0, 4] })
+    .character("archer", { actions: [0] })
+    .locked();
 
 describe("rule 12: prune", () => {
   it("prunes a removed character's units with their recorded files, after every other step", () => {
@@ -22,7 +26,9 @@ describe("rule 12: prune", () => {
   });
 
   it("prunes a removed action only", () => {
-    const p = built().character("knight", { actions: [0] }).plan();
+    const p = built()
+      .character("knight", { actions: [0] })
+      .plan();
     expect(p.steps.filter((s) => s.action !== "noop").map((s) => [s.key, s.paths])).toEqual([
       ["knight/animations/action-4", ["knight/animations/action-4.fbx", "knight/animations/action-4.glb"]],
     ]);
@@ -56,7 +62,9 @@ describe("rule 12: prune", () => {
   });
 
   it("prunes the old post-processed file when its name changes", () => {
-    const g = given().character("knight", { actions: [{ actionId: 4, postProcess: { operation_type: "change_fps", fps: 30 } }] }).locked();
+    const g = given()
+      .character("knight", { actions: [{ actionId: 4, postProcess: { operation_type: "change_fps", fps: 30 } }] })
+      .locked();
     const p = g.character("knight", { actions: [{ actionId: 4, postProcess: { operation_type: "change_fps", fps: 60 } }] }).plan();
     expect(step(p, "knight/animations/action-4").action).toBe("replace");
     expect(step(p, "knight/stray").paths).toEqual(["knight/animations/action-4.30fps.fbx"]);

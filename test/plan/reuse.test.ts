@@ -12,7 +12,9 @@ function reverted(opts: { rigExpires?: number; clipExpires?: number; clipRig?: s
   g.character("knight", { actions: [0], heightMeters: 1.7 }).locked();
   g.rig("knight", { history: [{ task_id: "rig-old", digest: oldRig, expires_at: opts.rigExpires ?? NOW + 8 * DAY }] });
   g.clip("knight", "action-0", {
-    history: [{ task_id: "anim-old", digest: clipDigest, rig_task_id: opts.clipRig ?? "rig-old", expires_at: opts.clipExpires ?? NOW + DAY }],
+    history: [
+      { task_id: "anim-old", digest: clipDigest, rig_task_id: opts.clipRig ?? "rig-old", expires_at: opts.clipExpires ?? NOW + DAY },
+    ],
   });
   return g.character("knight", { actions: [0], heightMeters: 1.9 });
 }
@@ -48,7 +50,9 @@ describe("rule 11: reuse", () => {
   });
 
   it("reuses a live rig from history instead of re-rigging an expired one (rule 4)", () => {
-    const g = given().character("knight", { actions: [0] }).locked();
+    const g = given()
+      .character("knight", { actions: [0] })
+      .locked();
     const digest = g.lock.characters.knight!.rig!.digest;
     g.rig("knight", { expires_at: NOW - DAY, history: [{ task_id: "rig-twin", digest, expires_at: NOW + 20 * DAY }] });
     const p = g.character("knight", { actions: [0, 92] }).plan();

@@ -38,12 +38,17 @@ describe("rig inputs", () => {
 
 describe("plan", () => {
   it("keeps a rig locked before skeleton and body existed up to date", () => {
-    const g = given().character("knight", { actions: [92] }).locked().rig("knight", { inputs: OLD_INPUTS, digest: OLD_DIGEST });
+    const g = given()
+      .character("knight", { actions: [92] })
+      .locked()
+      .rig("knight", { inputs: OLD_INPUTS, digest: OLD_DIGEST });
     expect(actions(g.plan())).toEqual({ "knight/rig": "noop", "knight/animations/action-92": "noop" });
   });
 
   it("re-rigs when body changes, saying why", () => {
-    const g = given().character("knight", { actions: [92] }).locked();
+    const g = given()
+      .character("knight", { actions: [92] })
+      .locked();
     const s = step(knight(g, { body: "quadruped" }).plan(), "knight/rig");
     expect(s).toMatchObject({ action: "replace", credits: 5 });
     expect(s.reasons[0]).toBe("body changed (not set → quadruped)");

@@ -15,35 +15,83 @@ describe("rule 1: new units are created", () => {
       ["knight/animations/action-4", "create", 3, "knight/rig"],
     ]);
     expect(step(p, "knight/rig").reasons).toEqual(["new character in characters.yaml"]);
-    expect(step(p, "knight/rig").missing).toEqual(["glb", "fbx", "walking.glb", "walking.fbx", "walking.armature.glb", "running.glb", "running.fbx", "running.armature.glb"]);
+    expect(step(p, "knight/rig").missing).toEqual([
+      "glb",
+      "fbx",
+      "walking.glb",
+      "walking.fbx",
+      "walking.armature.glb",
+      "running.glb",
+      "running.fbx",
+      "running.armature.glb",
+    ]);
     expect(p.summary).toMatchObject({ create: 3, credits: 11 });
   });
 
   it("creates only the new action when the rig is live (no dependency)", () => {
-    const p = given().character("knight", KNIGHT).locked().character("knight", { actions: [0, 4, 92] }).plan();
-    expect(actions(p)).toEqual({ "knight/rig": "noop", "knight/animations/action-0": "noop", "knight/animations/action-4": "noop", "knight/animations/action-92": "create" });
-    expect(step(p, "knight/animations/action-92")).toMatchObject({ credits: 3, actionId: 92, reasons: ["new action 92 in characters.yaml"] });
+    const p = given()
+      .character("knight", KNIGHT)
+      .locked()
+      .character("knight", { actions: [0, 4, 92] })
+      .plan();
+    expect(actions(p)).toEqual({
+      "knight/rig": "noop",
+      "knight/animations/action-0": "noop",
+      "knight/animations/action-4": "noop",
+      "knight/animations/action-92": "create",
+    });
+    expect(step(p, "knight/animations/action-92")).toMatchObject({
+      credits: 3,
+      actionId: 92,
+      reasons: ["new action 92 in characters.yaml"],
+    });
     expect(step(p, "knight/animations/action-92").dependsOn).toBeUndefined();
   });
 });
 
 describe("rule 2: changed rig inputs re-rig and re-make that character's clips only", () => {
   it.each([
-    ["height", given().character("knight", KNIGHT).character("archer", KNIGHT).locked().character("knight", { ...KNIGHT, heightMeters: 1.9 }), "height_meters 1.7 → 1.9"],
-    ["model file content", given().character("knight", KNIGHT).character("archer", KNIGHT).locked().inputFile("models/knight.glb", "v2"), "source file changed"],
+    [
+      "height",
+      given()
+        .character("knight", KNIGHT)
+        .character("archer", KNIGHT)
+        .locked()
+        .character("knight", { ...KNIGHT, heightMeters: 1.9 }),
+      "height_meters 1.7 → 1.9",
+    ],
+    [
+      "model file content",
+      given().character("knight", KNIGHT).character("archer", KNIGHT).locked().inputFile("models/knight.glb", "v2"),
+      "source file changed",
+    ],
     [
       "model url",
-      given().character("knight", { ...KNIGHT, source: { kind: "url", url: "https://a.test/1.glb" } }).character("archer", KNIGHT).locked()
+      given()
+        .character("knight", { ...KNIGHT, source: { kind: "url", url: "https://a.test/1.glb" } })
+        .character("archer", KNIGHT)
+        .locked()
         .character("knight", { ...KNIGHT, source: { kind: "url", url: "https://a.test/2.glb" } }),
       "source url changed",
     ],
     [
       "input task",
-      given().character("knight", { ...KNIGHT, source: { kind: "task", taskId: "t-1" } }).character("archer", KNIGHT).locked()
+      given()
+        .character("knight", { ...KNIGHT, source: { kind: "task", taskId: "t-1" } })
+        .character("archer", KNIGHT)
+        .locked()
         .character("knight", { ...KNIGHT, source: { kind: "task", taskId: "t-2" } }),
       "input_task_id t-1 → t-2",
     ],
-    ["texture", given().character("knight", KNIGHT).character("archer", KNIGHT).locked().character("knight", { ...KNIGHT, texture: { kind: "url", url: "https://a.test/t.png" } }), "texture added"],
+    [
+      "texture",
+      given()
+        .character("knight", KNIGHT)
+        .character("archer", KNIGHT)
+        .locked()
+        .character("knight", { ...KNIGHT, texture: { kind: "url", url: "https://a.test/t.png" } }),
+      "texture added",
+    ],
   ])("%s", (_, g, reason) => {
     const p = g.plan();
     const rig = step(p, "knight/rig");
@@ -58,13 +106,21 @@ describe("rule 2: changed rig inputs re-rig and re-make that character's clips o
   });
 
   it("creates (not replaces) a clip that had no entry yet", () => {
-    const p = given().character("knight", KNIGHT).locked().character("knight", { actions: [0, 4, 92], heightMeters: 2 }).plan();
+    const p = given()
+      .character("knight", KNIGHT)
+      .locked()
+      .character("knight", { actions: [0, 4, 92], heightMeters: 2 })
+      .plan();
     expect(step(p, "knight/animations/action-92")).toMatchObject({ action: "create", dependsOn: "knight/rig" });
   });
 });
 
 describe("rule 3: expired rig", () => {
-  const expired = () => given().character("knight", KNIGHT).locked().rig("knight", { expires_at: NOW - DAY });
+  const expired = () =>
+    given()
+      .character("knight", KNIGHT)
+      .locked()
+      .rig("knight", { expires_at: NOW - DAY });
 
   it("with all outputs present is a noop with a rig-expired warning", () => {
     const p = expired().plan();
@@ -88,10 +144,15 @@ describe("rule 3: expired rig", () => {
 
 describe("rule 4: a clip that needs a paid task on an expired rig forces a re-rig", () => {
   const expired = () =>
-    given().character("knight", { actions: [0, 4, 8] }).locked().rig("knight", { expires_at: Date.UTC(2026, 9, 1) });
+    given()
+      .character("knight", { actions: [0, 4, 8] })
+      .locked()
+      .rig("knight", { expires_at: Date.UTC(2026, 9, 1) });
 
   it("adding an action re-rigs and re-makes all clips, saying why and what it costs", () => {
-    const p = expired().character("knight", { actions: [0, 4, 8, 92] }).plan();
+    const p = expired()
+      .character("knight", { actions: [0, 4, 8, 92] })
+      .plan();
     expect(step(p, "knight/rig")).toMatchObject({
       action: "replace",
       credits: 5,
@@ -112,12 +173,24 @@ describe("rule 4: a clip that needs a paid task on an expired rig forces a re-ri
   });
 
   it.each([
-    ["a changed post-process", (g: ReturnType<typeof expired>) => g.character("knight", { actions: [0, { actionId: 4, postProcess: { operation_type: "fbx2usdz" } }, 8] })],
-    ["a failed clip", (g: ReturnType<typeof expired>) => g.clip("knight", "action-4", { state: "failed", error: { code: "x", message: "boom" } })],
-    ["an expired clip with files missing", (g: ReturnType<typeof expired>) => g.clip("knight", "action-4", { expires_at: NOW - DAY }).deleted("knight/animations/action-4.glb")],
+    [
+      "a changed post-process",
+      (g: ReturnType<typeof expired>) =>
+        g.character("knight", { actions: [0, { actionId: 4, postProcess: { operation_type: "fbx2usdz" } }, 8] }),
+    ],
+    [
+      "a failed clip",
+      (g: ReturnType<typeof expired>) => g.clip("knight", "action-4", { state: "failed", error: { code: "x", message: "boom" } }),
+    ],
+    [
+      "an expired clip with files missing",
+      (g: ReturnType<typeof expired>) => g.clip("knight", "action-4", { expires_at: NOW - DAY }).deleted("knight/animations/action-4.glb"),
+    ],
   ])("re-making for %s", (_, change) => {
     const p = change(expired()).plan();
-    expect(step(p, "knight/rig").reasons[0]).toMatch(/^re-making action-4 needs a live rig; rig task expired on 2026-10-01; re-rigging \(5 credits\) and re-making all 3 clips \(9 credits\)/);
+    expect(step(p, "knight/rig").reasons[0]).toMatch(
+      /^re-making action-4 needs a live rig; rig task expired on 2026-10-01; re-rigging \(5 credits\) and re-making all 3 clips \(9 credits\)/,
+    );
     expect(p.summary).toMatchObject({ replace: 4, credits: 14 });
   });
 
@@ -130,13 +203,29 @@ describe("rule 4: a clip that needs a paid task on an expired rig forces a re-ri
 
 describe("rule 13 and formats", () => {
   it("downloads a newly wanted format from live tasks", () => {
-    const p = given().formats(["glb"]).character("knight", { actions: [0] }).locked().formats(["glb", "fbx"]).plan();
-    expect(step(p, "knight/rig")).toMatchObject({ action: "download", credits: 0, missing: ["fbx", "walking.fbx", "running.fbx"], taskId: "rig-knight" });
+    const p = given()
+      .formats(["glb"])
+      .character("knight", { actions: [0] })
+      .locked()
+      .formats(["glb", "fbx"])
+      .plan();
+    expect(step(p, "knight/rig")).toMatchObject({
+      action: "download",
+      credits: 0,
+      missing: ["fbx", "walking.fbx", "running.fbx"],
+      taskId: "rig-knight",
+    });
     expect(step(p, "knight/animations/action-0")).toMatchObject({ action: "download", missing: ["fbx"] });
   });
 
   it("re-makes an expired rig that never had the newly wanted format", () => {
-    const p = given().formats(["glb"]).character("knight", { actions: [0] }).locked().rig("knight", { expires_at: NOW - DAY }).formats(["glb", "fbx"]).plan();
+    const p = given()
+      .formats(["glb"])
+      .character("knight", { actions: [0] })
+      .locked()
+      .rig("knight", { expires_at: NOW - DAY })
+      .formats(["glb", "fbx"])
+      .plan();
     expect(step(p, "knight/rig")).toMatchObject({ action: "replace", credits: 5 });
     expect(step(p, "knight/rig").reasons).toContain("knight/rig/knight.fbx missing");
     expect(step(p, "knight/animations/action-0").action).toBe("replace");
@@ -155,26 +244,43 @@ describe("expiry warnings", () => {
     [3 * DAY, "rig of knight expires on 2026-11-26 (in 3 days): add actions before then or they will need a re-rig"],
     [2 * 60 * 60 * 1000, "rig of knight expires on 2026-11-23 (in 1 day): add actions before then or they will need a re-rig"],
   ])("warns when the rig expires within 7 days (+%i ms)", (inMs, message) => {
-    const p = given().character("knight").locked().rig("knight", { expires_at: NOW + inMs }).plan();
+    const p = given()
+      .character("knight")
+      .locked()
+      .rig("knight", { expires_at: NOW + inMs })
+      .plan();
     expect(p.warnings).toEqual([{ character: "knight", code: "rig-expiring", message, expiresAt: NOW + inMs }]);
   });
 
   it("does not warn beyond the window, nor when expires_at is unknown (0)", () => {
-    expect(given().character("knight").locked().rig("knight", { expires_at: NOW + 8 * DAY }).plan().warnings).toEqual([]);
+    expect(
+      given()
+        .character("knight")
+        .locked()
+        .rig("knight", { expires_at: NOW + 8 * DAY })
+        .plan().warnings,
+    ).toEqual([]);
     const p = given().character("knight").locked().rig("knight", { expires_at: 0 }).plan();
     expect(p.warnings).toEqual([]);
     expect(step(p, "knight/rig").action).toBe("noop");
   });
 
   it("honours expiryWarningMs", () => {
-    const g = given().character("knight").locked().rig("knight", { expires_at: NOW + 8 * DAY });
+    const g = given()
+      .character("knight")
+      .locked()
+      .rig("knight", { expires_at: NOW + 8 * DAY });
     expect(g.plan().warnings).toEqual([]);
     expect(plan({ ...g.input(), expiryWarningMs: 10 * DAY }).warnings.map((w) => w.code)).toEqual(["rig-expiring"]);
   });
 });
 
 it("rule 4 names at most three clips that need the re-rig", () => {
-  const p = given().character("knight", { actions: [0] }).locked().rig("knight", { expires_at: NOW - DAY })
-    .character("knight", { actions: [0, 1, 2, 3, 4, 5] }).plan();
+  const p = given()
+    .character("knight", { actions: [0] })
+    .locked()
+    .rig("knight", { expires_at: NOW - DAY })
+    .character("knight", { actions: [0, 1, 2, 3, 4, 5] })
+    .plan();
   expect(step(p, "knight/rig").reasons[0]).toMatch(/^adding action-1, adding action-2, adding action-3, 2 more need a live rig;/);
 });

@@ -7,7 +7,9 @@ import { actions, DAY, given, NOW, step, type Given } from "./given.js";
 
 /** What the store holds: every locked output of `g` (or none), and these unit records. */
 function storeOf(g: Given, { objects = true, records = [] as UnitRecord[] } = {}): StoreFacts {
-  const shas = Object.values(g.lock.characters).flatMap((c) => [c.rig!, ...Object.values(c.animations)].flatMap((e) => Object.values(e.files).map((f) => f.sha256)));
+  const shas = Object.values(g.lock.characters).flatMap((c) =>
+    [c.rig!, ...Object.values(c.animations)].flatMap((e) => Object.values(e.files).map((f) => f.sha256)),
+  );
   const units = new Map<string, UnitRecord | null>();
   for (const r of records) units.set(registryKey({ kind: r.kind, digest: r.digest, rigTaskId: r.rig_task_id, target: "meshy" }), r);
   return { objects: new Map(shas.map((s) => [s, objects])), units };
@@ -32,7 +34,12 @@ function recordsOf(g: Given): UnitRecord[] {
 
 describe("restore from the team store", () => {
   it("an expired task whose files are missing here is restored from the store, free, not re-made", () => {
-    const g = given().character("knight", { actions: [0] }).locked().at(NOW + 40 * DAY).deleted("knight/rig/knight.glb").deleted("knight/animations/action-0.glb");
+    const g = given()
+      .character("knight", { actions: [0] })
+      .locked()
+      .at(NOW + 40 * DAY)
+      .deleted("knight/rig/knight.glb")
+      .deleted("knight/animations/action-0.glb");
     const store = storeOf(g);
     const p = plan({ ...g.input(), facts: { ...g.facts, store }, target: "meshy" });
     expect(actions(p)).toEqual({ "knight/rig": "restore", "knight/animations/action-0": "restore" });
@@ -44,20 +51,29 @@ describe("restore from the team store", () => {
   });
 
   it("is chosen before a free download from a live task (the store needs no key)", () => {
-    const g = given().character("knight", { actions: [0] }).locked().deleted("knight/rig/knight.glb");
+    const g = given()
+      .character("knight", { actions: [0] })
+      .locked()
+      .deleted("knight/rig/knight.glb");
     const p = plan({ ...g.input(), facts: { ...g.facts, store: storeOf(g) } });
     expect(step(p, "knight/rig").action).toBe("restore");
   });
 
   it("asks about what it does not know, and plans as without a store meanwhile", () => {
-    const g = given().character("knight", { actions: [0] }).locked().deleted("knight/rig/knight.glb");
+    const g = given()
+      .character("knight", { actions: [0] })
+      .locked()
+      .deleted("knight/rig/knight.glb");
     const p = plan({ ...g.input(), facts: { ...g.facts, store: { objects: new Map(), units: new Map() } } });
     expect(step(p, "knight/rig").action).toBe("download");
     expect(p.storeQuestions?.objects).toEqual([g.lock.characters.knight!.rig!.files.glb!.sha256]);
   });
 
   it("a store without the bytes changes nothing", () => {
-    const g = given().character("knight", { actions: [0] }).locked().deleted("knight/rig/knight.glb");
+    const g = given()
+      .character("knight", { actions: [0] })
+      .locked()
+      .deleted("knight/rig/knight.glb");
     const p = plan({ ...g.input(), facts: { ...g.facts, store: storeOf(g, { objects: false }) } });
     expect(step(p, "knight/rig").action).toBe("download");
     expect(p.storeQuestions).toBeUndefined();
@@ -67,7 +83,9 @@ describe("restore from the team store", () => {
 describe("rule 12: adopt what the team already paid for", () => {
   /** ci-7 built knight; this branch's lockfile has never heard of it. */
   function teammateBuilt() {
-    const theirs = given().character("knight", { actions: [0, 4] }).locked();
+    const theirs = given()
+      .character("knight", { actions: [0, 4] })
+      .locked();
     const records = recordsOf(theirs);
     const mine = given().character("knight", { actions: [0, 4] });
     return { records, mine, theirs };
@@ -77,7 +95,11 @@ describe("rule 12: adopt what the team already paid for", () => {
     const { records, mine } = teammateBuilt();
     const store = storeOf(mine, { records });
     const p = plan({ ...mine.input(), facts: { ...mine.facts, store }, target: "meshy" });
-    expect(actions(p)).toEqual({ "knight/rig": "restore", "knight/animations/action-0": "restore", "knight/animations/action-4": "restore" });
+    expect(actions(p)).toEqual({
+      "knight/rig": "restore",
+      "knight/animations/action-0": "restore",
+      "knight/animations/action-4": "restore",
+    });
     expect(p.summary.credits).toBe(0);
     expect(step(p, "knight/rig")).toMatchObject({ taskId: "rig-knight", adopt: { task_id: "rig-knight", recorded_by: "ci-7" } });
     expect(step(p, "knight/animations/action-4")).toMatchObject({ taskId: "anim-knight-action-4", dependsOn: "knight/rig" });

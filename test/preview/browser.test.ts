@@ -64,63 +64,67 @@ describe.skipIf(!hasChromium)(chromiumTitle("preview page in Chromium"), () => {
   // URLs exist only once beforeAll has run.
   const targets: Record<string, () => string> = { "served by rigup preview": () => server.url, "exported with --static": () => staticUrl };
 
-  it.each(Object.keys(targets))("lists, describes and plays every clip: %s", async (target) => {
-    const url = targets[target]!();
-    const { page, requests, errors } = await openPreview(browser.context, url);
-    try {
-      const hooks = await page.evaluate(() => {
-        const h = window.__rigupPreview!;
-        return { characters: h.characters, clips: h.clips, errors: h.errors, playing: h.playing };
-      });
-      expect(hooks).toEqual({
-        characters: ["knight", "goblin"],
-        clips: { knight: ["rig/walking", "attack"], goblin: ["rig/walking", "idle", "death"] },
-        errors: [],
-        // Each character plays its first clip on load, not its bind pose.
-        playing: { knight: "rig/walking", goblin: "rig/walking" },
-      });
-      for (const [character, clips] of Object.entries(hooks.clips)) {
-        await expect(page.getByTestId(`card-${character}`).isVisible()).resolves.toBe(true);
-        for (const clip of clips) expect(await page.getByTestId(`clip-${character}-${clip}`).count()).toBe(1);
+  it.each(Object.keys(targets))(
+    "lists, describes and plays every clip: %s",
+    async (target) => {
+      const url = targets[target]!();
+      const { page, requests, errors } = await openPreview(browser.context, url);
+      try {
+        const hooks = await page.evaluate(() => {
+          const h = window.__rigupPreview!;
+          return { characters: h.characters, clips: h.clips, errors: h.errors, playing: h.playing };
+        });
+        expect(hooks).toEqual({
+          characters: ["knight", "goblin"],
+          clips: { knight: ["rig/walking", "attack"], goblin: ["rig/walking", "idle", "death"] },
+          errors: [],
+          // Each character plays its first clip on load, not its bind pose.
+          playing: { knight: "rig/walking", goblin: "rig/walking" },
+        });
+        for (const [character, clips] of Object.entries(hooks.clips)) {
+          await expect(page.getByTestId(`card-${character}`).isVisible()).resolves.toBe(true);
+          for (const clip of clips) expect(await page.getByTestId(`clip-${character}-${clip}`).count()).toBe(1);
+        }
+        const text = (id: string) => page.getByTestId(id).innerText();
+        expect(await text("clip-stats-goblin-idle")).toBe(`2.00 s · 24 fps · ${HUMANOID_JOINTS.length} joints`);
+        expect(await text("clip-stats-knight-attack")).toBe(`1.60 s · 30 fps · ${HUMANOID_JOINTS.length} joints`);
+        expect(await text("clip-status-knight-attack")).toBe("stale");
+        expect(await text("clip-knight-attack")).toContain(STALE_REASON);
+        expect(await text("clip-status-goblin-death")).toBe("failed");
+        expect(await text("clip-goblin-death")).toContain(FAILED_MESSAGE);
+        expect(await page.getByTestId("play-goblin-death").isDisabled()).toBe(true);
+
+        // Play by clicking, as a user would; the pose must change while it plays.
+        const view = page.getByTestId("view-knight");
+        await view.scrollIntoViewIfNeeded();
+        await page.waitForTimeout(300);
+        const walking = await view.screenshot();
+        await page.getByTestId("play-knight-attack").click();
+        await page.waitForFunction(() => window.__rigupPreview?.playing.knight === "attack", null, { timeout: 10_000 });
+        await page.waitForTimeout(400);
+        const first = await view.screenshot();
+        await page.waitForTimeout(400);
+        const second = await view.screenshot();
+        expect(first.equals(walking)).toBe(false);
+        expect(first.equals(second)).toBe(false);
+        expect(await page.getByTestId("play-knight-attack").getAttribute("aria-pressed")).toBe("true");
+
+        // The test hook plays too.
+        await page.evaluate(() => window.__rigupPreview!.play("goblin", "idle"));
+        expect(await page.evaluate(() => window.__rigupPreview!.playing)).toEqual({ knight: "attack", goblin: "idle" });
+
+        expect(errors).toEqual([]);
+        // Nothing outside the page's own base URL: no CDN, no absolute path escaping the static sub-path.
+        const outside = requests.filter((r) => !r.startsWith(url) && !/^(data|blob):/.test(r));
+        expect(outside).toEqual([]);
+        expect(requests.some((r) => r.endsWith("/files/knight/animations/attack.glb"))).toBe(true);
+        expect(requests.some((r) => r.includes("/vendor/three/build/three.module.js"))).toBe(true);
+      } finally {
+        await page.close();
       }
-      const text = (id: string) => page.getByTestId(id).innerText();
-      expect(await text("clip-stats-goblin-idle")).toBe(`2.00 s · 24 fps · ${HUMANOID_JOINTS.length} joints`);
-      expect(await text("clip-stats-knight-attack")).toBe(`1.60 s · 30 fps · ${HUMANOID_JOINTS.length} joints`);
-      expect(await text("clip-status-knight-attack")).toBe("stale");
-      expect(await text("clip-knight-attack")).toContain(STALE_REASON);
-      expect(await text("clip-status-goblin-death")).toBe("failed");
-      expect(await text("clip-goblin-death")).toContain(FAILED_MESSAGE);
-      expect(await page.getByTestId("play-goblin-death").isDisabled()).toBe(true);
-
-      // Play by clicking, as a user would; the pose must change while it plays.
-      const view = page.getByTestId("view-knight");
-      await view.scrollIntoViewIfNeeded();
-      await page.waitForTimeout(300);
-      const walking = await view.screenshot();
-      await page.getByTestId("play-knight-attack").click();
-      await page.waitForFunction(() => window.__rigupPreview?.playing.knight === "attack", null, { timeout: 10_000 });
-      await page.waitForTimeout(400);
-      const first = await view.screenshot();
-      await page.waitForTimeout(400);
-      const second = await view.screenshot();
-      expect(first.equals(walking)).toBe(false);
-      expect(first.equals(second)).toBe(false);
-      expect(await page.getByTestId("play-knight-attack").getAttribute("aria-pressed")).toBe("true");
-
-      // The test hook plays too.
-      await page.evaluate(() => window.__rigupPreview!.play("goblin", "idle"));
-      expect(await page.evaluate(() => window.__rigupPreview!.playing)).toEqual({ knight: "attack", goblin: "idle" });
-
-      expect(errors).toEqual([]);
-      // Nothing outside the page's own base URL: no CDN, no absolute path escaping the static sub-path.
-      const outside = requests.filter((r) => !r.startsWith(url) && !/^(data|blob):/.test(r));
-      expect(outside).toEqual([]);
-      expect(requests.some((r) => r.endsWith("/files/knight/animations/attack.glb"))).toBe(true);
-      expect(requests.some((r) => r.includes("/vendor/three/build/three.module.js"))).toBe(true);
-    } finally {
-      await page.close();
-    }
-  }, 90_000);
+    },
+    90_000,
+  );
 });
 
 describe.skipIf(!hasChromium)(chromiumTitle("preview page in Chromium, a merged character"), () => {
@@ -162,7 +166,12 @@ describe.skipIf(!hasChromium)(chromiumTitle("preview page in Chromium, a merged 
       });
       const text = (id: string) => page.getByTestId(id).innerText();
       expect(await text("merged-knight")).toBe("knight/knight.glb");
-      expect(await page.getByTestId("clips-knight").locator("li[data-clip]").evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.clip))).toEqual(["walking", "attack"]);
+      expect(
+        await page
+          .getByTestId("clips-knight")
+          .locator("li[data-clip]")
+          .evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.clip)),
+      ).toEqual(["walking", "attack"]);
       expect(await text("clip-stats-knight-attack")).toBe("1.60 s");
       // Each clip keeps the status of the file it came from.
       expect(await text("clip-status-knight-attack")).toBe("stale");

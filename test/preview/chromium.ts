@@ -61,7 +61,11 @@ export interface Browser {
 
 export async function launchChromium(): Promise<Browser> {
   const profile = await mkdtemp(path.join(tmpdir(), "rigup-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1280, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
   return {
     context,
     async close() {
@@ -93,5 +97,7 @@ export async function openPreview(context: BrowserContext, url: string): Promise
 }
 
 export async function waitReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.__rigupPreview?.ready === true || (window.__rigupPreview?.errors.length ?? 0) > 0, null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.__rigupPreview?.ready === true || (window.__rigupPreview?.errors.length ?? 0) > 0, null, {
+    timeout: 30_000,
+  });
 }

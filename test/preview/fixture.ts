@@ -57,13 +57,17 @@ export async function exampleTree(): Promise<ExampleTree> {
     await writeFile(path.join(outDir, rel), bytes);
   };
   // Same seed as the rig: the same skeleton with the same node names, as a real rig's clips have.
-  const humanoid = (name: string, heightMeters: number, clip?: ClipSpec) => buildHumanoid({ heightMeters, seed: name, skinned: true, clip });
+  const humanoid = (name: string, heightMeters: number, clip?: ClipSpec) =>
+    buildHumanoid({ heightMeters, seed: name, skinned: true, clip });
   const characters = { knight: { height: 1.8, clips: { attack: 1.6 } }, goblin: { height: 1.1, clips: { idle: 2 } } };
   for (const [name, c] of Object.entries(characters)) {
     await write(`${name}/rig/${name}.glb`, await humanoid(name, c.height));
     await write(`${name}/rig/walking.glb`, await humanoid(name, c.height, { name: "Walking", durationSec: 1.1, fps: 30 }));
   }
-  await write("knight/animations/attack.glb", await humanoid("knight", 1.8, { name: "Attack", durationSec: 1.6, fps: 30, motion: "attack" }));
+  await write(
+    "knight/animations/attack.glb",
+    await humanoid("knight", 1.8, { name: "Attack", durationSec: 1.6, fps: 30, motion: "attack" }),
+  );
   await write("goblin/animations/idle.glb", await humanoid("goblin", 1.1, { name: "Idle", durationSec: 2, fps: 24, motion: "idle" }));
 
   const unavailable = ["running.glb", "running.fbx", "running.armature.glb"];

@@ -13,7 +13,13 @@ describe("readGlbStats", () => {
   });
 
   it("counts the joints of an armature-only clip", async () => {
-    const glb = await buildHumanoid({ heightMeters: 1.7, seed: "s", skinned: true, withMesh: false, clip: { name: "Run", durationSec: 0.7, fps: 30 } });
+    const glb = await buildHumanoid({
+      heightMeters: 1.7,
+      seed: "s",
+      skinned: true,
+      withMesh: false,
+      clip: { name: "Run", durationSec: 0.7, fps: 30 },
+    });
     // No mesh, so no skin: the joints are only nodes.
     expect(await readGlbStats(glb)).toMatchObject({ durationSec: 0.7, fps: 30, joints: 0 });
   });

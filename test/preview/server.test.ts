@@ -41,7 +41,14 @@ function raw(target: string, opts: { method?: string; host?: string } = {}): Pro
   const { port } = new URL(server.url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, path: target, method: opts.method ?? "GET", headers: opts.host ? { Host: opts.host } : {}, timeout: 5_000 },
+      {
+        host: "127.0.0.1",
+        port,
+        path: target,
+        method: opts.method ?? "GET",
+        headers: opts.host ? { Host: opts.host } : {},
+        timeout: 5_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

@@ -20,7 +20,10 @@ afterEach(() => tree.remove());
 
 async function listTree(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/")).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
+    .sort();
 }
 
 describe("writeStaticPreview", () => {
@@ -37,7 +40,9 @@ describe("writeStaticPreview", () => {
     const expected = ["app.js", "index.html", "preview.json", "style.css", ...glbs, ...THREE_FILES.map((f) => `vendor/three/${f}`)].sort();
     expect(written).toEqual(expected);
     expect(await listTree(site)).toEqual(expected);
-    expect(await readFile(path.join(site, "files/knight/rig/knight.glb"))).toEqual(await readFile(path.join(tree.outDir, "knight/rig/knight.glb")));
+    expect(await readFile(path.join(site, "files/knight/rig/knight.glb"))).toEqual(
+      await readFile(path.join(tree.outDir, "knight/rig/knight.glb")),
+    );
     expect(JSON.parse(await readFile(path.join(site, "preview.json"), "utf8"))).toEqual(model);
   });
 

@@ -28,11 +28,19 @@ it("a 14-unit build in CI mode: two lines per unit and the summary", { timeout: 
   // Each character's merged file ends the run with one line of its own.
   const merged = progress.filter((l) => /^ *\+\d+\.\ds \S+\/merged: \d+ clips merged into \S+\.glb \(.+\)$/.test(l));
   expect(merged).toHaveLength(4);
-  const keys = new Set(progress.filter((l) => !merged.includes(l)).map((l) => /^ *\+\d+\.\ds (\S+\/\S+)(?: · \S+)?: /.exec(l)?.[1]).filter(Boolean));
+  const keys = new Set(
+    progress
+      .filter((l) => !merged.includes(l))
+      .map((l) => /^ *\+\d+\.\ds (\S+\/\S+)(?: · \S+)?: /.exec(l)?.[1])
+      .filter(Boolean),
+  );
   expect(keys.size).toBe(14);
   for (const key of keys) {
     const mine = progress.filter((l) => l.includes(` ${key}: `) || l.includes(` ${key} · `));
-    expect(mine, key).toEqual([expect.stringMatching(/: task \S+ created \(\d credits\)$/), expect.stringMatching(/: created · \d+ files? \(.+\) · task \S+$/)]);
+    expect(mine, key).toEqual([
+      expect.stringMatching(/: task \S+ created \(\d credits\)$/),
+      expect.stringMatching(/: created · \d+ files? \(.+\) · task \S+$/),
+    ]);
   }
   expect(progress).toHaveLength(2 * 14 + 4 + 1);
   expect(progress.at(-1)).toMatch(/Done: 14 created, .*4 merged.* Files written: \d+ \(.+\) in out\/\. Wall time/);

@@ -59,12 +59,21 @@ describe("renderPlan", () => {
   });
 
   it("shows resume, reconcile and a failure message without control characters", () => {
-    const g = given().character("knight", { actions: [0] }).character("archer").locked();
+    const g = given()
+      .character("knight", { actions: [0] })
+      .character("archer")
+      .locked();
     const p = g
       .rig("knight", { state: "pending", task_id: "rig-9" })
       .rig("archer", { state: "failed", error: { code: "422", message: "pose\x1b[31m failed\nbadly" } })
       .plan();
-    p.steps.push({ ...p.steps[0]!, key: "mage/rig", character: "mage", action: "reconcile", reasons: ["a request was sent on 2026-11-22 but its answer was lost"] });
+    p.steps.push({
+      ...p.steps[0]!,
+      key: "mage/rig",
+      character: "mage",
+      action: "reconcile",
+      reasons: ["a request was sent on 2026-11-22 but its answer was lost"],
+    });
     p.summary.reconcile++;
     expect(renderPlan(p, { color: false })).toMatchInlineSnapshot(`
       "Actions are shown with the following symbols:
@@ -94,7 +103,11 @@ describe("renderPlan", () => {
   });
 
   it("says explicitly when nothing changes, and still warns", () => {
-    const p = given().character("knight", { actions: [0] }).locked().rig("knight", { expires_at: NOW - DAY }).plan();
+    const p = given()
+      .character("knight", { actions: [0] })
+      .locked()
+      .rig("knight", { expires_at: NOW - DAY })
+      .plan();
     expect(renderPlan(p, { color: false })).toMatchInlineSnapshot(`
       "No changes. Outputs match characters.yaml and characters.lock.
 
@@ -105,7 +118,9 @@ describe("renderPlan", () => {
   });
 
   it("uses ANSI colours only when asked", () => {
-    const p = given().character("knight", { actions: [0] }).plan();
+    const p = given()
+      .character("knight", { actions: [0] })
+      .plan();
     expect(renderPlan(p, { color: true })).toMatch(ANSI);
     expect(renderPlan(p, { color: false })).not.toMatch(ANSI);
     expect(renderPlan(given().plan(), { color: false })).not.toMatch(ANSI);

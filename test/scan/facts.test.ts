@@ -124,7 +124,15 @@ describe("gatherFacts", () => {
 
   it("is empty when nothing exists yet", async () => {
     const { fs } = memFs({ "/proj/.keep": "" });
-    const facts = await gatherFacts({ manifest, manifestDir: "/proj", outDir: "/proj/out", lock, statCache: new StatCache("/s", { fs }), verify: false, fs });
+    const facts = await gatherFacts({
+      manifest,
+      manifestDir: "/proj",
+      outDir: "/proj/out",
+      lock,
+      statCache: new StatCache("/s", { fs }),
+      verify: false,
+      fs,
+    });
     expect(facts).toEqual({ inputs: {}, outputs: {} });
   });
 });
@@ -156,9 +164,12 @@ describe("gatherFacts on a real tree (timing printed; bench/ owns the budget)", 
     }
     let hashes = 0;
     const { fs } = countingFs((await import("node:fs/promises")) as unknown as FsLike);
-    const counted = new Proxy(fs, { get: (t, p) => (p === "open" ? (...a: [string, string]) => (hashes++, t.open(...a)) : Reflect.get(t, p)) });
+    const counted = new Proxy(fs, {
+      get: (t, p) => (p === "open" ? (...a: [string, string]) => (hashes++, t.open(...a)) : Reflect.get(t, p)),
+    });
     const statCache = new StatCache(path.join(dir, ".rigup"), { fs: counted });
-    const run = () => gatherFacts({ manifest: manifestOf(...characters), manifestDir: dir, outDir: out, lock: big, statCache, verify: false, fs: counted });
+    const run = () =>
+      gatherFacts({ manifest: manifestOf(...characters), manifestDir: dir, outDir: out, lock: big, statCache, verify: false, fs: counted });
     let t = performance.now();
     const cold = await run();
     const coldMs = performance.now() - t;

@@ -48,7 +48,10 @@ function expectNothingLeaked(run: { stdout: string; stderr: string }): void {
 
 describe("a committed config", () => {
   it("cannot name the key file or a foreign API base: exit 3 naming file and fields, nothing read out or sent", async () => {
-    await project.write("package.json", JSON.stringify({ name: "game", rigup: { apiBase: "http://evil.example", apiKeyFile: credentials } }, null, 2));
+    await project.write(
+      "package.json",
+      JSON.stringify({ name: "game", rigup: { apiBase: "http://evil.example", apiKeyFile: credentials } }, null, 2),
+    );
     const run = await actions();
     expect(run.code, run.stderr).toBe(3);
     expect(run.stderr).toMatch(/on package\.json line \d+, column \d+, in apiBase:/);
@@ -75,7 +78,10 @@ describe("a committed config", () => {
       await project.write("characters.yaml", "version: 1\ncharacters:\n  hero: { model: models/hero.glb, actions: [0] }\n");
       await project.model("models/hero.glb");
       // The build fetches the action library (no cache yet) and then builds: two users of the key, one notice.
-      const run = await runCli(["build", "--yes"], { cwd: project.dir, env: { MESHY_API_KEY: emulator.apiKey, MESHY_API_BASE: emulator.url } });
+      const run = await runCli(["build", "--yes"], {
+        cwd: project.dir,
+        env: { MESHY_API_KEY: emulator.apiKey, MESHY_API_BASE: emulator.url },
+      });
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr.split(`Sending the Meshy API key to ${emulator.url}`).length - 1).toBe(1);
       expect(requested.filter((u) => u.includes("/animations/library"))).toHaveLength(1);
@@ -139,6 +145,8 @@ describe("the origin rule", () => {
     expect(isLoopback(new URL("http://127.0.0.1"))).toBe(true);
     expect(isLoopback(new URL("http://128.0.0.1"))).toBe(false);
     expect(keyDestinationNotice("https://api.meshy.ai/openapi")).toBeUndefined();
-    expect(keyDestinationNotice("https://proxy.example.com/t/SECRETPATH")).toBe("Sending the Meshy API key to https://proxy.example.com (not https://api.meshy.ai).");
+    expect(keyDestinationNotice("https://proxy.example.com/t/SECRETPATH")).toBe(
+      "Sending the Meshy API key to https://proxy.example.com (not https://api.meshy.ai).",
+    );
   });
 });

@@ -20,7 +20,9 @@ afterEach(async () => {
 
 /** A one-character game, and a folder outside it where `out/hero` may lead. */
 async function game() {
-  const project = await tempProject({ "characters.yaml": "version: 1\ncharacters:\n  hero:\n    model: models/hero.glb\n    actions: [0]\n" });
+  const project = await tempProject({
+    "characters.yaml": "version: 1\ncharacters:\n  hero:\n    model: models/hero.glb\n    actions: [0]\n",
+  });
   await project.model("models/hero.glb");
   const outside = (await tempProject()).dir;
   return { project, outside, env: { MESHY_API_BASE: emulator.url, MESHY_API_KEY: emulator.apiKey } };

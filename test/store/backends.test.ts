@@ -232,7 +232,10 @@ describe.each(backends)("$name store: the contract", ({ name, open }) => {
     try {
       const a = Buffer.from("writer a");
       const b = Buffer.from("writer b");
-      const [wa, wb] = await Promise.all([store.put("claims/x.json", { bytes: a }, { ifAbsent: true }), store.put("claims/x.json", { bytes: b }, { ifAbsent: true })]);
+      const [wa, wb] = await Promise.all([
+        store.put("claims/x.json", { bytes: a }, { ifAbsent: true }),
+        store.put("claims/x.json", { bytes: b }, { ifAbsent: true }),
+      ]);
       expect([wa, wb].filter(Boolean)).toHaveLength(1);
       expect(await readAll(store, "claims/x.json")).toEqual(wa ? a : b);
       expect(await store.put("claims/x.json", { bytes: b }, { ifAbsent: true })).toBe(false);
@@ -444,7 +447,9 @@ describe("the test S3 server", () => {
   it("checks signatures: a wrong secret gets SignatureDoesNotMatch", async () => {
     const c = client("not-the-secret");
     try {
-      await expect(c.send(new GetObjectCommand({ Bucket: server.bucket, Key: "x" }))).rejects.toMatchObject({ name: "SignatureDoesNotMatch" });
+      await expect(c.send(new GetObjectCommand({ Bucket: server.bucket, Key: "x" }))).rejects.toMatchObject({
+        name: "SignatureDoesNotMatch",
+      });
     } finally {
       c.destroy();
     }
@@ -463,7 +468,14 @@ describe("the test S3 server", () => {
       expect(back.ContentLength).toBe(3 * MB);
       expect(Buffer.from(await back.Body!.transformToByteArray()).equals(Buffer.alloc(3 * MB, 7))).toBe(true);
       await expect(
-        defaults.send(new PutObjectCommand({ Bucket: server.bucket, Key: "helper/chunked", Body: Readable.from([Buffer.alloc(10, 1)]), ContentLength: 10 })),
+        defaults.send(
+          new PutObjectCommand({
+            Bucket: server.bucket,
+            Key: "helper/chunked",
+            Body: Readable.from([Buffer.alloc(10, 1)]),
+            ContentLength: 10,
+          }),
+        ),
       ).rejects.toMatchObject({ name: "InvalidArgument" });
       await server.sync();
       expect((server.requests.PUT ?? 0) - before).toBe(3);
@@ -480,7 +492,12 @@ describe("folder store", () => {
   it("a missing root: STORE_NOT_FOUND asking to create it, and nothing is created", async () => {
     const root = join(scratch, "not-there");
     const store = new FolderObjectStore(root);
-    for (const attempt of [() => store.head("a"), () => store.get("a"), () => store.put("units/a.json", { bytes: Buffer.from("x") }), () => keys(store, "")]) {
+    for (const attempt of [
+      () => store.head("a"),
+      () => store.get("a"),
+      () => store.put("units/a.json", { bytes: Buffer.from("x") }),
+      () => keys(store, ""),
+    ]) {
       const err = (await caught(attempt())) as StoreError;
       expect(err).toBeInstanceOf(StoreError);
       expect(err.code).toBe("STORE_NOT_FOUND");

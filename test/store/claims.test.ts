@@ -15,7 +15,16 @@ import { publishRecord, tryClaim } from "../../src/store/registry.js";
 import { tempProject } from "../helpers/project.js";
 
 const DIGEST = "a".repeat(64);
-const step = { key: "knight/rig", character: "knight", kind: "rig", digest: DIGEST, action: "create", reasons: [], credits: 5, missing: [] } as PlanStep;
+const step = {
+  key: "knight/rig",
+  character: "knight",
+  kind: "rig",
+  digest: DIGEST,
+  action: "create",
+  reasons: [],
+  credits: 5,
+  missing: [],
+} as PlanStep;
 const ref = { kind: "rig" as const, digest: DIGEST, target: "meshy" as const };
 const record: UnitRecord = {
   rigup_unit: 1,
@@ -50,7 +59,14 @@ async function setup(opts: { claimWaitMs?: number; onSleep?: (n: number) => Prom
     claimWaitMs: opts.claimWaitMs ?? 10_000,
     pollMs: 1_000,
   });
-  const claim = (c: Partial<Claim>): Claim => ({ rigup_claim: 1, host: "other-host", lockfile: "/elsewhere/characters.lock", pid: 1, claimed_at: now, ...c });
+  const claim = (c: Partial<Claim>): Claim => ({
+    rigup_claim: 1,
+    host: "other-host",
+    lockfile: "/elsewhere/characters.lock",
+    pid: 1,
+    claimed_at: now,
+    ...c,
+  });
   return { store, link, lockfile, events, claim, advance: (ms: number) => (now += ms), signal: new AbortController().signal };
 }
 
@@ -73,7 +89,9 @@ describe("before paying for a unit", () => {
   it("another machine's live claim: waits, and adopts its record when it appears", async () => {
     let polls = 0;
     // The other machine records its unit while this one waits (after 3 polls).
-    const { store, link, claim, events, signal } = await setup({ onSleep: async (n) => void (polls = n === 3 ? (await publishRecord(store, ref, record), n) : n) });
+    const { store, link, claim, events, signal } = await setup({
+      onSleep: async (n) => void (polls = n === 3 ? (await publishRecord(store, ref, record), n) : n),
+    });
     expect(await tryClaim(store, ref, claim({}))).toBe(true);
     await expect(link.beforePay(step, undefined, ["glb"], signal)).resolves.toEqual(record);
     expect(polls).toBe(3);
@@ -83,7 +101,11 @@ describe("before paying for a unit", () => {
   it("another machine's live claim that never records: stops the unit, paying nothing", async () => {
     const { store, link, claim, signal } = await setup({ claimWaitMs: 5_000 });
     await tryClaim(store, ref, claim({}));
-    await expect(link.beforePay(step, undefined, ["glb"], signal)).rejects.toMatchObject({ outcome: "blocked", code: "CLAIMED", message: expect.stringMatching(/other-host claimed knight\/rig .* nothing was paid/) });
+    await expect(link.beforePay(step, undefined, ["glb"], signal)).rejects.toMatchObject({
+      outcome: "blocked",
+      code: "CLAIMED",
+      message: expect.stringMatching(/other-host claimed knight\/rig .* nothing was paid/),
+    });
   });
 
   it("a claim this project's killed run left: taken back at once", async () => {

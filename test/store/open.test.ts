@@ -78,11 +78,15 @@ describe("openStore", () => {
   });
 
   it("refuses an endpoint carrying credentials or a query, without echoing them", async () => {
-    const withUser = await openStore({ url: "s3://team-assets", endpoint: "https://AKIAEXAMPLE:s3cr3t@minio.example.com" }, "/x").catch((e: Error) => e);
+    const withUser = await openStore({ url: "s3://team-assets", endpoint: "https://AKIAEXAMPLE:s3cr3t@minio.example.com" }, "/x").catch(
+      (e: Error) => e,
+    );
     expect(String(withUser)).toMatch(/credentials do not belong in the endpoint/);
     expect(String(withUser)).not.toContain("s3cr3t");
     expect(String(withUser)).not.toContain("AKIAEXAMPLE");
-    const withQuery = await openStore({ url: "s3://team-assets", endpoint: "https://minio.example.com/?X-Amz-Signature=abc" }, "/x").catch((e: Error) => e);
+    const withQuery = await openStore({ url: "s3://team-assets", endpoint: "https://minio.example.com/?X-Amz-Signature=abc" }, "/x").catch(
+      (e: Error) => e,
+    );
     expect(String(withQuery)).toMatch(/no query/);
     expect(String(withQuery)).not.toContain("X-Amz-Signature");
     await expect(openStore({ url: "s3://team-assets", endpoint: "minio:9000" }, "/x")).rejects.toThrow(/http:\/\/ or https:\/\//);

@@ -41,9 +41,21 @@ async function restoreWith(store: ObjectStore, expected: Buffer) {
   const project = await tempProject();
   const out = join(project.dir, "out");
   await mkdir(out);
-  const link = new StoreLink({ store, target: "meshy", lockfile: join(project.dir, "characters.lock"), emit: () => {}, now: Date.now, sleep: async () => {} });
+  const link = new StoreLink({
+    store,
+    target: "meshy",
+    lockfile: join(project.dir, "characters.lock"),
+    emit: () => {},
+    now: Date.now,
+    sleep: async () => {},
+  });
   const abs = join(out, "knight", "rig", "knight.glb");
-  const run = link.restore({ sha256: sha256(expected), size: expected.length }, out, { abs, path: "knight/rig/knight.glb", format: "glb" }, { signal: new AbortController().signal });
+  const run = link.restore(
+    { sha256: sha256(expected), size: expected.length },
+    out,
+    { abs, path: "knight/rig/knight.glb", format: "glb" },
+    { signal: new AbortController().signal },
+  );
   return { run, abs, dir: join(out, "knight", "rig") };
 }
 
@@ -68,7 +80,11 @@ it("a copy whose bytes differ from the record is refused at once, naming the sto
   const store = flakyStore(GLB, 0);
   const other = Buffer.concat([Buffer.from("glTF"), Buffer.alloc(4096, 8)]);
   const { run, dir } = await restoreWith(store, other);
-  await expect(run).rejects.toThrow(new RegExp(`store's copy of knight/rig/knight.glb \\(fake://store/objects/sha256/${sha256(other).slice(0, 2)}/${sha256(other)}\\) is corrupted`));
+  await expect(run).rejects.toThrow(
+    new RegExp(
+      `store's copy of knight/rig/knight.glb \\(fake://store/objects/sha256/${sha256(other).slice(0, 2)}/${sha256(other)}\\) is corrupted`,
+    ),
+  );
   expect(store.gets).toBe(1);
   expect(await readdir(dir)).toEqual([]);
 });

@@ -41,7 +41,11 @@ interface Team {
 async function folderTeam(): Promise<Team> {
   const shared = await tempProject();
   await mkdir(join(shared.dir, "store"));
-  return { config: `store: ${join(shared.dir, "store")}\n`, env: {}, objectPath: (sha) => join(shared.dir, "store", ...objectKey(sha).split("/")) };
+  return {
+    config: `store: ${join(shared.dir, "store")}\n`,
+    env: {},
+    objectPath: (sha) => join(shared.dir, "store", ...objectKey(sha).split("/")),
+  };
 }
 
 async function s3Team(): Promise<Team> {
@@ -82,37 +86,41 @@ describe.each([
   ["S3 (s3rver through the AWS SDK)", s3Team],
   ["a shared folder", folderTeam],
 ])("team store on %s", (_name, makeTeam) => {
-  it("A builds; Meshy deletes everything; B pulls byte-identical outputs with no Meshy key, paying nothing", { timeout: 120_000 }, async () => {
-    const team = await makeTeam();
-    const meshy = await startMeshy();
-    const a = await cloneOf(team, [KNIGHT, GOBLIN]);
-    const built = await rigup(["build", "--yes"], { cwd: a.dir, env: { ...team.env, ...meshy } });
-    expect(built.code, built.stderr).toBe(0);
-    const lock = await readLockfile(join(a.dir, "characters.lock"));
-    // Every output, each character's merged file included.
-    const files = recordedFiles(lock).map((r) => r.file);
-    expect(files.filter((f) => f.path.endsWith("/knight.glb") && !f.path.includes("/rig/"))).toHaveLength(1);
-    expect(files.length).toBeGreaterThan(0);
-    // Write-through: every output is in the store before its unit counts as built.
-    expect(files.every((f) => f.stored === true)).toBe(true);
-    const paid = tasks();
-    expect(paid).toEqual({ rig: 2, animation: 4 });
+  it(
+    "A builds; Meshy deletes everything; B pulls byte-identical outputs with no Meshy key, paying nothing",
+    { timeout: 120_000 },
+    async () => {
+      const team = await makeTeam();
+      const meshy = await startMeshy();
+      const a = await cloneOf(team, [KNIGHT, GOBLIN]);
+      const built = await rigup(["build", "--yes"], { cwd: a.dir, env: { ...team.env, ...meshy } });
+      expect(built.code, built.stderr).toBe(0);
+      const lock = await readLockfile(join(a.dir, "characters.lock"));
+      // Every output, each character's merged file included.
+      const files = recordedFiles(lock).map((r) => r.file);
+      expect(files.filter((f) => f.path.endsWith("/knight.glb") && !f.path.includes("/rig/"))).toHaveLength(1);
+      expect(files.length).toBeGreaterThan(0);
+      // Write-through: every output is in the store before its unit counts as built.
+      expect(files.every((f) => f.stored === true)).toBe(true);
+      const paid = tasks();
+      expect(paid).toEqual({ rig: 2, animation: 4 });
 
-    // Past every task's expiry: Meshy answers 404 for all of them.
-    emulator!.advanceClock(90 * DAY_MS);
-    const b = await cloneOf(team, [KNIGHT, GOBLIN], a);
-    const pulled = await rigup(["pull"], { cwd: b.dir, env: team.env });
-    expect(pulled.code, pulled.stderr).toBe(0);
-    expect(pulled.stderr).toMatch(/6 units restored/);
-    expect(await tree(b)).toEqual(await tree(a));
-    expect(tasks()).toEqual(paid);
-    // B's tree is simply up to date, offline.
-    const check = await rigup(["check"], { cwd: b.dir, env: {} });
-    expect(check.code, check.stderr).toBe(0);
-    const verify = await rigup(["verify", "--store"], { cwd: b.dir, env: team.env });
-    expect(verify.code, verify.stderr).toBe(0);
-    expect(verify.stderr).toMatch(new RegExp(`all ${files.length} recorded outputs are in`));
-  });
+      // Past every task's expiry: Meshy answers 404 for all of them.
+      emulator!.advanceClock(90 * DAY_MS);
+      const b = await cloneOf(team, [KNIGHT, GOBLIN], a);
+      const pulled = await rigup(["pull"], { cwd: b.dir, env: team.env });
+      expect(pulled.code, pulled.stderr).toBe(0);
+      expect(pulled.stderr).toMatch(/6 units restored/);
+      expect(await tree(b)).toEqual(await tree(a));
+      expect(tasks()).toEqual(paid);
+      // B's tree is simply up to date, offline.
+      const check = await rigup(["check"], { cwd: b.dir, env: {} });
+      expect(check.code, check.stderr).toBe(0);
+      const verify = await rigup(["verify", "--store"], { cwd: b.dir, env: team.env });
+      expect(verify.code, verify.stderr).toBe(0);
+      expect(verify.stderr).toMatch(new RegExp(`all ${files.length} recorded outputs are in`));
+    },
+  );
 });
 
 it("B, on another branch, adds the character A added: adopted from the registry for 0 credits", { timeout: 120_000 }, async () => {
@@ -136,7 +144,7 @@ it("B, on another branch, adds the character A added: adopted from the registry 
   const b = await cloneOf(team, [KNIGHT, GOBLIN], base);
   const plan = await rigup(["plan", "--json"], { cwd: b.dir, env: meshy });
   expect(plan.code, plan.stderr).toBe(0);
-  const steps = (JSON.parse(plan.stdout) as { steps: { key: string; action: string; credits: number }[]; summary: { credits: number } });
+  const steps = JSON.parse(plan.stdout) as { steps: { key: string; action: string; credits: number }[]; summary: { credits: number } };
   const goblin = steps.steps.filter((s) => s.key.startsWith("goblin/"));
   expect(goblin.map((s) => s.action)).toEqual(["restore", "restore", "restore"]);
   expect(steps.summary.credits).toBe(0);
@@ -153,64 +161,77 @@ it("B, on another branch, adds the character A added: adopted from the registry 
   for (const [path, bytes] of treeA) if (path.startsWith("goblin/")) expect(treeB.get(path), path).toEqual(bytes);
 });
 
-it("two clones build the same new characters at the same instant on one folder store: one task per unit in all", { timeout: 120_000 }, async () => {
-  const team = await folderTeam();
-  // Tasks take a while, so both runs are in flight together.
-  const meshy = await startMeshy("fast");
-  const a = await cloneOf(team, [KNIGHT, GOBLIN]);
-  const b = await cloneOf(team, [KNIGHT, GOBLIN]);
-  const [ra, rb] = await Promise.all([
-    rigup(["build", "--yes"], { cwd: a.dir, env: meshy }),
-    rigup(["build", "--yes"], { cwd: b.dir, env: meshy }),
-  ]);
-  expect(ra.code, ra.stderr).toBe(0);
-  expect(rb.code, rb.stderr).toBe(0);
-  expect(tasks()).toEqual({ rig: 2, animation: 4 });
-  // The claims did it: one run found the other making a unit and waited for its record.
-  expect(ra.stderr + rb.stderr).toMatch(/is making it now \(claimed in the team store\)/);
-  expect(await tree(b)).toEqual(await tree(a));
-  const [la, lb] = [await readLockfile(join(a.dir, "characters.lock")), await readLockfile(join(b.dir, "characters.lock"))];
-  for (const c of ["knight", "goblin"]) expect(lb.characters[c]!.rig!.task_id).toBe(la.characters[c]!.rig!.task_id);
-});
+it(
+  "two clones build the same new characters at the same instant on one folder store: one task per unit in all",
+  { timeout: 120_000 },
+  async () => {
+    const team = await folderTeam();
+    // Tasks take a while, so both runs are in flight together.
+    const meshy = await startMeshy("fast");
+    const a = await cloneOf(team, [KNIGHT, GOBLIN]);
+    const b = await cloneOf(team, [KNIGHT, GOBLIN]);
+    const [ra, rb] = await Promise.all([
+      rigup(["build", "--yes"], { cwd: a.dir, env: meshy }),
+      rigup(["build", "--yes"], { cwd: b.dir, env: meshy }),
+    ]);
+    expect(ra.code, ra.stderr).toBe(0);
+    expect(rb.code, rb.stderr).toBe(0);
+    expect(tasks()).toEqual({ rig: 2, animation: 4 });
+    // The claims did it: one run found the other making a unit and waited for its record.
+    expect(ra.stderr + rb.stderr).toMatch(/is making it now \(claimed in the team store\)/);
+    expect(await tree(b)).toEqual(await tree(a));
+    const [la, lb] = [await readLockfile(join(a.dir, "characters.lock")), await readLockfile(join(b.dir, "characters.lock"))];
+    for (const c of ["knight", "goblin"]) expect(lb.characters[c]!.rig!.task_id).toBe(la.characters[c]!.rig!.task_id);
+  },
+);
 
-it("a store that refuses writes mid-build: nothing paid twice or lost, marked not stored, and the next build pushes", { timeout: 120_000 }, async () => {
-  const team = await s3Team();
-  const meshy = await startMeshy();
-  const a = await cloneOf(team, [KNIGHT, GOBLIN]);
-  // Let the first writes through, then refuse every one.
-  const env = { ...team.env, ...meshy };
-  let seen = 0;
-  const timer = setInterval(() => {
-    seen = s3!.requests.PUT ?? 0;
-    if (seen >= 3) s3!.failWrites(true);
-  }, 5);
-  const built = await rigup(["build", "--yes"], { cwd: a.dir, env });
-  clearInterval(timer);
-  expect(seen).toBeGreaterThanOrEqual(3);
-  expect(built.code, built.stderr).toBe(0);
-  expect(built.stderr).toMatch(/Not stored: \d+ outputs/);
-  const lock = await readLockfile(join(a.dir, "characters.lock"));
-  const units = Object.values(lock.characters).flatMap((c) => [c.rig!, ...Object.values(c.animations)]);
-  expect(units.every((u) => u.state === "succeeded" && u.task_id)).toBe(true);
-  const unstored = recordedFiles(lock).map((r) => r.file).filter((f) => !f.stored);
-  expect(unstored.length).toBeGreaterThan(0);
-  const status = await rigup(["status"], { cwd: a.dir, env: {} });
-  expect(status.stderr).toMatch(new RegExp(`${unstored.length} recorded outputs are not stored yet`));
-  const paid = tasks();
-  expect(paid).toEqual({ rig: 2, animation: 4 });
+it(
+  "a store that refuses writes mid-build: nothing paid twice or lost, marked not stored, and the next build pushes",
+  { timeout: 120_000 },
+  async () => {
+    const team = await s3Team();
+    const meshy = await startMeshy();
+    const a = await cloneOf(team, [KNIGHT, GOBLIN]);
+    // Let the first writes through, then refuse every one.
+    const env = { ...team.env, ...meshy };
+    let seen = 0;
+    const timer = setInterval(() => {
+      seen = s3!.requests.PUT ?? 0;
+      if (seen >= 3) s3!.failWrites(true);
+    }, 5);
+    const built = await rigup(["build", "--yes"], { cwd: a.dir, env });
+    clearInterval(timer);
+    expect(seen).toBeGreaterThanOrEqual(3);
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stderr).toMatch(/Not stored: \d+ outputs/);
+    const lock = await readLockfile(join(a.dir, "characters.lock"));
+    const units = Object.values(lock.characters).flatMap((c) => [c.rig!, ...Object.values(c.animations)]);
+    expect(units.every((u) => u.state === "succeeded" && u.task_id)).toBe(true);
+    const unstored = recordedFiles(lock)
+      .map((r) => r.file)
+      .filter((f) => !f.stored);
+    expect(unstored.length).toBeGreaterThan(0);
+    const status = await rigup(["status"], { cwd: a.dir, env: {} });
+    expect(status.stderr).toMatch(new RegExp(`${unstored.length} recorded outputs are not stored yet`));
+    const paid = tasks();
+    expect(paid).toEqual({ rig: 2, animation: 4 });
 
-  s3!.failWrites(false);
-  const again = await rigup(["build", "--yes"], { cwd: a.dir, env });
-  expect(again.code, again.stderr).toBe(0);
-  expect(again.stderr).toMatch(new RegExp(`Uploaded to the store: ${new Set(unstored.map((f) => f.sha256)).size}`));
-  expect(tasks()).toEqual(paid);
-  const verify = await rigup(["verify", "--store", "--hash"], { cwd: a.dir, env: team.env });
-  expect(verify.code, verify.stderr).toBe(0);
-  // And the registry has every unit: a fresh clone of another branch adopts them all.
-  const b = await cloneOf(team, [KNIGHT, GOBLIN]);
-  const plan = await rigup(["plan", "--json"], { cwd: b.dir, env });
-  expect((JSON.parse(plan.stdout) as { summary: { credits: number; restore: number } }).summary).toMatchObject({ credits: 0, restore: 6 });
-});
+    s3!.failWrites(false);
+    const again = await rigup(["build", "--yes"], { cwd: a.dir, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(new RegExp(`Uploaded to the store: ${new Set(unstored.map((f) => f.sha256)).size}`));
+    expect(tasks()).toEqual(paid);
+    const verify = await rigup(["verify", "--store", "--hash"], { cwd: a.dir, env: team.env });
+    expect(verify.code, verify.stderr).toBe(0);
+    // And the registry has every unit: a fresh clone of another branch adopts them all.
+    const b = await cloneOf(team, [KNIGHT, GOBLIN]);
+    const plan = await rigup(["plan", "--json"], { cwd: b.dir, env });
+    expect((JSON.parse(plan.stdout) as { summary: { credits: number; restore: number } }).summary).toMatchObject({
+      credits: 0,
+      restore: 6,
+    });
+  },
+);
 
 it("a corrupted object in the store is refused by its hash, named, and never lands in out/", { timeout: 120_000 }, async () => {
   const team = await folderTeam();
@@ -247,7 +268,10 @@ it("wrong store credentials: a clear error naming the store, no secret printed, 
   // A clone that pulls, and a branch that would pay for a new character: both must ask the store first.
   const b = await cloneOf(team, [KNIGHT], a);
   const c = await cloneOf(team, [KNIGHT, GOBLIN], a);
-  for (const [repo, args] of [[b, ["pull"]], [c, ["build", "--yes"]]] as const) {
+  for (const [repo, args] of [
+    [b, ["pull"]],
+    [c, ["build", "--yes"]],
+  ] as const) {
     const run = await rigup([...args], { cwd: repo.dir, env });
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toContain(`s3://${s3!.bucket}/team`);
@@ -259,47 +283,60 @@ it("wrong store credentials: a clear error naming the store, no secret printed, 
   expect(tasks()).toEqual(paid);
 });
 
-it("check, status and an up-to-date build never touch the store (it may be unreachable): they stay offline", { timeout: 90_000 }, async () => {
-  const team = await folderTeam();
-  const meshy = await startMeshy();
-  const a = await cloneOf(team, [KNIGHT]);
-  expect((await rigup(["build", "--yes"], { cwd: a.dir, env: meshy })).code).toBe(0);
-  // The same repo with its store unreachable (S3 on a closed port): anything that asked it would fail.
-  await writeFile(join(a.dir, "rigup.config.yaml"), "store: { url: s3://gone/team, endpoint: http://127.0.0.1:9, forcePathStyle: true, region: us-east-1 }\n");
-  for (const args of [["check"], ["build"], ["status"]]) {
-    const run = await rigup(args, { cwd: a.dir, env: {} });
-    expect(run.code, `${args.join(" ")}: ${run.stderr}`).toBe(0);
-    expect(run.stderr).not.toMatch(/Team store: /);
-  }
-});
+it(
+  "check, status and an up-to-date build never touch the store (it may be unreachable): they stay offline",
+  { timeout: 90_000 },
+  async () => {
+    const team = await folderTeam();
+    const meshy = await startMeshy();
+    const a = await cloneOf(team, [KNIGHT]);
+    expect((await rigup(["build", "--yes"], { cwd: a.dir, env: meshy })).code).toBe(0);
+    // The same repo with its store unreachable (S3 on a closed port): anything that asked it would fail.
+    await writeFile(
+      join(a.dir, "rigup.config.yaml"),
+      "store: { url: s3://gone/team, endpoint: http://127.0.0.1:9, forcePathStyle: true, region: us-east-1 }\n",
+    );
+    for (const args of [["check"], ["build"], ["status"]]) {
+      const run = await rigup(args, { cwd: a.dir, env: {} });
+      expect(run.code, `${args.join(" ")}: ${run.stderr}`).toBe(0);
+      expect(run.stderr).not.toMatch(/Team store: /);
+    }
+  },
+);
 
-it("rigup push uploads what the store lacks, never bytes that no longer hash as recorded, and records the units", { timeout: 90_000 }, async () => {
-  const team = await folderTeam();
-  const meshy = await startMeshy();
-  const a = await cloneOf(team, [KNIGHT]);
-  // Built without the store: nothing in it yet.
-  expect((await rigup(["build", "--yes", "--no-store"], { cwd: a.dir, env: meshy })).code).toBe(0);
-  const lock = await readLockfile(join(a.dir, "characters.lock"));
-  const files = recordedFiles(lock).map((r) => r.file);
-  expect(files.some((f) => f.stored)).toBe(false);
-  expect((await rigup(["status"], { cwd: a.dir, env: {} })).stderr).toContain(`${files.length} recorded outputs are not stored yet`);
-  // A file changed here since it was recorded must not reach the store as if it were the recorded one.
-  const victim = lock.characters.knight!.animations["action-4"]!.files.glb!;
-  await writeFile(join(a.dir, "out", victim.path), Buffer.concat([Buffer.from("glTF"), Buffer.alloc(victim.size - 4)]));
+it(
+  "rigup push uploads what the store lacks, never bytes that no longer hash as recorded, and records the units",
+  { timeout: 90_000 },
+  async () => {
+    const team = await folderTeam();
+    const meshy = await startMeshy();
+    const a = await cloneOf(team, [KNIGHT]);
+    // Built without the store: nothing in it yet.
+    expect((await rigup(["build", "--yes", "--no-store"], { cwd: a.dir, env: meshy })).code).toBe(0);
+    const lock = await readLockfile(join(a.dir, "characters.lock"));
+    const files = recordedFiles(lock).map((r) => r.file);
+    expect(files.some((f) => f.stored)).toBe(false);
+    expect((await rigup(["status"], { cwd: a.dir, env: {} })).stderr).toContain(`${files.length} recorded outputs are not stored yet`);
+    // A file changed here since it was recorded must not reach the store as if it were the recorded one.
+    const victim = lock.characters.knight!.animations["action-4"]!.files.glb!;
+    await writeFile(join(a.dir, "out", victim.path), Buffer.concat([Buffer.from("glTF"), Buffer.alloc(victim.size - 4)]));
 
-  const pushed = await rigup(["push"], { cwd: a.dir, env: {} });
-  expect(pushed.code).toBe(1);
-  expect(pushed.stderr).toMatch(new RegExp(`Pushed to .*: ${new Set(files.map((f) => f.sha256)).size - 1} uploaded, 0 already there, 2 units recorded`));
-  expect(pushed.stderr).toContain(`not here as recorded, and not in the store: ${victim.path}`);
-  const verify = await rigup(["verify", "--store", "--hash"], { cwd: a.dir, env: {} });
-  expect(verify.code).toBe(1);
-  expect(verify.stderr).toMatch(new RegExp(`^${victim.path}: not in the store`, "m"));
-  expect(verify.stderr).toMatch(/1 of \d+ recorded outputs are not in/);
-  // Repaired here (from Meshy, free), the next push completes the store.
-  expect((await rigup(["build", "--yes", "--no-store"], { cwd: a.dir, env: meshy })).code).toBe(0);
-  const again = await rigup(["push"], { cwd: a.dir, env: {} });
-  expect(again.code, again.stderr).toBe(0);
-  expect(again.stderr).toMatch(/1 uploaded, \d+ already there, 3 units recorded/);
-  expect((await rigup(["status"], { cwd: a.dir, env: {} })).stderr).toContain("every recorded output is stored");
-  expect(tasks()).toEqual({ rig: 1, animation: 2 });
-});
+    const pushed = await rigup(["push"], { cwd: a.dir, env: {} });
+    expect(pushed.code).toBe(1);
+    expect(pushed.stderr).toMatch(
+      new RegExp(`Pushed to .*: ${new Set(files.map((f) => f.sha256)).size - 1} uploaded, 0 already there, 2 units recorded`),
+    );
+    expect(pushed.stderr).toContain(`not here as recorded, and not in the store: ${victim.path}`);
+    const verify = await rigup(["verify", "--store", "--hash"], { cwd: a.dir, env: {} });
+    expect(verify.code).toBe(1);
+    expect(verify.stderr).toMatch(new RegExp(`^${victim.path}: not in the store`, "m"));
+    expect(verify.stderr).toMatch(/1 of \d+ recorded outputs are not in/);
+    // Repaired here (from Meshy, free), the next push completes the store.
+    expect((await rigup(["build", "--yes", "--no-store"], { cwd: a.dir, env: meshy })).code).toBe(0);
+    const again = await rigup(["push"], { cwd: a.dir, env: {} });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/1 uploaded, \d+ already there, 3 units recorded/);
+    expect((await rigup(["status"], { cwd: a.dir, env: {} })).stderr).toContain("every recorded output is stored");
+    expect(tasks()).toEqual({ rig: 1, animation: 2 });
+  },
+);

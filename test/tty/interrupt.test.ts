@@ -38,7 +38,9 @@ describe.skipIf(!hasScript)("Ctrl-C on a terminal", () => {
     const created = emu.stats().tasksCreated;
     expect(created.rig + created.animation).toBeLessThan(7);
     const lock = await readLockfile(join(project.dir, "characters.lock"));
-    const ids = Object.values(lock.characters).flatMap((c) => [c.rig, ...Object.values(c.animations)]).filter((e) => e?.task_id);
+    const ids = Object.values(lock.characters)
+      .flatMap((c) => [c.rig, ...Object.values(c.animations)])
+      .filter((e) => e?.task_id);
     expect(ids).toHaveLength(created.rig + created.animation);
   });
 

@@ -61,8 +61,14 @@ async function askedAlone(run: PtyRun): Promise<void> {
   await run.waitFor(/\[y\/N\] /);
   await new Promise((r) => setTimeout(r, 500));
   const shown = plain(run.output());
-  expect(shown.slice(shown.indexOf("Estimated cost:"))).toMatch(new RegExp(`^Estimated cost: ${TWO_CHARACTERS.credits} credits\\.\\s*${escape(QUESTION)}$`));
-  expect(screen(run.output()).filter((l) => l !== "").at(-1)).toBe(QUESTION.trimEnd());
+  expect(shown.slice(shown.indexOf("Estimated cost:"))).toMatch(
+    new RegExp(`^Estimated cost: ${TWO_CHARACTERS.credits} credits\\.\\s*${escape(QUESTION)}$`),
+  );
+  expect(
+    screen(run.output())
+      .filter((l) => l !== "")
+      .at(-1),
+  ).toBe(QUESTION.trimEnd());
 }
 
 function escape(s: string): string {

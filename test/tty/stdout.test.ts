@@ -10,7 +10,15 @@ import { twoCharacterProject } from "../helpers/project.js";
 import { hasScript, rigupOnPty } from "./pty.js";
 import { screen } from "./screen.js";
 
-const UNITS = ["hero/rig", "hero/animations/action-0", "hero/animations/action-4", "hero/animations/action-8", "goblin/rig", "goblin/animations/action-2", "goblin/animations/action-16"];
+const UNITS = [
+  "hero/rig",
+  "hero/animations/action-0",
+  "hero/animations/action-4",
+  "hero/animations/action-8",
+  "goblin/rig",
+  "goblin/animations/action-2",
+  "goblin/animations/action-16",
+];
 
 describe.skipIf(!hasScript)("stdout redirected, stderr a terminal", () => {
   it("the task list goes to the terminal; stdout gets nothing, or only JSON lines with --json", { timeout: 90_000 }, async () => {
@@ -20,7 +28,8 @@ describe.skipIf(!hasScript)("stdout redirected, stderr a terminal", () => {
     expect(await readFile(join(project.dir, "build.log"), "utf8")).toBe("");
     const lines = screen(human.output);
     // The task list: a row per unit as it finished (the plan lists the units with `+`, never ✔).
-    for (const key of UNITS) expect(lines, lines.join("\n")).toContainEqual(expect.stringMatching(new RegExp(`^ *✔ ${key}(?: · \\S+)? +created`)));
+    for (const key of UNITS)
+      expect(lines, lines.join("\n")).toContainEqual(expect.stringMatching(new RegExp(`^ *✔ ${key}(?: · \\S+)? +created`)));
     expect(lines).toContainEqual(expect.stringMatching(/^Done: 7 created/));
 
     const again = await twoCharacterProject();

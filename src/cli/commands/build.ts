@@ -2,7 +2,17 @@
 import type { Command } from "commander";
 import { EXIT } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
-import { intArg, jsonOption, output, projectOptions, replaceOption, shardOption, withProjectOptions, withStoreOptions, type ProjectFlags } from "./common.js";
+import {
+  intArg,
+  jsonOption,
+  output,
+  projectOptions,
+  replaceOption,
+  shardOption,
+  withProjectOptions,
+  withStoreOptions,
+  type ProjectFlags,
+} from "./common.js";
 
 interface BuildFlags extends ProjectFlags {
   emulator?: boolean;
@@ -27,7 +37,11 @@ export function registerBuildCommand(program: Command, ctx: CliEnv, setExit: (co
     .option("--resend-unknown", "re-send a create whose lost answer cannot be matched to a task (may pay twice)")
     .option("--api-key-file <file>", "read the Meshy API key from this file (default: $MESHY_API_KEY)")
     .option("--api-base <url>", "Meshy API base URL (default: $MESHY_API_BASE, config apiBase, https://api.meshy.ai)")
-    .option("--api-version <n>", "Meshy API version: 2 (default; $MESHY_API_VERSION, config apiVersion) or 1 (until Meshy switches it off on 2027-03-15)", intArg("--api-version", 1, 2))
+    .option(
+      "--api-version <n>",
+      "Meshy API version: 2 (default; $MESHY_API_VERSION, config apiVersion) or 1 (until Meshy switches it off on 2027-03-15)",
+      intArg("--api-version", 1, 2),
+    )
     .option("--check", "do not build: exit 0 when outputs are up to date, 2 when a build is needed (same as `rigup check`; offline)")
     .addOption(jsonOption())
     .action(async (flags: BuildFlags) => setExit(flags.check ? await check(flags, ctx) : await build(flags, ctx)));

@@ -11,7 +11,10 @@ export function registerCacheKeyCommand(program: Command, ctx: CliEnv, setExit: 
     )
     .addOption(jsonOption())
     .action(async (flags: ProjectFlags) => {
-      const [{ projectCacheKey }, { reportCacheKey }] = await Promise.all([import("../../app/cache-key.js"), import("../../report/cache-key.js")]);
+      const [{ projectCacheKey }, { reportCacheKey }] = await Promise.all([
+        import("../../app/cache-key.js"),
+        import("../../report/cache-key.js"),
+      ]);
       reportCacheKey(await projectCacheKey(projectOptions(flags, ctx)), output(flags, ctx));
       setExit(EXIT.OK);
     });

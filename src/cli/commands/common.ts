@@ -24,7 +24,10 @@ export interface ProjectFlags {
 
 export function withProjectOptions(cmd: Command): Command {
   return cmd
-    .option("-m, --manifest <file>", "the manifest (default: characters.yaml here or in the nearest folder above, up to the repository root)")
+    .option(
+      "-m, --manifest <file>",
+      "the manifest (default: characters.yaml here or in the nearest folder above, up to the repository root)",
+    )
     .option("-o, --out <dir>", "output directory (default: config outDir, or ./out beside the manifest)")
     .option("--lockfile <file>", "lockfile path (default: characters.lock beside the manifest)");
 }
@@ -79,13 +82,15 @@ export function intArg(name: string, min = 0, max = Number.MAX_SAFE_INTEGER): (v
 
 /** `--shard i/n`, shared by plan and build; a malformed value is a usage error (exit 3). */
 export const shardOption = () =>
-  new Option("--shard <i/n>", "only the characters of shard i of n (a CI matrix; stable: sha256(name) mod n)").argParser((value: string) => {
-    try {
-      return parseShard(value);
-    } catch (err) {
-      throw new InvalidArgumentError((err as Error).message);
-    }
-  });
+  new Option("--shard <i/n>", "only the characters of shard i of n (a CI matrix; stable: sha256(name) mod n)").argParser(
+    (value: string) => {
+      try {
+        return parseShard(value);
+      } catch (err) {
+        throw new InvalidArgumentError((err as Error).message);
+      }
+    },
+  );
 
 /** `--replace`, shared by `plan` and `build`: re-make units on purpose, the way terraform's `-replace` does. */
 export function replaceOption(): Option {

@@ -107,17 +107,24 @@ export function registerEmulatorCommand(program: Command, ctx?: Pick<CliEnv, "st
     )
     .option("--port <n>", "port to listen on (0 = any free port)", intArg("--port", 0, 65535), 8787)
     .option("--host <addr>", "address to listen on; keep loopback unless you mean to share it", "127.0.0.1")
-    .addOption(new Option("--speed <preset>", "task durations: instant (0 s), fast (~1-2 s), realistic (~16-17 s)").choices(["instant", "fast", "realistic"]).default("fast"))
     .addOption(
-      new Option("--api-versions <which>", "API versions that answer; with v2 alone every /openapi/v1 route is a 404, as after Meshy's v1 switch-off on 2027-03-15")
+      new Option("--speed <preset>", "task durations: instant (0 s), fast (~1-2 s), realistic (~16-17 s)")
+        .choices(["instant", "fast", "realistic"])
+        .default("fast"),
+    )
+    .addOption(
+      new Option(
+        "--api-versions <which>",
+        "API versions that answer; with v2 alone every /openapi/v1 route is a 404, as after Meshy's v1 switch-off on 2027-03-15",
+      )
         .choices(["both", "v1", "v2"])
         .default("both"),
     )
     .addOption(
-      new Option("--v2-list-shape <shape>", 'GET /openapi/v2/tasks answers {"data": [...], "has_more": bool} (envelope) or a bare array; the real shape is not documented (default envelope)').choices([
-        "envelope",
-        "array",
-      ]),
+      new Option(
+        "--v2-list-shape <shape>",
+        'GET /openapi/v2/tasks answers {"data": [...], "has_more": bool} (envelope) or a bare array; the real shape is not documented (default envelope)',
+      ).choices(["envelope", "array"]),
     )
     .option("--rig-ms <duration>", "rig task duration, overrides --speed (e.g. 500ms, 20s)", durationArg("--rig-ms"))
     .option("--animation-ms <duration>", "animation task duration, overrides --speed", durationArg("--animation-ms"))
@@ -136,24 +143,53 @@ export function registerEmulatorCommand(program: Command, ctx?: Pick<CliEnv, "st
       "starting credit balance per account (rig 5, animation 3); creates beyond it answer 402 (default unlimited)",
       intArg("--credits"),
     )
-    .option("--concurrent-tasks <n>", "tasks per account running at once; the rest wait PENDING (default 5)", intArg("--concurrent-tasks", 1))
-    .option("--rate-limit <n>", "requests per second per account, v1 and v2 together, before 429 rate_limit_exceeded (v1 RateLimitExceeded) with Retry-After; 0 = off (default 20)", numberArg("--rate-limit"))
-    .option("--url-ttl <duration>", "lifetime of the signed asset URLs v1 reads hand out (v2 reads give the same URL each time, valid until the task expires) (default 1h)", durationArg("--url-ttl", { positive: true }))
-    .option("--rig-retention <duration>", "how long rig tasks live after finishing (default 60d)", durationArg("--rig-retention", { positive: true }))
+    .option(
+      "--concurrent-tasks <n>",
+      "tasks per account running at once; the rest wait PENDING (default 5)",
+      intArg("--concurrent-tasks", 1),
+    )
+    .option(
+      "--rate-limit <n>",
+      "requests per second per account, v1 and v2 together, before 429 rate_limit_exceeded (v1 RateLimitExceeded) with Retry-After; 0 = off (default 20)",
+      numberArg("--rate-limit"),
+    )
+    .option(
+      "--url-ttl <duration>",
+      "lifetime of the signed asset URLs v1 reads hand out (v2 reads give the same URL each time, valid until the task expires) (default 1h)",
+      durationArg("--url-ttl", { positive: true }),
+    )
+    .option(
+      "--rig-retention <duration>",
+      "how long rig tasks live after finishing (default 60d)",
+      durationArg("--rig-retention", { positive: true }),
+    )
     .option(
       "--animation-retention <duration>",
       "how long animation tasks live after finishing (default 3d)",
       durationArg("--animation-retention", { positive: true }),
     )
     .option("--keep-alive <duration>", "SSE keep-alive re-send interval (default 10s)", durationArg("--keep-alive", { positive: true }))
-    .option("--clock-skew <ms>", "the emulator's clock minus real time, in ms (negative: clients' clocks run ahead); task times and the Date header follow it", numberArg("--clock-skew", { min: -86_400_000, max: 86_400_000, integer: true }))
-    .option("--fault-429 <rate>", "share (0..1) of API requests answered 429 rate_limit_exceeded (v1 RateLimitExceeded)", rateArg("--fault-429"))
+    .option(
+      "--clock-skew <ms>",
+      "the emulator's clock minus real time, in ms (negative: clients' clocks run ahead); task times and the Date header follow it",
+      numberArg("--clock-skew", { min: -86_400_000, max: 86_400_000, integer: true }),
+    )
+    .option(
+      "--fault-429 <rate>",
+      "share (0..1) of API requests answered 429 rate_limit_exceeded (v1 RateLimitExceeded)",
+      rateArg("--fault-429"),
+    )
     .option("--fault-5xx <rate>", "share (0..1) of API requests answered 500/502/503", rateArg("--fault-5xx"))
     .option("--fault-drop-stream <rate>", "share (0..1) of SSE streams cut before their terminal event", rateArg("--fault-drop-stream"))
     .option("--fault-lost-post <rate>", "share (0..1) of creates whose task is made but whose answer is lost", rateArg("--fault-lost-post"))
     .option("--slow-download <bytes-per-s>", "throttle asset downloads to this many bytes per second", intArg("--slow-download"))
     .option("--fault-expired-url <rate>", "share (0..1) of task reads whose asset URLs are already expired", rateArg("--fault-expired-url"))
-    .option("--fail-input <sha256|substring>", "rig inputs that end FAILED (model sha256, or part of model_url/input_task_id; repeatable)", collect, [])
+    .option(
+      "--fail-input <sha256|substring>",
+      "rig inputs that end FAILED (model sha256, or part of model_url/input_task_id; repeatable)",
+      collect,
+      [],
+    )
     .option("--reject-input <sha256|substring>", "rig inputs refused with 422 pose estimation failed (repeatable)", collect, [])
     .option("--seed <n>", "seed of the PRNG deciding rate-based faults (default 1)", intArg("--seed"))
     .option("--api-key <key>", "accept only this key (repeatable); by default any key starting with msy_ is accepted", collect, [])
@@ -163,9 +199,9 @@ export function registerEmulatorCommand(program: Command, ctx?: Pick<CliEnv, "st
         "API v2: POST /openapi/v2/rigging, POST /openapi/v2/animations, GET /openapi/v2/tasks?type=rig|animate, GET|DELETE /openapi/v2/tasks/:id,\n" +
         "GET /openapi/v2/tasks/:id/stream, GET /openapi/v2/animations/library. Both versions read and limit the same tasks;\n" +
         "the v2 choices the docs leave open (task types, list shape, invented error codes) are inferred, not documented by Meshy.\n" +
-        "\nControl a running emulator: GET /__emulator/stats, POST /__emulator/clock {\"advance_ms\": n},\n" +
-        "GET|POST /__emulator/faults (e.g. {\"script\": [{\"match\": \"POST /openapi/v2/rigging\", \"nth\": 1, \"fault\": \"lost-answer\"}]};\n" +
-        "match takes the endpoint keys of the stats, e.g. \"GET /openapi/v2/tasks/:id\", \"GET /openapi/v1/rigging/:id/stream\", \"GET assets\"),\n" +
+        '\nControl a running emulator: GET /__emulator/stats, POST /__emulator/clock {"advance_ms": n},\n' +
+        'GET|POST /__emulator/faults (e.g. {"script": [{"match": "POST /openapi/v2/rigging", "nth": 1, "fault": "lost-answer"}]};\n' +
+        'match takes the endpoint keys of the stats, e.g. "GET /openapi/v2/tasks/:id", "GET /openapi/v1/rigging/:id/stream", "GET assets"),\n' +
         "POST /__emulator/reset (tasks, counters, faults and clock as at start).",
     )
     .action(async (flags: EmulatorFlags) => {

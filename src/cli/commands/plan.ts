@@ -2,7 +2,16 @@
 import type { Command } from "commander";
 import { EXIT } from "../../diagnostics/errors.js";
 import type { CliEnv } from "../env.js";
-import { jsonOption, output, projectOptions, replaceOption, shardOption, withProjectOptions, withStoreOptions, type ProjectFlags } from "./common.js";
+import {
+  jsonOption,
+  output,
+  projectOptions,
+  replaceOption,
+  shardOption,
+  withProjectOptions,
+  withStoreOptions,
+  type ProjectFlags,
+} from "./common.js";
 
 interface PlanFlags extends ProjectFlags {
   detailedExitcode?: boolean;

@@ -15,7 +15,10 @@ export function registerRefreshCommand(program: Command, ctx: CliEnv, setExit: (
     .option("--api-version <n>", "Meshy API version: 2 (default) or 1", intArg("--api-version", 1, 2))
     .addOption(jsonOption())
     .action(async (flags: ProjectFlags) => {
-      const [{ refreshProject }, { reportRefresh }] = await Promise.all([import("../../app/refresh.js"), import("../../report/refresh.js")]);
+      const [{ refreshProject }, { reportRefresh }] = await Promise.all([
+        import("../../app/refresh.js"),
+        import("../../report/refresh.js"),
+      ]);
       const tasks = await refreshProject(projectOptions(flags, ctx), { stderr: ctx.stderr });
       reportRefresh(tasks, output(flags, ctx));
       setExit(tasks.some((t) => t.outcome === "error") ? EXIT.FAILURE : EXIT.OK);

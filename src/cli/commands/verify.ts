@@ -11,7 +11,9 @@ interface VerifyFlags extends Omit<ProjectFlags, "store"> {
 
 export function registerVerifyCommand(program: Command, ctx: CliEnv, setExit: (code: number) => void): void {
   withProjectOptions(program.command("verify"))
-    .description("Re-hash every output file against characters.lock (no cache); exit 1 when any is missing or different. Offline, but for --store.")
+    .description(
+      "Re-hash every output file against characters.lock (no cache); exit 1 when any is missing or different. Offline, but for --store.",
+    )
     .option("--store [url]", "check the team store instead (the configured one, or URL): every recorded output is there with its size")
     .option("--hash", "with --store: read every object back and re-hash it")
     .addOption(jsonOption())
