@@ -12,7 +12,7 @@
  * untracked stat cache, so the lockfile is the same on every machine).
  */
 import { z } from "zod";
-import { PostProcessSchema, TaskStatusSchema } from "../meshy/schemas.js";
+import { TaskStatusSchema } from "../meshy/schemas.js";
 import { BodySchema, SafeNameSchema } from "../manifest/schema.js";
 
 /**
@@ -63,10 +63,17 @@ export const RigInputsSchema = z.strictObject({
 });
 export type RigInputs = z.infer<typeof RigInputsSchema>;
 
+/**
+ * The post-processing a clip was asked for, as recorded. The lockfile's own shape, looser than the
+ * request's (meshy/schemas.ts checks what is sent): an entry stays readable whatever the API
+ * accepts later, and its digest covers every recorded field.
+ */
+const RecordedPostProcessSchema = z.looseObject({ operation_type: z.string().min(1), fps: z.number().int().positive().optional() });
+
 /** Everything that determines an animation's result, besides the rig it is made on. */
 export const AnimationInputsSchema = z.strictObject({
   action_id: z.number().int().nonnegative(),
-  post_process: PostProcessSchema.nullable(),
+  post_process: RecordedPostProcessSchema.nullable(),
 });
 export type AnimationInputs = z.infer<typeof AnimationInputsSchema>;
 

@@ -1,7 +1,6 @@
 /** What changed between the recorded inputs and the manifest's, in words (rule: changed inputs re-make). */
 import type { AnimationInputs, RigInputs } from "../lockfile/schema.js";
 import { DEFAULT_FPS } from "../manifest/resolve.js";
-import type { PostProcess } from "../meshy/schemas.js";
 
 type Ref = RigInputs["source"] | RigInputs["texture"];
 
@@ -38,7 +37,7 @@ export function rigChanges(before: RigInputs, after: RigInputs): string[] {
   return out;
 }
 
-function describePostProcess(pp: PostProcess | null): string {
+function describePostProcess(pp: AnimationInputs["post_process"]): string {
   if (pp === null) return "none";
   return pp.operation_type === "change_fps" ? `change_fps ${pp.fps ?? DEFAULT_FPS} fps` : pp.operation_type;
 }
