@@ -17,6 +17,7 @@ import type * as S3 from "@aws-sdk/client-s3";
 import type * as Storage from "@aws-sdk/lib-storage";
 import { bodyOf, checkKey } from "./folder.js";
 import { StoreError, type ObjectBody, type ObjectStore, type StoredObject } from "./object-store.js";
+import { redactSecrets } from "../text/redact.js";
 
 /** The SDK modules, loaded by the caller (open.ts). */
 export interface S3Sdk {
@@ -313,10 +314,10 @@ function statusOf(err: unknown): number | undefined {
  * like a credential or a signed URL: third-party servers' messages are not ours to trust.
  */
 function scrub(message: string): string {
-  return message
+  // rigup's own masks first (text/redact.ts), then stricter ones for text no one here wrote.
+  return redactSecrets(message)
     .replace(/\b[A-Za-z][A-Za-z0-9+.-]*:\/\/\S*/g, "[url]")
     .replace(/[?&]\S*/g, "")
-    .replace(/\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g, "[key id]")
     .replace(/[A-Za-z0-9/+=_-]{24,}/g, "[redacted]")
     .slice(0, 200);
 }
