@@ -16,12 +16,12 @@
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { once } from "node:events";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { cpSync, createWriteStream, readdirSync, statSync } from "node:fs";
+import { cpSync, createWriteStream, readdirSync, readFileSync, statSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { openS3Store } from "../src/store/open.js";
 import { loadManifest } from "../src/manifest/load.js";
@@ -183,6 +183,20 @@ function throughput(name: string, objects: number, bytes: number, seconds: numbe
   figure(name, `${objects} objects, ${(bytes / MB).toFixed(0)} MB, ${seconds.toFixed(2)} s, ${(bytes / MB / seconds).toFixed(1)} MB/s`);
 }
 
+/**
+ * CPU seconds (user + system) of process `pid` and of its children it has waited for, from Linux's
+ * /proc (clock ticks of 1/100 s); undefined elsewhere.
+ */
+function procCpu(pid: number | "self"): { own: number; children: number } | undefined {
+  try {
+    // Fields after the command name, which may hold spaces: state is the 3rd field, utime the 14th.
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ").map(Number);
+    return { own: (f[11]! + f[12]!) / 100, children: (f[13]! + f[14]!) / 100 };
+  } catch {
+    return undefined;
+  }
+}
+
 async function gets(server: TestS3Server): Promise<number> {
   await server.sync();
   return server.requests.GET ?? 0;
@@ -256,15 +270,24 @@ async function main(): Promise<void> {
     let clone = repo;
     const names = Object.keys(ways) as (keyof typeof ways)[];
     const seconds = new Map(names.map((n) => [n, [] as number[]]));
+    // CPU seconds per way: the client's (this process, or the rigup pull it waited for) and the server's.
+    const cpu = new Map(names.map((n) => [n, { client: [] as number[], server: [] as number[] }]));
     const getsPerObject = new Map<string, number>();
     for (let round = 0; round < ROUNDS; round++) {
       for (let i = 0; i < names.length; i++) {
         const name = names[(round + i) % names.length]!;
         if (name === "pull") clone = freshClone(repo, `clone-${round}`);
         const before = await gets(server);
+        const [self0, server0] = [procCpu("self"), procCpu(server.pid)];
         const started = performance.now();
         const bytes = await ways[name]();
         seconds.get(name)!.push((performance.now() - started) / 1000);
+        const [self1, server1] = [procCpu("self"), procCpu(server.pid)];
+        if (self0 && self1 && server0 && server1) {
+          const client = name === "pull" ? self1.children - self0.children : self1.own - self0.own;
+          cpu.get(name)!.client.push(client);
+          cpu.get(name)!.server.push(server1.own - server0.own);
+        }
         getsPerObject.set(name, ((await gets(server)) - before) / keys.length);
         if (bytes !== total) throw new Error(`${name}: ${bytes} bytes, expected ${total}`);
       }
@@ -287,6 +310,10 @@ async function main(): Promise<void> {
         )
         .join("; "),
     );
+    if (cpu.get("pull")!.client.length > 0) {
+      const shown = names.map((n) => `${n} ${median(cpu.get(n)!.client).toFixed(1)} + server ${median(cpu.get(n)!.server).toFixed(1)}`);
+      figure("store-pull.cpu-seconds", `${shown.join("; ")} (client + S3 server, medians; ${availableParallelism()} cores)`);
+    }
     figure("store-pull.gets-per-object", names.map((n) => `${n} ${getsPerObject.get(n)!.toFixed(2)}`).join(", "));
   } finally {
     plain.destroy();

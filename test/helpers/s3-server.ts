@@ -46,6 +46,8 @@ export interface TestS3Server {
   secretAccessKey: string;
   /** s3rver's data directory (removed by stop). */
   dir: string;
+  /** The child's process id (benchmarks read its CPU time). */
+  pid: number;
   /** Requests the proxy received, by method (`GET`, `PUT`, ...); updated as they arrive (see `sync`). */
   requests: Record<string, number>;
   /** Resolves once `requests` counts every request the proxy received before this call. */
@@ -137,6 +139,7 @@ export async function startS3Server(): Promise<TestS3Server> {
     accessKeyId,
     secretAccessKey,
     dir,
+    pid: child.pid!,
     requests,
     sync: () => command("sync"),
     failWrites: (on) => command(`fail-writes ${on ? 1 : 0}`),
