@@ -47,14 +47,15 @@ const LAYERS = {
   execute: PLANNED,
   // The fake Meshy server: speaks the wire format and must not borrow the client side's domain.
   emulator: [...WIRE, "actions"],
-  // Output and tooling around a run (rendering events and plans, the preview page, `rigup init`).
-  report: EXECUTED,
+  // Tooling around a run (the preview page, `rigup init`).
   preview: EXECUTED,
   init: EXECUTED,
   // The commands' use cases (build, check, prune, ...): wire the layers together; no argv, no help text.
   app: AROUND,
+  // Renderers of what the use cases return, and of the executor's events and plans.
+  report: [...AROUND, "app"],
   // The command line: may use everything.
-  cli: [...AROUND, "report", "app"],
+  cli: [...AROUND, "app", "report"],
 };
 
 export default defineConfig(

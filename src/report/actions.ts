@@ -2,21 +2,12 @@
  * `rigup actions`: the library as a table on stdout (that table is the output), or
  * JSON with where it came from; notes (a stale list, which list was used) on stderr.
  */
-import { describeSource, type LoadedActions } from "../actions/cache.js";
+import { describeSource } from "../actions/cache.js";
 import type { LibraryAction } from "../meshy/schemas.js";
 import { jsonDocument, type Output } from "./output.js";
+import type { ActionList } from "../app/actions.js";
 
-/** app/actions.ts ActionList. */
-export interface ActionListView {
-  actions: readonly LibraryAction[];
-  loaded: LoadedActions;
-  cache: string;
-  snapshotTaken?: string;
-  keyless: boolean;
-  now: number;
-}
-
-export function reportActions(list: ActionListView, out: Output): void {
+export function reportActions(list: ActionList, out: Output): void {
   const { loaded, actions } = list;
   if (loaded.warning) out.stderr.write(`warning: ${loaded.warning}\n`);
   const snapshot = list.snapshotTaken !== undefined ? { snapshot_taken: list.snapshotTaken } : {};

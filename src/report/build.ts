@@ -3,20 +3,11 @@
  * the "no changes" answers, an interrupted spend question, and a refusal with the
  * steps it concerns (also as a `refused` line under --json).
  */
-import type { RunSummary } from "../execute/events.js";
-import type { Plan, PlanStep } from "../plan/types.js";
 import { jsonLine, writeLines, type Output } from "./output.js";
-
-/** A build's outcome (app/build-project.ts BuildOutcome). */
-export type BuildOutcomeView =
-  | { kind: "unchanged"; upToDate: number }
-  | { kind: "up-to-date"; plan: Plan; summary: RunSummary }
-  | { kind: "interrupted" }
-  | { kind: "refused"; message: string; steps?: Array<Pick<PlanStep, "action" | "key" | "reasons">> }
-  | { kind: "done"; summary: RunSummary };
+import type { BuildOutcome } from "../app/build-project.js";
 
 /** Async only to load the plan's renderer when it is needed: the snapshot's answer stays fast. */
-export async function reportBuild(outcome: BuildOutcomeView, out: Output): Promise<void> {
+export async function reportBuild(outcome: BuildOutcome, out: Output): Promise<void> {
   switch (outcome.kind) {
     case "unchanged":
       out.stderr.write(`No changes. Outputs match characters.yaml and characters.lock (${outcome.upToDate} units up to date).\n`);

@@ -1,21 +1,12 @@
 /** `rigup check` (and `rigup build --check`): one line per unit a build would change, and a closing count. */
-import type { StepAction } from "../plan/types.js";
 import { jsonDocument, writeLines, type Output } from "./output.js";
-
-/** What the check found (app/check.ts CheckReport). */
-export interface CheckView {
-  ok: boolean;
-  items: Array<{ key: string; action: Exclude<StepAction, "noop"> | "merge"; credits: number; problem: string }>;
-  upToDate: number;
-  credits: number;
-  warnings: Array<{ message: string }>;
-}
+import type { CheckReport } from "../app/check.js";
 
 /**
  * `knight/animations/action-92: not built yet (+ create, 3 credits)`, one per item. The
  * plan's symbols load only when there are items: an up-to-date check stays fast.
  */
-async function itemLines(items: CheckView["items"]): Promise<string[]> {
+async function itemLines(items: CheckReport["items"]): Promise<string[]> {
   if (items.length === 0) return [];
   const { SYMBOLS } = await import("./plan-text.js");
   return items.map((item) => {
@@ -24,7 +15,7 @@ async function itemLines(items: CheckView["items"]): Promise<string[]> {
   });
 }
 
-export async function reportCheck(result: CheckView, out: Output): Promise<void> {
+export async function reportCheck(result: CheckReport, out: Output): Promise<void> {
   if (out.json) jsonDocument(out, result);
   const lines = [...(await itemLines(result.items)), ...result.warnings.map((w) => `warning: ${w.message}`)];
   const total = result.items.length + result.upToDate;

@@ -1,15 +1,9 @@
 /** `rigup emulator`: where it listens and how to point a client at it; then that it stopped. */
 import type { Writable } from "node:stream";
-
-/** app/emulator.ts RunningEmulator. */
-export interface EmulatorView {
-  url: string;
-  apiKey: string;
-  options: { apiVersions: string; speed: string; queueLimit: number; rateLimit: number };
-}
+import type { RunningEmulator } from "../app/emulator.js";
 
 /** `userKey`: the user chose the keys (`--api-key`); those are not echoed. */
-export function reportEmulatorStarted(emu: EmulatorView, { userKey }: { userKey: boolean }, stderr: Writable): void {
+export function reportEmulatorStarted(emu: RunningEmulator, { userKey }: { userKey: boolean }, stderr: Writable): void {
   const { options } = emu;
   // Print the key only when it is the emulator's built-in one; a key the user chose is not echoed.
   const key = userKey ? "<the key you passed with --api-key>" : emu.apiKey;

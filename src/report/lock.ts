@@ -1,17 +1,10 @@
 /** `rigup lock merge`: what was merged into which file, or that a git conflict was resolved (and what to do next). */
 import path from "node:path";
+import type { MergeFilesReport } from "../lockfile/merge-files.js";
 import type { Output } from "./output.js";
 
-/** app/lock-merge.ts LockMergeResult. */
-export interface LockMergeView {
-  output: string;
-  read: string[];
-  conflicted: string[];
-  units: number;
-  taskIds: number;
-  changed: boolean;
-  inPlace: boolean;
-}
+/** A merge's report (lockfile/merge-files.ts), and whether the project's lockfile was resolved in place. */
+export type LockMergeView = MergeFilesReport & { inPlace: boolean };
 
 export function reportLockMerge(r: LockMergeView, out: Output): void {
   const shown = path.relative(out.cwd, r.output) || r.output;

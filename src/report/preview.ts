@@ -1,11 +1,8 @@
 /** `rigup preview`: where the static page went (and how to serve it), or where the page is served. */
 import type { Output } from "./output.js";
+import type { PreviewResult } from "../app/preview.js";
 
-/** app/preview.ts PreviewResult. */
-export type PreviewView =
-  { kind: "static"; dir: string; files: readonly string[] } | { kind: "serving"; url: string; characters: number; outDir: string };
-
-export function reportPreview(r: PreviewView, out: Pick<Output, "stderr">): void {
+export function reportPreview(r: PreviewResult, out: Pick<Output, "stderr">): void {
   if (r.kind === "static") {
     out.stderr.write(
       `Wrote the preview to ${r.dir} (${r.files.length} files). Browsers do not run it from disk (file://): ` +

@@ -1,16 +1,8 @@
 /** `rigup prune`: per pruned unit, the files deleted (or that would be) and its lock entry; then the counts. */
 import { jsonDocument, writeLines, type Output } from "./output.js";
+import type { PruneResult } from "../app/prune.js";
 
-/** app/prune.ts PruneResult. */
-export interface PruneView {
-  applied: boolean;
-  items: Array<{ key: string; reasons: string[]; paths: string[]; refused: string[]; lockEntry: boolean }>;
-  deleted: string[];
-  removedDirs: string[];
-  lockEntries: string[];
-}
-
-export function reportPrune(result: PruneView, out: Output): void {
+export function reportPrune(result: PruneResult, out: Output): void {
   if (out.json) jsonDocument(out, result);
   const apply = result.applied;
   const lines: string[] = [];

@@ -1,18 +1,9 @@
 /** `rigup refresh`: per recorded task, what Meshy said about it now; then the counts. */
 import { isoDate } from "../plan/words.js";
 import { jsonDocument, writeLines, type Output } from "./output.js";
+import type { RefreshedTask } from "../app/refresh.js";
 
-/** app/refresh.ts RefreshedTask. */
-export interface RefreshedTaskView {
-  unit: string;
-  taskId: string;
-  current: boolean;
-  outcome: "alive" | "gone" | "unchanged-gone" | "error";
-  expiresAt?: number;
-  message?: string;
-}
-
-export function reportRefresh(tasks: readonly RefreshedTaskView[], out: Output): void {
+export function reportRefresh(tasks: readonly RefreshedTask[], out: Output): void {
   if (out.json) jsonDocument(out, { tasks });
   const lines = tasks.map((t) => {
     const which = t.current ? "" : " (past task)";

@@ -1,35 +1,13 @@
 /** `rigup status`: one line per character (rig task, expiry, clips), its pending changes, and the team store's count. */
 import { jsonDocument, type Output } from "./output.js";
-
-interface ChangeView {
-  key: string;
-  action: string;
-  reasons: string[];
-}
-
-/** app/status.ts StatusReport. */
-export interface StatusView {
-  status: {
-    characters: Array<{
-      name: string;
-      rigTaskId?: string;
-      rigApiVersion?: number;
-      expiry: string;
-      clips: { upToDate: number; outOfDate: number };
-      emulatorUnits: string[];
-      changes: ChangeView[];
-    }>;
-    removed: ChangeView[];
-  };
-  store?: { url: string; notStored: number };
-}
+import type { StatusReport } from "../app/status.js";
 
 /** `0193a8f2-…` → `0193a8f2`: enough to find it in the lockfile. */
 export function shortTaskId(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
 
-export function reportStatus({ status, store }: StatusView, out: Output): void {
+export function reportStatus({ status, store }: StatusReport, out: Output): void {
   if (out.json) return jsonDocument(out, store ? { ...status, store } : status);
   out.stderr.write(renderStatus(status));
   if (store) {
@@ -41,7 +19,7 @@ export function reportStatus({ status, store }: StatusView, out: Output): void {
   }
 }
 
-function renderStatus(status: StatusView["status"]): string {
+function renderStatus(status: StatusReport["status"]): string {
   const out: string[] = [];
   const width = Math.max(0, ...status.characters.map((c) => c.name.length));
   for (const c of status.characters) {

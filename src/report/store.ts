@@ -1,16 +1,9 @@
 /** `rigup pull` and `rigup push`: what reached the out folder or the team store, and what did not. */
-import type { RunSummary } from "../execute/events.js";
-import type { PlanStep } from "../plan/types.js";
 import { jsonLine, type Output } from "./output.js";
+import type { PullResult } from "../app/pull.js";
+import type { PushReport } from "../app/push.js";
 
-/** app/pull.ts PullResult. */
-export interface PullView {
-  store: string;
-  summary: Pick<RunSummary, "restored" | "failed">;
-  left: Array<Pick<PlanStep, "key" | "reasons">>;
-}
-
-export function reportPull(r: PullView, out: Output): void {
+export function reportPull(r: PullResult, out: Output): void {
   if (out.json) jsonLine(out, { type: "pull", left: r.left.map((s) => s.key) });
   out.stderr.write(`Pulled from ${r.store}: ${r.summary.restored} units restored, ${r.summary.failed} failed.\n`);
   if (r.left.length > 0) {
@@ -19,17 +12,7 @@ export function reportPull(r: PullView, out: Output): void {
   }
 }
 
-/** app/push.ts PushReport. */
-export interface PushView {
-  store: string;
-  uploaded: number;
-  present: number;
-  records: number;
-  unavailable: string[];
-  failure?: { message: string };
-}
-
-export function reportPush(r: PushView, out: Output): void {
+export function reportPush(r: PushReport, out: Output): void {
   if (out.json)
     jsonLine(out, { uploaded: r.uploaded, present: r.present, records: r.records, unavailable: r.unavailable, error: r.failure?.message });
   out.stderr.write(`Pushed to ${r.store}: ${r.uploaded} uploaded, ${r.present} already there, ${r.records} units recorded.\n`);

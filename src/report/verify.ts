@@ -1,19 +1,9 @@
 /** `rigup verify` (outputs on disk) and `rigup verify --store` (the team store): one line per file that is not as recorded. */
 import { jsonDocument, writeLines, type Output } from "./output.js";
+import type { VerifyReport } from "../app/verify.js";
+import type { StoreVerifyReport } from "../app/verify.js";
 
-/** app/verify.ts VerifyReport. */
-export interface VerifyView {
-  ok: boolean;
-  files: Array<{
-    path: string;
-    unit: string;
-    expected: string;
-    actual?: string;
-    status: "ok" | "mismatch" | "missing" | "outside-out-dir";
-  }>;
-}
-
-export function reportVerify(report: VerifyView, out: Output): void {
+export function reportVerify(report: VerifyReport, out: Output): void {
   if (out.json) jsonDocument(out, report);
   const bad = report.files.filter((f) => f.status !== "ok");
   const lines = bad.map((f) =>
@@ -31,22 +21,8 @@ export function reportVerify(report: VerifyView, out: Output): void {
   writeLines(out, lines);
 }
 
-/** app/verify.ts StoreVerifyReport. */
-export interface StoreVerifyView {
-  store: string;
-  ok: boolean;
-  files: Array<{
-    path: string;
-    unit: string;
-    sha256: string;
-    size: number;
-    status: "ok" | "missing" | "wrong-size" | "corrupted";
-    actual?: number | string;
-  }>;
-}
-
 /** `hash`: the objects were read back and hashed (`--hash`). */
-export function reportStoreVerify(report: StoreVerifyView, hash: boolean | undefined, out: Output): void {
+export function reportStoreVerify(report: StoreVerifyReport, hash: boolean | undefined, out: Output): void {
   if (out.json) jsonDocument(out, report);
   const bad = report.files.filter((f) => f.status !== "ok");
   const why = {
