@@ -4,7 +4,7 @@
  * folder in the tree may be a symlink: before reading, writing or deleting, make
  * sure the real location stays inside the output folder.
  */
-import { lstatSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
 import { lstat, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
 import { EXIT, UserError } from "../diagnostics/errors.js";
@@ -60,7 +60,11 @@ export async function folderInsideOut(outDir: string, dir: string): Promise<"exi
     current = path.join(current, part);
     const found = lstatSync(current, { throwIfNoEntry: false });
     if (found === undefined) return "missing";
-    if (found.isSymbolicLink()) return (await resolveInsideOut(outDir, path.relative(outDir, dir))) !== undefined && "exists";
+    if (found.isSymbolicLink()) {
+      if ((await resolveInsideOut(outDir, path.relative(outDir, dir))) === undefined) return false;
+      // Past a link the walk cannot tell which levels exist: ask once, through the link.
+      return statSync(dir, { throwIfNoEntry: false })?.isDirectory() ? "exists" : "missing";
+    }
   }
   return "exists";
 }

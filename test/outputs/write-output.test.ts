@@ -33,6 +33,8 @@ describe("folderInsideOut", () => {
     expect(await folderInsideOut(out, join(out, "knight", "anim"))).toBe("exists");
     expect(await folderInsideOut(out, join(out, "knight", "new", "deeper"))).toBe("missing");
     expect(await folderInsideOut(out, join(out, "alias"))).toBe("exists");
+    expect(await folderInsideOut(out, join(out, "alias", "anim"))).toBe("exists");
+    expect(await folderInsideOut(out, join(out, "alias", "new"))).toBe("missing");
     expect(await folderInsideOut(out, join(out, "away"))).toBe(false);
     expect(await folderInsideOut(out, join(out, "away", "sub"))).toBe(false);
     expect(await folderInsideOut(out, join(out, "..", "elsewhere"))).toBe(false);
@@ -59,6 +61,15 @@ describe("writeAtomically", () => {
       writeAtomically(out, target, response, "glb", undefined, { sha256: "0".repeat(64), describe: "the copy" }),
     ).rejects.toBeInstanceOf(CorruptCopyError);
     expect(readdirSync(join(out, "knight"))).toEqual([]);
+  });
+
+  it("writes into a folder not made yet behind a symlink that stays inside the output folder", async () => {
+    const out = join((await tempProject()).dir, "out");
+    mkdirSync(join(out, "knight"), { recursive: true });
+    symlinkSync(join(out, "knight"), join(out, "alias"));
+    const { bytes, response } = body(50_000, 4096);
+    await writeAtomically(out, join(out, "alias", "new", "attack.glb"), response, "glb");
+    expect(readFileSync(join(out, "knight", "new", "attack.glb")).equals(bytes)).toBe(true);
   });
 
   it("writes nothing through a folder symlink that leads outside the output folder", async () => {
