@@ -10,8 +10,9 @@
  *   keyed by sha256 as rigup keys outputs) whose lockfile records them all, restored (a) by
  *   plain GetObject calls 16 at a time reading each body to the end, (b) by `rigup pull`
  *   (the built CLI, a process of its own: plan, restore, hash check, atomic write, lockfile),
- *   and (b') through `S3ObjectStore.get` without the disk. Median of 3 rounds (the order
- *   rotating) after a warm-up; ratios = (b)/(a) and (b')/(a) in MB/s.
+ *   (b') through `S3ObjectStore.get` without the disk, and (a') as (a) with each body streamed
+ *   into a file (no hash, fsync, rename or lockfile). Median of 3 rounds (the order rotating)
+ *   after a warm-up; ratios = (b)/(a), (b)/(a') and (b')/(a) in MB/s.
  */
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -23,6 +24,8 @@ import { pathToFileURL } from "node:url";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { cpSync, createWriteStream, readdirSync, readFileSync, statSync } from "node:fs";
 import { spawnSync } from "node:child_process";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { openS3Store } from "../src/store/open.js";
 import { loadManifest } from "../src/manifest/load.js";
 import { buildHumanoid } from "../src/gltf/humanoid.js";
@@ -57,6 +60,27 @@ export async function plainGetAll(client: S3Client, bucket: string, keys: readon
     const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key }));
     for await (const chunk of out.Body as AsyncIterable<Uint8Array>) bytes += chunk.byteLength;
   });
+  return bytes;
+}
+
+/**
+ * The baseline with a disk: as `plainGetAll`, each body streamed into a file of its own under
+ * `dir` (a fresh folder per round, kept until the end, as the pull's clones are): what a script
+ * that downloads the objects does, without rigup's hash check, fsync, atomic rename or lockfile.
+ */
+async function plainGetToDisk(client: S3Client, bucket: string, keys: readonly string[], parallel: number, dir: string): Promise<number> {
+  let bytes = 0;
+  await mapLimit(
+    keys.map((Key, i) => ({ Key, i })),
+    parallel,
+    async ({ Key, i }) => {
+      const folder = join(dir, `c${Math.floor(i / OUTPUTS)}`);
+      await mkdir(folder, { recursive: true });
+      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key }));
+      await pipeline(out.Body as Readable, createWriteStream(join(folder, `${i % OUTPUTS}.glb`)));
+      bytes += out.ContentLength ?? 0;
+    },
+  );
   return bytes;
 }
 
@@ -262,8 +286,10 @@ async function main(): Promise<void> {
 
     // Three ways, each round in a rotated order: s3rver's speed drifts over a run, and
     // the disk's writeback comes and goes; rotating keeps both out of the ratios.
+    let round = 0;
     const ways = {
       plain: () => plainGetAll(plain, server.bucket, keys, PARALLEL),
+      "plain-to-disk": () => plainGetToDisk(plain, server.bucket, keys, PARALLEL, join(dir, `plain-${round}`)),
       pull: async () => pullAll(clone),
       "store-no-disk": () => storeDrainAll(store, keys, PARALLEL),
     };
@@ -273,7 +299,7 @@ async function main(): Promise<void> {
     // CPU seconds per way: the client's (this process, or the rigup pull it waited for) and the server's.
     const cpu = new Map(names.map((n) => [n, { client: [] as number[], server: [] as number[] }]));
     const getsPerObject = new Map<string, number>();
-    for (let round = 0; round < ROUNDS; round++) {
+    for (; round < ROUNDS; round++) {
       for (let i = 0; i < names.length; i++) {
         const name = names[(round + i) % names.length]!;
         if (name === "pull") clone = freshClone(repo, `clone-${round}`);
@@ -296,6 +322,9 @@ async function main(): Promise<void> {
     for (const name of names) throughput(`store-pull.${name}`, keys.length, total, med(name));
     figure("store-pull.ratio", med("plain") / med("pull"), {
       target: ">= 0.8 (rigup pull also plans, hashes, writes every byte to disk atomically and records it)",
+    });
+    figure("store-pull.ratio-to-disk", med("plain-to-disk") / med("pull"), {
+      target: "rigup's own cost over GETs that also write each object to a file",
     });
     figure("store-pull.ratio-no-disk", med("plain") / med("store-no-disk"), { target: "close to 1" });
     figure(

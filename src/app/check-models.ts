@@ -7,7 +7,7 @@
 import { open, readFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../diagnostics/errors.js";
-import { modelFacts, type ModelFacts } from "../gltf/model-facts.js";
+import type { ModelFacts } from "../gltf/model-facts.js";
 import { formatPath, parseYamlWithPositions, type DataPath } from "../diagnostics/positions.js";
 import { isPaid } from "../plan/unit.js";
 import type { Plan } from "../plan/types.js";
@@ -84,6 +84,8 @@ function problemsOf({ character, file, textured }: PaidModel, facts: ModelFacts 
 }
 
 async function readFacts(file: string): Promise<ModelFacts | undefined> {
+  // Loaded on demand (glTF-Transform), as the checks run for paid rig steps only.
+  const { modelFacts } = await import("../gltf/model-facts.js");
   try {
     return await modelFacts(await readGlbHead(file));
   } catch {

@@ -8,7 +8,6 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { digestOf } from "../text/canonical-json.js";
 import type { ResolvedCharacter } from "../manifest/resolve.js";
-import { mergeCharacter } from "../merge/merge-character.js";
 import { readMergeInputs } from "../merge/inputs.js";
 import { mergeSources } from "../manifest/layout.js";
 import { mergedInputs } from "../plan/merge-rules.js";
@@ -63,6 +62,8 @@ async function merge(step: MergeStep, character: ResolvedCharacter | undefined, 
       );
     }
   });
+  // Loaded on demand: glTF-Transform and its image stack cost a build or pull with nothing to merge ~0.1 s.
+  const { mergeCharacter } = await import("../merge/merge-character.js");
   const { glb, report } = await mergeCharacter(read.rig, read.clips, {
     rootMotion: inputs.root_motion,
     resample: inputs.resample,

@@ -109,14 +109,20 @@ export async function writeAtomically(
   const handle = await open(tmp, "wx");
   let size = 0;
   let head = Buffer.alloc(0);
-  // Network chunks are small (16-64 KiB): one write per batch, not per chunk, saves most of the syscalls.
+  // Network chunks are small (16-64 KiB): one gathered write per batch, not one per chunk, and no copy.
   const pending: Uint8Array[] = [];
   let pendingBytes = 0;
   const flush = async () => {
-    const batch = Buffer.concat(pending, pendingBytes);
-    pending.length = 0;
+    const batch = pending.splice(0);
+    const bytes = pendingBytes;
     pendingBytes = 0;
-    for (let off = 0; off < batch.byteLength;) off += (await handle.write(batch, off, batch.byteLength - off)).bytesWritten;
+    let written = (await handle.writev(batch)).bytesWritten;
+    if (written < bytes) {
+      // A short write (rare: a signal, a disk near full) goes on from where it stopped.
+      const rest = Buffer.concat(batch, bytes);
+      while (written < bytes) written += (await handle.write(rest, written, bytes - written)).bytesWritten;
+    }
+    onBytes?.(size);
   };
   try {
     for await (const chunk of response.body) {
@@ -129,7 +135,6 @@ export async function writeAtomically(
       pending.push(chunk);
       pendingBytes += chunk.byteLength;
       if (pendingBytes >= WRITE_BATCH) await flush();
-      onBytes?.(size);
     }
     await flush();
     if (head.length < HEAD_BYTES) checkContent(head, format);
