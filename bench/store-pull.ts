@@ -6,13 +6,16 @@
  *
  * - store-upload: one 1 GB file through `S3ObjectStore.put({ file })` (multipart),
  *   RSS sampled every 50 ms; measured first, in a process that has done nothing else.
+ * - store-restore: the same object back into an output folder as a pull restores it
+ *   (`restoreOutput`: GET, hash check, atomic write with fsync), RSS sampled alike.
  * - store-pull: a game repo of 200 characters × 10 outputs (~256 KB each, pseudo-random,
  *   keyed by sha256 as rigup keys outputs) whose lockfile records them all, restored (a) by
  *   plain GetObject calls 16 at a time reading each body to the end, (b) by `rigup pull`
  *   (the built CLI, a process of its own: plan, restore, hash check, atomic write, lockfile),
- *   (b') through `S3ObjectStore.get` without the disk, and (a') as (a) with each body streamed
- *   into a file (no hash, fsync, rename or lockfile). Median of 3 rounds (the order rotating)
- *   after a warm-up; ratios = (b)/(a), (b)/(a') and (b')/(a) in MB/s.
+ *   (b') through `S3ObjectStore.get` without the disk, (a') as (a) with each body streamed
+ *   into a file (no hash, fsync, rename or lockfile), and (a'') as (a) in a fresh process, as
+ *   the pull is. Median of 3 rounds (the order rotating) after a warm-up; ratios = (b)/(a),
+ *   (b)/(a''), (b)/(a') and (b')/(a) in MB/s.
  */
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -20,7 +23,7 @@ import { once } from "node:events";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { cpSync, createWriteStream, readdirSync, readFileSync, statSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -35,6 +38,7 @@ import { animationOutputs, rigOutputs } from "../src/manifest/layout.js";
 import { emptyLockfile } from "../src/lockfile/schema.js";
 import { serializeLockfile } from "../src/lockfile/format.js";
 import { objectKey } from "../src/store/record.js";
+import { restoreOutput } from "../src/store/content.js";
 import { mapLimit } from "../src/async/map-limit.js";
 import { BIN, ensureDist } from "./lib/cli.js";
 import type { ObjectStore } from "../src/store/object-store.js";
@@ -61,6 +65,43 @@ export async function plainGetAll(client: S3Client, bucket: string, keys: readon
     for await (const chunk of out.Body as AsyncIterable<Uint8Array>) bytes += chunk.byteLength;
   });
   return bytes;
+}
+
+/**
+ * `plainGetAll`'s GETs in a process of their own, as `rigup pull` runs: start, load the SDK, then
+ * GET every key 16 at a time, reading each body to the end. What a fresh process adds to the same
+ * requests (the SDK's code runs cold). Returns the bytes read.
+ */
+function plainGetFresh(endpoint: string, region: string, bucket: string, keysFile: string, parallel: number): number {
+  const script = `
+    import { readFileSync } from "node:fs";
+    import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+    import pMap from "p-map";
+    const e = process.env;
+    const client = new S3Client({ endpoint: e.BENCH_ENDPOINT, region: e.BENCH_REGION, forcePathStyle: true,
+      requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
+    let bytes = 0;
+    await pMap(JSON.parse(readFileSync(e.BENCH_KEYS, "utf8")), async (Key) => {
+      const out = await client.send(new GetObjectCommand({ Bucket: e.BENCH_BUCKET, Key }));
+      for await (const chunk of out.Body) bytes += chunk.byteLength;
+    }, { concurrency: Number(e.BENCH_PARALLEL) });
+    client.destroy();
+    process.stdout.write(String(bytes));`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    // Bare imports resolve from the working folder: this package's node_modules.
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    env: {
+      ...process.env,
+      BENCH_ENDPOINT: endpoint,
+      BENCH_REGION: region,
+      BENCH_BUCKET: bucket,
+      BENCH_KEYS: keysFile,
+      BENCH_PARALLEL: String(parallel),
+    },
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`the fresh-process GETs failed (${r.status}): ${r.stderr}`);
+  return Number(r.stdout);
 }
 
 /**
@@ -194,13 +235,19 @@ async function peakRss(fn: () => Promise<unknown>): Promise<{ growthMb: number; 
   return { growthMb: (Math.max(peak, process.memoryUsage.rss()) - base) / MB, seconds };
 }
 
-async function writeBigFile(path: string, mb: number): Promise<void> {
+/** Writes `mb` MiB of pseudo-random bytes that start like a GLB; returns their sha256. */
+async function writeBigFile(path: string, mb: number): Promise<string> {
   const out = createWriteStream(path);
+  const hash = createHash("sha256");
   for (let i = 0; i < mb; i++) {
-    if (!out.write(pseudoRandom(i + 1, MB))) await once(out, "drain");
+    const chunk = pseudoRandom(i + 1, MB);
+    if (i === 0) chunk.write("glTF", 0, "latin1");
+    hash.update(chunk);
+    if (!out.write(chunk)) await once(out, "drain");
   }
   out.end();
   await once(out, "finish");
+  return hash.digest("hex");
 }
 
 function throughput(name: string, objects: number, bytes: number, seconds: number): void {
@@ -250,15 +297,31 @@ async function main(): Promise<void> {
   });
   try {
     const big = join(dir, "big.bin");
-    await writeBigFile(big, BIG_MB);
-    const up = await peakRss(() => store.put("objects/big", { file: big }));
+    const bigSha = await writeBigFile(big, BIG_MB);
+    const up = await peakRss(() => store.put(objectKey(bigSha), { file: big }));
     await rm(big);
     figure("store-upload.peak-rss", up.growthMb, {
       unit: `MB over baseline (${BIG_MB} MB file, sampled every ${RSS_SAMPLE_MS} ms)`,
       digits: 0,
     });
     figure("store-upload.throughput", BIG_MB / up.seconds, { unit: `MB/s (${up.seconds.toFixed(1)} s)`, digits: 1 });
-    await store.delete("objects/big");
+    // Back through a restore (store GET, hash check, atomic write with fsync), as a pull restores it.
+    const restored = join(dir, "restore-out");
+    await mkdir(restored);
+    const down = await peakRss(() =>
+      restoreOutput(store, { sha256: bigSha, size: BIG_MB * MB }, restored, {
+        abs: join(restored, "big.glb"),
+        path: "big.glb",
+        format: "glb",
+      }),
+    );
+    await rm(restored, { recursive: true });
+    figure("store-restore.peak-rss", down.growthMb, {
+      unit: `MB over baseline (${BIG_MB} MB object restored into out/, sampled every ${RSS_SAMPLE_MS} ms)`,
+      digits: 0,
+    });
+    figure("store-restore.throughput", BIG_MB / down.seconds, { unit: `MB/s (${down.seconds.toFixed(1)} s)`, digits: 1 });
+    await store.delete(objectKey(bigSha));
 
     const objects: { sha: string; size: number }[] = [];
     let total = 0;
@@ -286,9 +349,12 @@ async function main(): Promise<void> {
 
     // Three ways, each round in a rotated order: s3rver's speed drifts over a run, and
     // the disk's writeback comes and goes; rotating keeps both out of the ratios.
+    const keysFile = join(dir, "keys.json");
+    await writeFile(keysFile, JSON.stringify(keys));
     let round = 0;
     const ways = {
       plain: () => plainGetAll(plain, server.bucket, keys, PARALLEL),
+      "plain-fresh-process": async () => plainGetFresh(server.endpoint, server.region, server.bucket, keysFile, PARALLEL),
       "plain-to-disk": () => plainGetToDisk(plain, server.bucket, keys, PARALLEL, join(dir, `plain-${round}`)),
       pull: async () => pullAll(clone),
       "store-no-disk": () => storeDrainAll(store, keys, PARALLEL),
@@ -303,6 +369,9 @@ async function main(): Promise<void> {
       for (let i = 0; i < names.length; i++) {
         const name = names[(round + i) % names.length]!;
         if (name === "pull") clone = freshClone(repo, `clone-${round}`);
+        // Start every way with nothing left to write back: `plain-to-disk` leaves 500 MB dirty (it does not
+        // fsync), and the kernel flushing it would slow whichever way runs next.
+        spawnSync("sync");
         const before = await gets(server);
         const [self0, server0] = [procCpu("self"), procCpu(server.pid)];
         const started = performance.now();
@@ -310,7 +379,7 @@ async function main(): Promise<void> {
         seconds.get(name)!.push((performance.now() - started) / 1000);
         const [self1, server1] = [procCpu("self"), procCpu(server.pid)];
         if (self0 && self1 && server0 && server1) {
-          const client = name === "pull" ? self1.children - self0.children : self1.own - self0.own;
+          const client = name === "pull" || name === "plain-fresh-process" ? self1.children - self0.children : self1.own - self0.own;
           cpu.get(name)!.client.push(client);
           cpu.get(name)!.server.push(server1.own - server0.own);
         }
@@ -322,6 +391,9 @@ async function main(): Promise<void> {
     for (const name of names) throughput(`store-pull.${name}`, keys.length, total, med(name));
     figure("store-pull.ratio", med("plain") / med("pull"), {
       target: ">= 0.8 (rigup pull also plans, hashes, writes every byte to disk atomically and records it)",
+    });
+    figure("store-pull.ratio-fresh-process", med("plain-fresh-process") / med("pull"), {
+      target: "against the same GETs from a process of their own, started as rigup pull is",
     });
     figure("store-pull.ratio-to-disk", med("plain-to-disk") / med("pull"), {
       target: "rigup's own cost over GETs that also write each object to a file",

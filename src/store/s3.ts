@@ -18,6 +18,7 @@ import type * as Storage from "@aws-sdk/lib-storage";
 import { bodyOf, checkKey } from "./folder.js";
 import { StoreError, type ObjectBody, type ObjectStore, type StoredObject } from "./object-store.js";
 import { redactSecrets } from "../text/redact.js";
+import { directGetter, type DirectGet } from "./s3-direct-get.js";
 
 /** The SDK modules, loaded by the caller (open.ts). */
 export interface S3Sdk {
@@ -69,6 +70,12 @@ const NETWORK_CODES = new Set([
   "ENETUNREACH",
   "EPIPE",
   "ECONNABORTED",
+  // undici's (the direct GETs: s3-direct-get.ts)
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
 ]);
 const AUTH_CODES = new Set([
   "InvalidAccessKeyId",
@@ -92,6 +99,9 @@ export class S3ObjectStore implements ObjectStore {
   private readonly client: S3.S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
+  private readonly endpoint: string | undefined;
+  /** GETs outside the SDK's middleware, made on first use (undefined: every GET goes through the SDK). */
+  private direct: Promise<DirectGet | undefined> | undefined;
 
   constructor(
     options: S3StoreOptions,
@@ -100,6 +110,7 @@ export class S3ObjectStore implements ObjectStore {
     this.bucket = options.bucket;
     this.prefix = options.prefix ? `${options.prefix}/` : "";
     this.label = s3Label(options);
+    this.endpoint = options.endpoint;
     const agent = { keepAlive: true, maxSockets: MAX_SOCKETS };
     this.client = new sdk.s3.S3Client({
       region: options.region,
@@ -144,6 +155,17 @@ export class S3ObjectStore implements ObjectStore {
 
   async get(key: string, opts: { signal?: AbortSignal } = {}): Promise<ObjectBody | undefined> {
     const Key = this.keyOf(key);
+    const mapError = (err: unknown) => this.fail(err, "read", key, opts.signal);
+    this.direct ??= directGetter(
+      this.client,
+      { bucket: this.bucket, endpoint: this.endpoint },
+      { connections: MAX_SOCKETS, connectTimeoutMs: CONNECT_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS },
+    ).catch(() => undefined);
+    const direct = await (await this.direct)?.get(Key, opts.signal).catch((err: unknown) => {
+      throw mapError(err);
+    });
+    if (direct) return { size: direct.size, body: bodyOf(direct.body, mapError) };
+    // Anything but a plain 200 is asked again through the SDK: its retries, redirects and errors.
     let out;
     try {
       out = await this.client.send(new this.sdk.s3.GetObjectCommand({ Bucket: this.bucket, Key }), { abortSignal: opts.signal });
@@ -215,6 +237,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async close(): Promise<void> {
+    await (await this.direct)?.close();
     this.client.destroy();
   }
 

@@ -50,6 +50,8 @@ export interface TestS3Server {
   pid: number;
   /** Requests the proxy received, by method (`GET`, `PUT`, ...); updated as they arrive (see `sync`). */
   requests: Record<string, number>;
+  /** The part of `requests` sent through the AWS SDK (its user agent), by method. */
+  sdkRequests: Record<string, number>;
   /** Resolves once `requests` counts every request the proxy received before this call. */
   sync(): Promise<void>;
   /** While on, every PUT and POST is answered 503 SlowDown without reaching s3rver. Resolves once in effect. */
@@ -89,6 +91,7 @@ export async function startS3Server(): Promise<TestS3Server> {
     })());
 
   const requests: Record<string, number> = {};
+  const sdkRequests: Record<string, number> = {};
   // Commands are acknowledged in order, after every count the child sent before them.
   const acks: (() => void)[] = [];
   let port: number;
@@ -111,8 +114,9 @@ export async function startS3Server(): Promise<TestS3Server> {
           const line = pending.slice(0, newline);
           pending = pending.slice(newline + 1);
           if (line.startsWith("req ")) {
-            const method = line.slice(4);
+            const [method = "", via] = line.slice(4).split(" ");
             requests[method] = (requests[method] ?? 0) + 1;
+            if (via === "sdk") sdkRequests[method] = (sdkRequests[method] ?? 0) + 1;
           } else if (line === "ack") {
             acks.shift()?.();
           } else if (line.startsWith("{")) {
@@ -141,6 +145,7 @@ export async function startS3Server(): Promise<TestS3Server> {
     dir,
     pid: child.pid!,
     requests,
+    sdkRequests,
     sync: () => command("sync"),
     failWrites: (on) => command(`fail-writes ${on ? 1 : 0}`),
     stop,
@@ -200,7 +205,7 @@ async function serve(
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? "GET";
-    process.stdout.write(`req ${method}\n`);
+    process.stdout.write(`req ${method}${/aws-sdk-js/.test(String(req.headers["user-agent"])) ? " sdk" : ""}\n`);
     const denied = checkSignature(req, accessKeyId, secretAccessKey);
     if (denied) return answer(req, res, 403, denied);
     const payload = String(req.headers["x-amz-content-sha256"] ?? "");

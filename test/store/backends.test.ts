@@ -215,13 +215,16 @@ describe.each(backends)("$name store: the contract", ({ name, open }) => {
     }
   });
 
-  it(`uploads a ${BIG_MB} MB file streamed, in bounded memory, and reads it back`, { timeout: 120_000 }, async () => {
+  it(`uploads a ${BIG_MB} MB file streamed, and reads it back streamed, both in bounded memory`, { timeout: 120_000 }, async () => {
     const store = await open();
     try {
       const growth = await peakRssGrowthMb(() => store.put("objects/big", { file: bigFile }));
       expect((await store.head("objects/big"))?.size).toBe(BIG_MB * MB);
-      expect(await shaOf(store, "objects/big")).toBe(bigSha);
       expect(growth, `${name}: RSS grew ${growth.toFixed(1)} MB uploading ${BIG_MB} MB`).toBeLessThan(RSS_LIMIT_MB);
+      let sha: string | undefined;
+      const readGrowth = await peakRssGrowthMb(async () => (sha = await shaOf(store, "objects/big")));
+      expect(sha).toBe(bigSha);
+      expect(readGrowth, `${name}: RSS grew ${readGrowth.toFixed(1)} MB reading ${BIG_MB} MB`).toBeLessThan(RSS_LIMIT_MB);
     } finally {
       await store.close();
     }
@@ -416,6 +419,111 @@ describe("s3 store", () => {
     } finally {
       await server.failWrites(false);
       await store.close();
+    }
+  });
+
+  it("reads objects around the SDK's middleware, signed as the SDK signs; anything but a 200 is asked again through the SDK", async () => {
+    // Characters S3 escapes and encodeURIComponent does not: the direct GET must name the same object.
+    const store = await openS3Store(s3Options({ prefix: `t${++prefixes} (team)!` }));
+    try {
+      const key = "objects/sha256/ab/it's (1)*!.bin";
+      const bytes = randomBytes(300 * 1024);
+      await store.put(key, { bytes });
+      const counts = async () => {
+        await server.sync();
+        return { all: server.requests.GET ?? 0, sdk: server.sdkRequests.GET ?? 0 };
+      };
+
+      let before = await counts();
+      expect(await readAll(store, key)).toEqual(bytes);
+      expect(await readAll(store, key)).toEqual(bytes);
+      let after = await counts();
+      expect({ all: after.all - before.all, sdk: after.sdk - before.sdk }).toEqual({ all: 2, sdk: 0 });
+
+      // A 404: the SDK is asked, and its answer (no such key) stands.
+      before = after;
+      expect(await store.get("objects/sha256/00/missing")).toBeUndefined();
+      after = await counts();
+      expect({ all: after.all - before.all, sdk: after.sdk - before.sdk }).toEqual({ all: 2, sdk: 1 });
+
+      // An abort before the request: the caller's reason, and nothing asked of the SDK.
+      before = after;
+      const signal = AbortSignal.abort(new Error("stop here"));
+      await expect(store.get(key, { signal })).rejects.toThrow("stop here");
+      after = await counts();
+      expect(after.sdk - before.sdk).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a body cut midway on the direct path: STORE_UNREACHABLE (which a restore tries again), no secret in it", async () => {
+    // A server that answers 200 with a length, sends part of it, and hangs up.
+    const cutter = createServer((socket) => {
+      socket.once("data", () => {
+        socket.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nContent-Type: application/octet-stream\r\n\r\n");
+        socket.end(Buffer.alloc(1000, 1));
+      });
+    });
+    cutter.listen(0, "127.0.0.1");
+    await once(cutter, "listening");
+    const { port } = cutter.address() as { port: number };
+    const store = await openS3Store(s3Options({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 }));
+    try {
+      const got = await store.get("objects/sha256/ab/abc");
+      expect(got?.size).toBe(100_000);
+      const err = (await caught(
+        (async () => {
+          for await (const _ of got!.body);
+        })(),
+      )) as StoreError;
+      expect(err).toBeInstanceOf(StoreError);
+      expect(err.code, err.message).toBe("STORE_UNREACHABLE");
+      expect(err.message).toContain(store.label);
+      expect([err.message, err.stack ?? ""].join("\n")).not.toContain(server.secretAccessKey);
+    } finally {
+      await store.close();
+      cutter.close();
+    }
+  });
+
+  it("a redirect elsewhere is not followed (the signed request goes only to the store's origin), and turns the direct reads off", async () => {
+    let elsewhere = 0;
+    const other = createServer((socket) => {
+      elsewhere++;
+      socket.destroy();
+    });
+    other.listen(0, "127.0.0.1");
+    await once(other, "listening");
+    const otherPort = (other.address() as { port: number }).port;
+    const asked = { direct: 0, sdk: 0 };
+    const redirector = createServer((socket) => {
+      socket.on("data", (data: Buffer) => {
+        for (const request of data
+          .toString("latin1")
+          .split(/\r\n\r\n/)
+          .filter((r) => /^GET /.test(r))) {
+          asked[/\r\nuser-agent: [^\r]*aws-sdk-js/i.test(request) ? "sdk" : "direct"]++;
+          socket.write(
+            `HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:${otherPort}/x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+          );
+        }
+        socket.end();
+      });
+    });
+    redirector.listen(0, "127.0.0.1");
+    await once(redirector, "listening");
+    const { port } = redirector.address() as { port: number };
+    const store = await openS3Store(s3Options({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 }));
+    try {
+      for (let i = 0; i < 3; i++) await caught(store.get(`objects/sha256/ab/abc${i}`));
+      expect(elsewhere).toBe(0);
+      // The first answer said the direct path is wrong here: the next two reads went to the SDK alone.
+      expect(asked).toEqual({ direct: 1, sdk: 3 });
+    } finally {
+      await store.close();
+      redirector.close();
+      other.close();
     }
   });
 
