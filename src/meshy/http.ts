@@ -22,6 +22,7 @@ import type { RateLimiter } from "./rate-limit.js";
 import type { ServiceClock } from "./service-clock.js";
 import { ErrorBodySchema } from "./schemas.js";
 import { quoteUrl, redactSecrets, sanitizeError } from "../text/redact.js";
+import { bodyOf } from "../async/body-of.js";
 
 export interface RetryOptions {
   /** Attempts for a GET/DELETE failing with 5xx or a network error (and for a refused connection). */
@@ -123,21 +124,21 @@ function provablyNotSent(err: unknown): boolean {
 export class MeshyHttp {
   constructor(private readonly opts: HttpOptions) {}
 
-  /** A MeshyError whose message, Meshy message and cause chain are free of secrets. */
   /**
    * `res.body` as it streams, its failures as MeshyError: a connection cut or stalled while
    * the body streams is NETWORK (free to try again), an abort is ABORTED. Callers outside
-   * meshy/ then never branch on undici's own error codes.
+   * meshy/ then never branch on undici's own error codes. Giving it up, even unread, frees
+   * the connection (async/body-of.ts).
    */
-  async *streamBody(res: HttpResponse, where: string, signal?: AbortSignal): AsyncIterable<Uint8Array> {
-    try {
-      for await (const chunk of res.body) yield chunk;
-    } catch (err) {
-      if (signal?.aborted) throw this.fail("ABORTED", `${where}: aborted`, { cause: err });
-      throw this.fail("NETWORK", `${where}: the body broke off (${describe(err)})`, { cause: err });
-    }
+  streamBody(res: HttpResponse, where: string, signal?: AbortSignal): AsyncIterable<Uint8Array> {
+    return bodyOf(res.body, (err) =>
+      signal?.aborted
+        ? this.fail("ABORTED", `${where}: aborted`, { cause: err })
+        : this.fail("NETWORK", `${where}: the body broke off (${describe(err)})`, { cause: err }),
+    );
   }
 
+  /** A MeshyError whose message, Meshy message and cause chain are free of secrets. */
   fail(code: MeshyErrorCode, message: string, init: MeshyErrorInit = {}): MeshyError {
     const key = this.opts.apiKey;
     return new MeshyError(code, redactSecrets(message, key), {

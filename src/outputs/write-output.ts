@@ -90,9 +90,10 @@ async function guardTarget(outDir: string, target: string): Promise<boolean> {
 }
 
 /**
- * Streams `response.body` into `target` (under `outDir`) atomically. `onBytes`
- * reports progress. `expect`: the bytes must hash to this (a copy of known content,
- * from the team store). On any failure the temp file is removed and the target is untouched.
+ * Streams `response.body` into `target` (under `outDir`) atomically. `onBytes` reports progress,
+ * once per batch written. `expect`: the bytes must hash to this (a copy of known content, from the
+ * team store). On any failure the temp file is removed, the target is untouched and the body is
+ * given back.
  */
 export async function writeAtomically(
   outDir: string,
@@ -102,61 +103,70 @@ export async function writeAtomically(
   onBytes?: (bytes: number) => void,
   expect?: { sha256: string; describe: string },
 ): Promise<DownloadResult> {
-  // mkdir -p follows symlinks: check first, or it creates folders wherever a link points.
-  if (!(await guardTarget(outDir, target))) await mkdir(dirname(target), { recursive: true });
-  const tmp = tempPathFor(target);
-  const hash = createHash("sha256");
-  const handle = await open(tmp, "wx");
-  let size = 0;
-  let head = Buffer.alloc(0);
-  // Network chunks are small (16-64 KiB): one gathered write per batch, not one per chunk, and no copy.
-  const pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  const flush = async () => {
-    const batch = pending.splice(0);
-    const bytes = pendingBytes;
-    pendingBytes = 0;
-    let written = (await handle.writev(batch)).bytesWritten;
-    if (written < bytes) {
-      // A short write (rare: a signal, a disk near full) goes on from where it stopped.
-      const rest = Buffer.concat(batch, bytes);
-      while (written < bytes) written += (await handle.write(rest, written, bytes - written)).bytesWritten;
-    }
-    onBytes?.(size);
-  };
   try {
-    for await (const chunk of response.body) {
-      if (head.length < HEAD_BYTES) {
-        head = Buffer.concat([head, Buffer.from(chunk.subarray(0, HEAD_BYTES - head.length))]);
-        if (head.length >= HEAD_BYTES) checkContent(head, format);
+    // mkdir -p follows symlinks: check first, or it creates folders wherever a link points.
+    if (!(await guardTarget(outDir, target))) await mkdir(dirname(target), { recursive: true });
+    const tmp = tempPathFor(target);
+    const hash = createHash("sha256");
+    const handle = await open(tmp, "wx");
+    let size = 0;
+    let head = Buffer.alloc(0);
+    // Network chunks are small (16-64 KiB): one gathered write per batch, not one per chunk, and no copy.
+    const pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      const batch = pending.splice(0);
+      const bytes = pendingBytes;
+      pendingBytes = 0;
+      let written = (await handle.writev(batch)).bytesWritten;
+      if (written < bytes) {
+        // A short write (rare: a signal, a disk near full) goes on from where it stopped.
+        const rest = Buffer.concat(batch, bytes);
+        while (written < bytes) written += (await handle.write(rest, written, bytes - written)).bytesWritten;
       }
-      hash.update(chunk);
-      size += chunk.byteLength;
-      pending.push(chunk);
-      pendingBytes += chunk.byteLength;
-      if (pendingBytes >= WRITE_BATCH) await flush();
+      onBytes?.(size);
+    };
+    try {
+      for await (const chunk of response.body) {
+        if (head.length < HEAD_BYTES) {
+          head = Buffer.concat([head, Buffer.from(chunk.subarray(0, HEAD_BYTES - head.length))]);
+          if (head.length >= HEAD_BYTES) checkContent(head, format);
+        }
+        hash.update(chunk);
+        size += chunk.byteLength;
+        pending.push(chunk);
+        pendingBytes += chunk.byteLength;
+        if (pendingBytes >= WRITE_BATCH) await flush();
+      }
+      await flush();
+      if (head.length < HEAD_BYTES) checkContent(head, format);
+      if (response.contentLength !== undefined && response.contentLength !== size) {
+        throw new ContentError(`download ended after ${size} of ${response.contentLength} bytes`);
+      }
+      const sha256 = hash.digest("hex");
+      if (expect && expect.sha256 !== sha256) {
+        throw new CorruptCopyError(
+          `${expect.describe} is corrupted: its bytes hash to ${sha256}, not ${expect.sha256}; nothing was written`,
+        );
+      }
+      await handle.sync();
+      const { mtimeMs } = await handle.stat();
+      await handle.close();
+      // A folder on the way may have been swapped for a symlink while the bytes streamed.
+      await guardTarget(outDir, target);
+      // No fsync of the folder: a rename lost to a crash leaves the file missing, which the next plan
+      // fetches again for free; a whole file or none, either way.
+      await rename(tmp, target);
+      return { size, sha256, mtimeMs };
+    } catch (err) {
+      await handle.close().catch(() => {});
+      await rm(tmp, { force: true });
+      throw err;
     }
-    await flush();
-    if (head.length < HEAD_BYTES) checkContent(head, format);
-    if (response.contentLength !== undefined && response.contentLength !== size) {
-      throw new ContentError(`download ended after ${size} of ${response.contentLength} bytes`);
-    }
-    const sha256 = hash.digest("hex");
-    if (expect && expect.sha256 !== sha256) {
-      throw new CorruptCopyError(`${expect.describe} is corrupted: its bytes hash to ${sha256}, not ${expect.sha256}; nothing was written`);
-    }
-    await handle.sync();
-    const { mtimeMs } = await handle.stat();
-    await handle.close();
-    // A folder on the way may have been swapped for a symlink while the bytes streamed.
-    await guardTarget(outDir, target);
-    // No fsync of the folder: a rename lost to a crash leaves the file missing, which the next plan
-    // fetches again for free; a whole file or none, either way.
-    await rename(tmp, target);
-    return { size, sha256, mtimeMs };
   } catch (err) {
-    await handle.close().catch(() => {});
-    await rm(tmp, { force: true });
+    // Refused before the first byte (a symlink out of out/, a folder it cannot make) the body was never
+    // read: give its connection or file back now, not when the server times out. Harmless after a read.
+    await response.body[Symbol.asyncIterator]().return?.();
     throw err;
   }
 }

@@ -8,9 +8,10 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { link, lstat, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
-import { addAbortSignal, type Readable } from "node:stream";
+import { addAbortSignal } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { syncDir } from "../fs/atomic-write.js";
+import { bodyOf } from "../async/body-of.js";
 import { StoreError, type ObjectBody, type ObjectStore, type StoredObject } from "./object-store.js";
 
 /** Temp files start with this; list() skips them and no key may use it. */
@@ -34,30 +35,6 @@ export function checkKey(key: string): void {
     segments.some((s) => s === "" || s === "." || s === ".." || s.startsWith(TEMP_PREFIX));
   if (bad)
     throw new Error(`invalid store key ${JSON.stringify(key)}: keys are relative '/'-separated paths without empty, '.' or '..' parts`);
-}
-
-/**
- * A stream as an ObjectBody's body. Giving up on it (the iterator's return(), which
- * `for await ... break` and pipeline call) destroys the stream, freeing its file or
- * socket, even before the first chunk, when a stream's own iterator would not.
- * Errors while it streams go through `mapError`.
- */
-export function bodyOf(stream: Readable, mapError: (err: unknown) => unknown = (err) => err): AsyncIterable<Uint8Array> {
-  return {
-    [Symbol.asyncIterator]: () => {
-      const inner = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-      return {
-        next: () =>
-          inner.next().catch((err: unknown) => {
-            throw mapError(err);
-          }),
-        return: async () => {
-          stream.destroy();
-          return { done: true as const, value: undefined };
-        },
-      };
-    },
-  };
 }
 
 export class FolderObjectStore implements ObjectStore {

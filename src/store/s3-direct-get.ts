@@ -102,7 +102,8 @@ export async function directGetter(
       await res.body.dump().catch(() => {});
       return undefined;
     },
-    close: () => dispatcher.close(),
+    // Not close(): that waits for every response, and a body nobody reads would hold it until its timeout.
+    close: () => dispatcher.destroy(),
   };
 }
 

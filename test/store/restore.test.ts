@@ -3,7 +3,8 @@
  * leaves no partial file; a wrong copy is refused at once and names the store's key.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { StoreLink } from "../../src/execute/store-link.js";
@@ -37,10 +38,10 @@ function flakyStore(bytes: Buffer, cuts: number): ObjectStore & { gets: number }
   return store;
 }
 
-async function restoreWith(store: ObjectStore, expected: Buffer) {
+async function restoreWith(store: ObjectStore, expected: Buffer, outDir?: string) {
   const project = await tempProject();
-  const out = join(project.dir, "out");
-  await mkdir(out);
+  const out = outDir ?? join(project.dir, "out");
+  if (!outDir) await mkdir(out);
   const link = new StoreLink({
     store,
     target: "meshy",
@@ -87,4 +88,37 @@ it("a copy whose bytes differ from the record is refused at once, naming the sto
   );
   expect(store.gets).toBe(1);
   expect(await readdir(dir)).toEqual([]);
+});
+
+it("a restore refused before its first byte (a symlink out of out/) gives the body back at once", async () => {
+  let released = 0;
+  let gets = 0;
+  const store: ObjectStore = {
+    ...flakyStore(GLB, 0),
+    async get() {
+      gets++;
+      // A body that only counts being given up: nothing reads it when the write is refused first.
+      const body = {
+        [Symbol.asyncIterator]: () => ({
+          next: async () => ({ done: true as const, value: undefined }),
+          return: async () => {
+            released++;
+            return { done: true as const, value: undefined };
+          },
+        }),
+      };
+      return { size: GLB.length, body };
+    },
+  };
+  const project = await tempProject();
+  const out = join(project.dir, "out");
+  await mkdir(out);
+  const elsewhere = await mkdtemp(join(tmpdir(), "rigup-elsewhere-"));
+  await symlink(elsewhere, join(out, "knight"));
+  const { run } = await restoreWith(store, GLB, out);
+  await expect(run).rejects.toThrow(/outside the output folder/);
+  // Every body handed out (one per try) was given back.
+  expect(gets).toBeGreaterThan(0);
+  expect(released).toBe(gets);
+  expect(await readdir(elsewhere)).toEqual([]);
 });
