@@ -172,13 +172,13 @@ export class S3ObjectStore implements ObjectStore {
       out = await this.client.send(new this.sdk.s3.GetObjectCommand({ Bucket: this.bucket, Key }), { abortSignal: opts.signal });
     } catch (err) {
       if (codeOf(err) === "NoSuchKey" || (statusOf(err) === 404 && codeOf(err) !== "NoSuchBucket")) return undefined;
-      throw this.fail(err, "read", key, opts.signal);
+      throw mapError(err);
     }
     // In Node the SDK's body is the response stream (an IncomingMessage).
     const body = out.Body as Readable | undefined;
     if (body === undefined) throw new StoreError("STORE_FAILED", `${this.label}: cannot read ${key}: the answer had no body`);
     // Errors mid-body (a reset connection, an idle timeout) name the store too.
-    return { size: out.ContentLength ?? 0, body: bodyOf(body, (err) => this.fail(err, "read", key, opts.signal)) };
+    return { size: out.ContentLength ?? 0, body: bodyOf(body, mapError) };
   }
 
   async put(
