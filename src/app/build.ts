@@ -14,7 +14,7 @@ import { planProject, type Project } from "./project.js";
 import { filterPlan } from "../plan/filter.js";
 import type { MergeStep, Plan, PlanStep } from "../plan/types.js";
 import type { Lockfile, Target, UnitEntry } from "../lockfile/schema.js";
-import { countUnstored, getUnit, madeBy } from "../lockfile/units.js";
+import { countUnstored, getUnit, madeBy, storedObjects } from "../lockfile/units.js";
 import type { EventSink, RunSummary } from "../execute/events.js";
 import { removeStaleTempFiles } from "../outputs/write-output.js";
 import { execute } from "../execute/executor.js";
@@ -53,6 +53,11 @@ export interface BuildOptions {
   command?: string;
   /** The team store (store/open.ts): restores, write-through, the registry. */
   store?: ObjectStore;
+  /**
+   * Take what the lockfile marks stored as in the store, asking only once (`rigup pull`: the GET of
+   * each output is the question; store/facts.ts `askStore`).
+   */
+  presumeStored?: boolean;
   /** Bounds on waiting for another machine's claim (tests). */
   claimWaitMs?: number;
 }
@@ -76,6 +81,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       replace: opts.replace,
       target: opts.target,
       store: opts.store,
+      presumeStored: opts.presumeStored ? storedObjects(store.lock) : undefined,
     });
     const plan = opts.filter ? filterPlan(planned.plan, opts.filter, opts.keepMerge) : planned.plan;
     // A model this plan would pay to rig but cannot be rigged as asked: an input error before the spend question.

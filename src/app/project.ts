@@ -61,6 +61,8 @@ export async function planProject(
     target?: Target;
     /** Ask the team store what it holds, so the plan restores from it and adopts what the team paid for. */
     store?: ObjectStore;
+    /** Objects taken as in the store without asking each (store/facts.ts `askStore`). */
+    presumeStored?: ReadonlySet<string>;
   } = {},
 ): Promise<PlannedProject> {
   const { settings, resolved } = project;
@@ -84,7 +86,7 @@ export async function planProject(
     result = plan(input);
     // Each answer can raise one more question (a rig found in the registry: then its clips): a few rounds at most.
     for (let round = 0; result.storeQuestions && round < STORE_ROUNDS; round++) {
-      await askStore(opts.store, result.storeQuestions, known);
+      await askStore(opts.store, result.storeQuestions, known, { presume: opts.presumeStored });
       result = plan(input);
     }
     delete result.storeQuestions;

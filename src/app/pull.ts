@@ -30,6 +30,8 @@ export async function pullProject(
   const view = await io.view(project.settings.outDir);
   try {
     const left: PlanStep[] = [];
+    // Restores of copies the store turned out not to have (the lockfile marks them stored; see presumeStored).
+    const lost = new Map<string, string>();
     const result = await build({
       project,
       api: offlineApi("`rigup pull` never calls Meshy"),
@@ -40,12 +42,17 @@ export async function pullProject(
       },
       keepMerge: () => true,
       store,
+      presumeStored: true,
       command: "rigup pull",
       onPlan: (plan) => view.onPlan(plan),
-      onEvent: (e) => view.onEvent(e),
+      onEvent: (e) => {
+        if (e.type === "unit:done" && e.code === "NOT_IN_STORE") lost.set(e.key, e.message ?? "not in the store");
+        view.onEvent(e);
+      },
     });
     await view.close();
     if (result.kind === "refused") throw new Error(`bug: pull refused: ${result.message}`);
+    for (const s of result.plan.steps) if (lost.has(s.key)) left.push({ ...s, reasons: [lost.get(s.key)!] });
     return { store: store.label, summary: result.summary, left };
   } finally {
     await store.close();

@@ -13,6 +13,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { inspect } from "node:util";
 import { cosmiconfig } from "cosmiconfig";
+import { parse as parseYaml, type YAMLError } from "yaml";
 import { z } from "zod";
 import { EXIT, UserError, type Diagnostic } from "../diagnostics/errors.js";
 import { formatPath, parseYamlWithPositions, type DataPath, type Position } from "../diagnostics/positions.js";
@@ -158,11 +159,22 @@ function absoluteFolder(url: string, base: string): string {
 }
 
 /**
+ * YAML configs are read by the parser that locates their fields (`locatorFor`), not cosmiconfig's
+ * own: one dialect for the file, and a syntax error that says on which line.
+ */
+const loadYamlConfig = (_file: string, content: string): unknown => parseYaml(content);
+
+/**
  * Finds and validates the config file (or loads `explicit`). No file: all defaults.
  * @throws UserError `CONFIG_INVALID`, `CONFIG_HAS_API_KEY` or `CONFIG_KEY_ROUTE`
  */
 export async function loadConfig(searchFrom: string, explicit?: string): Promise<{ config: Config; file?: string }> {
-  const explorer = cosmiconfig("rigup", { searchPlaces: CONFIG_SEARCH_PLACES, searchStrategy: "project", cache: false });
+  const explorer = cosmiconfig("rigup", {
+    searchPlaces: CONFIG_SEARCH_PLACES,
+    searchStrategy: "project",
+    cache: false,
+    loaders: { ".yaml": loadYamlConfig, ".yml": loadYamlConfig, noExt: loadYamlConfig },
+  });
   let result: Awaited<ReturnType<typeof explorer.search>>;
   try {
     result = explicit ? await explorer.load(explicit) : await explorer.search(searchFrom);
@@ -170,7 +182,8 @@ export async function loadConfig(searchFrom: string, explicit?: string): Promise
     const file = explicit ?? (err as { filepath?: string }).filepath ?? searchFrom;
     // Error texts from loaders may quote the file: never let a key through.
     const message = redactSecrets(String((err as Error).message ?? err).split("\n", 1)[0] ?? "");
-    throw configError("CONFIG_INVALID", file, [{ file, message: `cannot load the config: ${message}` }]);
+    const line = (err as Partial<YAMLError>).linePos?.[0].line;
+    throw configError("CONFIG_INVALID", file, [{ file, ...(line && { line }), message: `cannot load the config: ${message}` }]);
   }
   if (!result) return { config: ConfigSchema.parse({}) };
   const file = result.filepath;

@@ -96,6 +96,8 @@ class Executor {
   private finishWaiters: Array<() => void> = [];
   private readonly started: number;
   private readonly summary: RunSummary = emptySummary();
+  /** Characters with a unit that did not land this run: their merges wait for the build that lands it. */
+  private readonly unlanded = new Set<string>();
 
   constructor(private readonly o: ExecuteOptions) {
     this.now = o.now ?? Date.now;
@@ -195,6 +197,7 @@ class Executor {
         summary: this.summary,
         store: this.store,
         signal: this.hardStop.signal,
+        unlanded: this.unlanded,
         onFileWritten: this.o.onFileWritten,
       });
       await this.o.beforeDone?.(this.summary);
@@ -361,7 +364,7 @@ class Executor {
     }
   }
 
-  private finishUnit(step: Pick<PlanStep, "key">, outcome: UnitOutcome, message?: string, code?: string): void {
+  private finishUnit(step: Pick<PlanStep, "key" | "character">, outcome: UnitOutcome, message?: string, code?: string): void {
     const key = (
       {
         created: "created",
@@ -374,6 +377,7 @@ class Executor {
       } as const
     )[outcome];
     this.summary[key] += 1;
+    if (key === "failed" || key === "blocked") this.unlanded.add(step.character);
     this.emit({ type: "unit:done", key: step.key, outcome, message, code });
   }
 

@@ -24,6 +24,8 @@ export interface MergeContext {
   summary: RunSummary;
   store?: StoreLink;
   signal: AbortSignal;
+  /** Characters with a unit that did not land this run (its own line says why): not merged now. */
+  unlanded: ReadonlySet<string>;
   onFileWritten?: (absPath: string, facts: { size: number; mtimeMs: number; sha256: string }) => void;
 }
 
@@ -35,6 +37,8 @@ export async function runMerges(
 ): Promise<void> {
   for (const step of steps) {
     if (c.signal.aborted) return;
+    // Its merge would read a file that is not there, or not the one recorded: the build that lands the unit merges it.
+    if (c.unlanded.has(step.character)) continue;
     try {
       // Prunes are the build's last part (src/app/prune.ts), with the other prunes.
       if (step.action === "merge") await merge(step, characters.get(step.character), c);

@@ -9,7 +9,7 @@ import { hostname } from "node:os";
 import type { FileRecord, Target, UnitEntry } from "../lockfile/schema.js";
 import type { PlanStep } from "../plan/types.js";
 import { isoDate } from "../plan/words.js";
-import { restoreOutput, uploadOutput, type StoredFile } from "../store/content.js";
+import { MissingCopyError, restoreOutput, uploadOutput, type StoredFile } from "../store/content.js";
 import { CorruptCopyError } from "../outputs/write-output.js";
 import { StoreError, type ObjectStore } from "../store/object-store.js";
 import { recordCovers, type Claim, type UnitRecord, type UnitRef } from "../store/record.js";
@@ -61,7 +61,8 @@ export class StoreLink {
   /**
    * Copies a stored output into the tree. A cut or failed transfer is tried again
    * (it is free, and leaves nothing in `out/`); a copy whose bytes are wrong, a missing
-   * object or an interrupt is not.
+   * object or an interrupt is not. A copy the store lacks stops the unit as not run
+   * (NOT_IN_STORE): the next plan asks the store again, and `rigup build` makes or fetches it.
    */
   async restore(
     file: StoredFile,
@@ -73,6 +74,7 @@ export class StoreLink {
       try {
         return await restoreOutput(this.o.store, file, outDir, target, opts);
       } catch (err) {
+        if (err instanceof MissingCopyError) throw new UnitStop("blocked", err.message, "NOT_IN_STORE");
         const final =
           err instanceof CorruptCopyError || (err instanceof StoreError && err.code !== "STORE_UNREACHABLE" && err.code !== "STORE_FAILED");
         if (final || opts.signal.aborted || attempt >= RESTORE_ATTEMPTS) throw err;

@@ -128,6 +128,15 @@ export function recordedFiles(lock: Lockfile): { unit: string; file: FileRecord 
   return out;
 }
 
+/** The sha256 of every output the lockfile marks stored in the team store. */
+export function storedObjects(lock: Lockfile): Set<string> {
+  return new Set(
+    recordedFiles(lock)
+      .filter((r) => r.file.stored)
+      .map((r) => r.file.sha256),
+  );
+}
+
 /** Outputs the lockfile records that are not marked stored in the team store (`status`, a build's summary). */
 export function countUnstored(lock: Lockfile): number {
   return recordedFiles(lock).filter((r) => !r.file.stored).length;

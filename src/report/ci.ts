@@ -1,8 +1,10 @@
 /**
  * CI and non-TTY terminals: plain lines, no spinners, no cursor movement; ANSI
  * only when the caller allows colour. At most two lines per unit (when it
- * starts with its task id, and how it ended), plus the run-level lines
- * (stopping, a full account queue once, the summary): a CI log stays readable.
+ * starts with its task id, and how it ended; a restore from the team store,
+ * quick and free, only how it ended: a pull of 1,000 units is 1,000 lines),
+ * plus the run-level lines (stopping, a full account queue once, the summary):
+ * a CI log stays readable.
  */
 import type { Writable } from "node:stream";
 import type { ExecEvent } from "../execute/events.js";
@@ -33,8 +35,7 @@ export function lineReporter(plan: Plan, stderr: Writable, opts: ReporterOptions
     switch (e.type) {
       case "unit:start":
         // A create's first line waits for its task id (task:created).
-        if (!unit || e.action === "create" || e.action === "replace") return undefined;
-        if (e.action === "restore") return once(e.key, "restoring from the team store");
+        if (!unit || e.action === "create" || e.action === "replace" || e.action === "restore") return undefined;
         return once(e.key, e.action === "resume" ? unit.doing : `downloading${unit.taskId ? ` from task ${unit.taskId}` : ""}`);
       case "task:created":
         return once(e.key, `task ${e.taskId} created (${e.credits} credits)`);

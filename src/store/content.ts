@@ -5,7 +5,7 @@
  */
 import { writeAtomically, type DownloadResult } from "../outputs/write-output.js";
 import type { OutputFile } from "../manifest/layout.js";
-import { StoreError, type ObjectStore } from "./object-store.js";
+import type { ObjectStore } from "./object-store.js";
 import { objectKey } from "./record.js";
 
 export interface StoredFile {
@@ -23,7 +23,15 @@ export async function uploadOutput(store: ObjectStore, absPath: string, file: St
   return true;
 }
 
-/** Copies the stored bytes of `file` to `target` (inside `outDir`), refusing a copy whose hash differs. */
+/** The store answered, and has no copy of an output (lost, or never uploaded): trying again cannot help. */
+export class MissingCopyError extends Error {
+  override readonly name = "MissingCopyError";
+}
+
+/**
+ * Copies the stored bytes of `file` to `target` (inside `outDir`), refusing a copy whose hash differs.
+ * MissingCopyError when the store has none.
+ */
 export async function restoreOutput(
   store: ObjectStore,
   file: StoredFile,
@@ -34,8 +42,7 @@ export async function restoreOutput(
   const key = objectKey(file.sha256);
   const found = await store.get(key, { signal: opts.signal });
   if (found === undefined) {
-    throw new StoreError(
-      "STORE_NOT_FOUND",
+    throw new MissingCopyError(
       `${store.label} has no copy of ${target.path} (${key}); \`rigup push\` from a machine that has it uploads it`,
     );
   }

@@ -54,12 +54,8 @@ export async function openS3Store(options: S3StoreOptions): Promise<S3ObjectStor
   // rigup pins an SDK release that supports its own engines (Node >= 20.19); the SDK's notice that
   // later releases need Node 22 is about versions this install does not use, and would land in rigup's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const [s3, storage, { S3ObjectStore }] = await Promise.all([
-    import("@aws-sdk/client-s3"),
-    import("@aws-sdk/lib-storage"),
-    import("./s3.js"),
-  ]);
-  return new S3ObjectStore(options, { s3, storage });
+  const [s3, { S3ObjectStore }] = await Promise.all([import("@aws-sdk/client-s3"), import("./s3.js")]);
+  return new S3ObjectStore(options, { s3 });
 }
 
 function parseS3(url: string, shown: string): ParsedStoreUrl {

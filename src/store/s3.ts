@@ -1,7 +1,8 @@
 /**
  * The team store in S3 or an S3-compatible service (R2, MinIO, ...), on the AWS SDK.
  * This file imports the SDK for types only: open.ts loads it on demand and hands it
- * over, so a command that never touches the store never pays for loading it.
+ * over, so a command that never touches the store never pays for loading it (nor a
+ * pull for the multipart upload helper, loaded by the first large upload).
  *
  * Credentials come only from the SDK's default provider chain (environment, shared
  * config and SSO, container and instance roles), never from rigup's settings, and
@@ -14,17 +15,15 @@ import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import type { Readable } from "node:stream";
 import type * as S3 from "@aws-sdk/client-s3";
-import type * as Storage from "@aws-sdk/lib-storage";
 import { checkKey } from "./folder.js";
 import { bodyOf } from "../async/body-of.js";
 import { StoreError, type ObjectBody, type ObjectStore, type StoredObject } from "./object-store.js";
 import { redactSecrets } from "../text/redact.js";
 import { directGetter, type DirectGet } from "./s3-direct-get.js";
 
-/** The SDK modules, loaded by the caller (open.ts). */
+/** The SDK's client, loaded by the caller (open.ts); its upload helper loads with the first large upload. */
 export interface S3Sdk {
   s3: typeof S3;
-  storage: typeof Storage;
 }
 
 export interface S3StoreOptions {
@@ -254,7 +253,8 @@ export class S3ObjectStore implements ObjectStore {
     const onAbort = () => abortController.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const upload = new this.sdk.storage.Upload({
+      const { Upload } = await import("@aws-sdk/lib-storage");
+      const upload = new Upload({
         client: this.client,
         // IfNoneMatch rides on the single PutObject or on CompleteMultipartUpload.
         params: { Bucket: this.bucket, Key, Body: body, ContentLength: size, IfNoneMatch },

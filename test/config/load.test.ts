@@ -174,6 +174,19 @@ describe("resolveSettings", () => {
     expect(err.diagnostics).toHaveLength(3);
   });
 
+  it("a config that is not valid YAML: CONFIG_INVALID naming the file and the line", async () => {
+    const { root } = await repo({ "rigup.config.yaml": "outDir: out\nconcurrency: 4: 5\nlockfile: x.lock\n" });
+    const err = await rejection(settingsIn(root));
+    expect(err.code).toBe("CONFIG_INVALID");
+    expect(err.diagnostics).toEqual([
+      expect.objectContaining({
+        file: path.join(root, "rigup.config.yaml"),
+        line: 2,
+        message: expect.stringMatching(/^cannot load the config: /),
+      }),
+    ]);
+  });
+
   it("locates fields inside package.json's rigup key", async () => {
     const { root } = await repo({ "package.json": '{\n  "name": "g",\n  "rigup": {\n    "outdir": "x"\n  }\n}\n' });
     const err = await rejection(settingsIn(root));

@@ -1,9 +1,10 @@
 /**
  * CI progress (issue 10, item 7): a full build of the examples (4 rigs, 10
  * clips: 14 units) prints at most two lines per unit (started with its task id,
- * finished or failed) plus the summary, which says where the files are.
+ * finished or failed) plus the summary, which says where the files are; a pull
+ * of the same units from the team store, one line per unit.
  */
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
@@ -44,4 +45,21 @@ it("a 14-unit build in CI mode: two lines per unit and the summary", { timeout: 
   }
   expect(progress).toHaveLength(2 * 14 + 4 + 1);
   expect(progress.at(-1)).toMatch(/Done: 14 created, .*4 merged.* Files written: \d+ \(.+\) in out\/\. Wall time/);
+});
+
+it("a pull in CI mode: one line per unit restored from the team store, and the summary", { timeout: 90_000 }, async () => {
+  dir = await mkdtemp(join(tmpdir(), "rigup-ci-lines-"));
+  for (const entry of ["characters.yaml", "models", "textures"]) await cp(join(EXAMPLES, entry), join(dir, entry), { recursive: true });
+  const store = join(dir, "store");
+  await mkdir(store);
+  const built = await spawnRigup(["build", "--emulator", "--store", store], { cwd: dir });
+  expect(built.code, built.stderr).toBe(0);
+  await rm(join(dir, "out"), { recursive: true });
+
+  const pulled = await spawnRigup(["pull", "--store", store], { cwd: dir });
+  expect(pulled.code, pulled.stderr).toBe(0);
+  const units = pulled.stderr.split("\n").filter((l) => /^ *\+\d+\.\ds \S+\/(rig|animations\/\S+)(?: · \S+)?: /.test(l));
+  expect(units).toHaveLength(14);
+  expect(units.every((l) => /: restored · \d+ files? \(.+\) · task \S+$/.test(l))).toBe(true);
+  expect(pulled.stderr).toMatch(/Pulled from .+: 14 units restored, 0 failed\./);
 });

@@ -1,6 +1,7 @@
 /**
  * Restoring from the store, at the seam: a transfer cut midway is tried again and
- * leaves no partial file; a wrong copy is refused at once and names the store's key.
+ * leaves no partial file; a wrong copy is refused at once and names the store's key;
+ * a copy the store lacks stops its unit as not run, for `rigup build`.
  */
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, symlink } from "node:fs/promises";
@@ -121,4 +122,20 @@ it("a restore refused before its first byte (a symlink out of out/) gives the bo
   expect(gets).toBeGreaterThan(0);
   expect(released).toBe(gets);
   expect(await readdir(elsewhere)).toEqual([]);
+});
+
+it("a copy the store does not have: the unit stops as not run (NOT_IN_STORE) after one GET, and nothing is written", async () => {
+  const store: ObjectStore & { gets: number } = Object.assign(flakyStore(GLB, 0), { gets: 0 });
+  store.get = async () => {
+    store.gets++;
+    return undefined;
+  };
+  const { run, dir } = await restoreWith(store, GLB);
+  await expect(run).rejects.toMatchObject({
+    outcome: "blocked",
+    code: "NOT_IN_STORE",
+    message: expect.stringMatching(/^fake:\/\/store has no copy of knight\/rig\/knight\.glb \(objects\/sha256\/.+\); `rigup push`/),
+  });
+  expect(store.gets).toBe(1);
+  await expect(readdir(dir)).rejects.toMatchObject({ code: "ENOENT" });
 });

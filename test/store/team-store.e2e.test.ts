@@ -4,8 +4,8 @@
  * emulator as Meshy. What is checked is money and bytes: tasks Meshy made, files
  * byte for byte, the lockfile's ids.
  */
-import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { cp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { readLockfile } from "../../src/lockfile/read.js";
@@ -257,6 +257,44 @@ it("a corrupted object in the store is refused by its hash, named, and never lan
   expect(verify.stderr).toContain(`${victim.path}: the store's copy hashes to`);
 });
 
+it(
+  "a copy the store lost: pull restores the rest and leaves its unit for rigup build, which fetches it for 0 credits",
+  { timeout: 120_000 },
+  async () => {
+    const team = await folderTeam();
+    const meshy = await startMeshy();
+    const a = await cloneOf(team, [KNIGHT]);
+    expect((await rigup(["build", "--yes"], { cwd: a.dir, env: meshy })).code).toBe(0);
+    const paid = tasks();
+    const lock = await readLockfile(join(a.dir, "characters.lock"));
+    const lost = lock.characters.knight!.animations["action-4"]!.files.glb!;
+    await rm(team.objectPath!(lost.sha256));
+
+    // The lockfile still marks it stored: the pull tries it, and the store's answer decides.
+    const b = await cloneOf(team, [KNIGHT], a);
+    const pulled = await rigup(["pull"], { cwd: b.dir, env: {} });
+    expect(pulled.code, pulled.stderr).toBe(1);
+    expect(pulled.stderr).toMatch(/2 units restored, 0 failed/);
+    expect(pulled.stderr).toMatch(
+      new RegExp(`1 units are not in the store as recorded[^\\n]*\\n  knight/animations/action-4: .*has no copy of ${lost.path}`),
+    );
+    await expect(readFile(join(b.dir, "out", lost.path))).rejects.toMatchObject({ code: "ENOENT" });
+    // Every other file, byte for byte; the merged character waits for the build that lands its clip.
+    const merged = lock.characters.knight!.merged!.file.path;
+    expect(pulled.stderr).not.toMatch(/merged: FAILED/);
+    const theirs = await tree(a);
+    for (const path of [lost.path, merged]) theirs.delete(path.split("/").join(sep));
+    expect(await tree(b)).toEqual(theirs);
+
+    // Its task is still at Meshy: a build downloads it (no task made) and puts it back in the store.
+    const built = await rigup(["build", "--yes"], { cwd: b.dir, env: meshy });
+    expect(built.code, built.stderr).toBe(0);
+    expect(await tree(b)).toEqual(await tree(a));
+    expect(tasks()).toEqual(paid);
+    expect((await rigup(["verify", "--store"], { cwd: b.dir, env: {} })).code).toBe(0);
+  },
+);
+
 it("wrong store credentials: a clear error naming the store, no secret printed, nothing paid", { timeout: 90_000 }, async () => {
   const team = await s3Team();
   const meshy = await startMeshy();
@@ -276,6 +314,8 @@ it("wrong store credentials: a clear error naming the store, no secret printed, 
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toContain(`s3://${s3!.bucket}/team`);
     expect(run.stderr).toMatch(/credentials|access key|signature/i);
+    // Said once, before anything is planned on the store (a pull asks it once before its 1 GET per file).
+    expect(run.stderr.match(/refused the credentials/g)).toHaveLength(1);
     expect(run.stderr).not.toContain(secret);
     expect(run.stderr).not.toContain(s3!.accessKeyId);
     expect(run.stderr).not.toMatch(/internal error/);
