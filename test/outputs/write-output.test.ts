@@ -63,6 +63,37 @@ describe("writeAtomically", () => {
     expect(readdirSync(join(out, "knight"))).toEqual([]);
   });
 
+  it.skipIf(!existsSync("/proc/self/fd"))("closes its file on every path: written, refused by hash, not a GLB, cut midway", async () => {
+    const out = join((await tempProject()).dir, "out");
+    mkdirSync(out);
+    const open = () => readdirSync("/proc/self/fd").length;
+    const before = open();
+    await writeAtomically(out, join(out, "a.glb"), body(100_000, 8192).response, "glb");
+    await expect(
+      writeAtomically(out, join(out, "b.glb"), body(100_000, 8192).response, "glb", undefined, { sha256: "0".repeat(64), describe: "b" }),
+    ).rejects.toBeInstanceOf(CorruptCopyError);
+    await expect(
+      writeAtomically(
+        out,
+        join(out, "c.glb"),
+        {
+          body: (async function* () {
+            yield Buffer.alloc(64, 1);
+          })(),
+          contentLength: 64,
+        },
+        "glb",
+      ),
+    ).rejects.toThrow(/expected a GLB/);
+    const cut = (async function* () {
+      yield body(100_000, 8192).bytes.subarray(0, 4096);
+      throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    })();
+    await expect(writeAtomically(out, join(out, "d.glb"), { body: cut, contentLength: 100_000 }, "glb")).rejects.toThrow(/hang up/);
+    expect(open()).toBe(before);
+    expect(readdirSync(out)).toEqual(["a.glb"]);
+  });
+
   it("writes into a folder not made yet behind a symlink that stays inside the output folder", async () => {
     const out = join((await tempProject()).dir, "out");
     mkdirSync(join(out, "knight"), { recursive: true });
