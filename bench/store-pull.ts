@@ -15,10 +15,11 @@
  *   (b') through `S3ObjectStore.get` without the disk, (a') as (a) with each body streamed
  *   into a file (no hash, fsync, rename or lockfile), and (a'') as (a) in a fresh process, as
  *   the pull is. Median of 3 rounds (the order rotating) after a warm-up; ratios = (b)/(a),
- *   (b)/(a''), (b)/(a') and (b')/(a) in MB/s.
+ *   (b)/(a''), (b)/(a') and (b')/(a) in MB/s. After the rounds, what writing files of the same
+ *   sizes costs the machine (`newFilesCost`): the part of a pull that moves most with it.
  */
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { once } from "node:events";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -104,6 +105,13 @@ function plainGetFresh(endpoint: string, region: string, bucket: string, keysFil
   return Number(r.stdout);
 }
 
+/** Where the bench writes the `i`th object under `dir`: 10 to a folder, as a character's outputs are; the folder made. */
+async function fileFor(dir: string, i: number): Promise<string> {
+  const folder = join(dir, `c${Math.floor(i / OUTPUTS)}`);
+  await mkdir(folder, { recursive: true });
+  return join(folder, `${i % OUTPUTS}.glb`);
+}
+
 /**
  * The baseline with a disk: as `plainGetAll`, each body streamed into a file of its own under
  * `dir` (a fresh folder per round, kept until the end, as the pull's clones are): what a script
@@ -115,10 +123,9 @@ async function plainGetToDisk(client: S3Client, bucket: string, keys: readonly s
     keys.map((Key, i) => ({ Key, i })),
     parallel,
     async ({ Key, i }) => {
-      const folder = join(dir, `c${Math.floor(i / OUTPUTS)}`);
-      await mkdir(folder, { recursive: true });
+      const file = await fileFor(dir, i);
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key }));
-      await pipeline(out.Body as Readable, createWriteStream(join(folder, `${i % OUTPUTS}.glb`)));
+      await pipeline(out.Body as Readable, createWriteStream(file));
       bytes += out.ContentLength ?? 0;
     },
   );
@@ -205,6 +212,35 @@ async function storeDrainAll(store: ObjectStore, keys: readonly string[], parall
     for await (const chunk of got.body) bytes += chunk.byteLength;
   });
   return bytes;
+}
+
+/**
+ * What writing the pull's files costs this machine now, without the network: a file of each size in
+ * `sizes`, 10 to a folder under `dir`, 16 at a time, each written, fsynced and closed. Returns this
+ * process's CPU-seconds (all its threads: the writes run in libuv's pool) and the wall time. On a VM
+ * that hands freed memory back to its host, every new page of the page cache costs a fault on the
+ * host side, so this moves from run to run with the machine, and the pull with it.
+ */
+async function newFilesCost(dir: string, sizes: readonly number[]): Promise<{ cpu: number; seconds: number }> {
+  const bytes = pseudoRandom(1, Math.max(...sizes));
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  await mapLimit(
+    sizes.map((size, i) => ({ size, i })),
+    PARALLEL,
+    async ({ size, i }) => {
+      const handle = await open(await fileFor(dir, i), "wx");
+      try {
+        await handle.write(bytes, 0, size);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu0);
+  return { cpu: (used.user + used.system) / 1e6, seconds };
 }
 
 /** Deterministic pseudo-random bytes (xorshift32), `size` of them, from `seed`. */
@@ -415,6 +451,16 @@ async function main(): Promise<void> {
       const shown = names.map((n) => `${n} ${median(cpu.get(n)!.client).toFixed(1)} + server ${median(cpu.get(n)!.server).toFixed(1)}`);
       figure("store-pull.cpu-seconds", `${shown.join("; ")} (client + S3 server, medians; ${availableParallelism()} cores)`);
     }
+    // After the rounds, not among them: 2,000 more new files must not change what the ways measure.
+    spawnSync("sync");
+    const newFiles = await newFilesCost(
+      join(dir, "new-files"),
+      objects.map((o) => o.size),
+    );
+    figure("store-pull.new-files", newFiles.cpu, {
+      unit: `CPU-seconds, ${newFiles.seconds.toFixed(2)} s`,
+      target: `what writing and fsyncing ${keys.length} new files of the same sizes costs this machine, after the rounds`,
+    });
     figure("store-pull.gets-per-object", names.map((n) => `${n} ${getsPerObject.get(n)!.toFixed(2)}`).join(", "));
   } finally {
     plain.destroy();

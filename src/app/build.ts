@@ -7,10 +7,9 @@
 import { hostname } from "node:os";
 import { relative, sep } from "node:path";
 import { withWriterLock } from "../lockfile/writer-lock.js";
-import { LockStore } from "../lockfile/store.js";
 import type { MeshyApi } from "../meshy/api.js";
 import { CREDITS } from "../meshy/schemas.js";
-import { planProject, type Project } from "./project.js";
+import { openLockStore, planProject, type Project } from "./project.js";
 import { filterPlan } from "../plan/filter.js";
 import type { MergeStep, Plan, PlanStep } from "../plan/types.js";
 import type { Lockfile, Target, UnitEntry } from "../lockfile/schema.js";
@@ -74,7 +73,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     await refuseLinksOutOf(settings.outDir);
     await removeStaleTempFiles(settings.outDir);
     // Plan against the lockfile as it is now that we hold it, not as first read.
-    const store = await LockStore.open(settings.lockfile);
+    const store = await openLockStore(project);
     const planned = await planProject(project, {
       lock: store.lock,
       now: now(),

@@ -8,7 +8,8 @@ import { loadManifest } from "../manifest/load.js";
 import type { Manifest } from "../manifest/schema.js";
 import type { ResolvedManifest } from "../manifest/resolve.js";
 import { resolveSettings, type Settings } from "../config/load.js";
-import { readLockfile } from "../lockfile/read.js";
+import { readLockfileSnapshot } from "../lockfile/read.js";
+import { LockStore } from "../lockfile/store.js";
 import type { Lockfile, Target } from "../lockfile/schema.js";
 import { gatherFacts, type GatherFactsOptions } from "../scan/facts.js";
 import { StatCache } from "../scan/stat-cache.js";
@@ -29,15 +30,26 @@ export interface Project {
   settings: Settings;
   manifest: Manifest;
   resolved: ResolvedManifest;
+  /** As read when the project was opened: read it, never change it (writers reopen it: `openLockStore`). */
   lock: Lockfile;
+  /** The text `lock` was parsed from (undefined: no file). */
+  lockText: string | undefined;
 }
 
 export async function openProject(opts: ProjectOptions): Promise<Project> {
   const manifestFile = locateManifest(opts.cwd, opts.manifest);
   const settings = await resolveSettings({ manifestFile, flags: opts.flags ?? {}, env: opts.env, cwd: opts.cwd });
   const { manifest, resolved } = await loadManifest(settings.manifestFile);
-  const lock = await readLockfile(settings.lockfile);
-  return { settings, manifest, resolved, lock };
+  const { text, lock } = await readLockfileSnapshot(settings.lockfile);
+  return { settings, manifest, resolved, lock, lockText: text };
+}
+
+/**
+ * The lockfile as it is now, for a command that holds the writer lock and will change it. Another
+ * process may have written it since the project was opened; unchanged, it is not parsed again.
+ */
+export function openLockStore(project: Project): Promise<LockStore> {
+  return LockStore.open(project.settings.lockfile, { previous: { text: project.lockText, lock: project.lock } });
 }
 
 /** A rig, then its clips, then (after a re-rig) the rig again: three rounds answer every plan. */

@@ -14,7 +14,7 @@ import { deleteMerged, retireUnit, unitKey } from "../lockfile/units.js";
 import { withWriterLock } from "../lockfile/writer-lock.js";
 import { resolveInsideOut } from "../fs/inside-out.js";
 import type { Plan, PlanStep } from "../plan/types.js";
-import { openProject, planProject, type Project, type ProjectOptions } from "./project.js";
+import { openLockStore, openProject, planProject, type Project, type ProjectOptions } from "./project.js";
 
 export interface PruneItem {
   key: string;
@@ -57,7 +57,7 @@ export async function prune(project: Project, opts: PruneOptions): Promise<Prune
     return { applied: false, items, deleted: items.flatMap((i) => i.paths), removedDirs: [], lockEntries: lockKeys(items) };
   }
   return withWriterLock(settings.lockfile, { now: opts.now, command: opts.command ?? "rigup prune --apply" }, async () => {
-    const store = await LockStore.open(settings.lockfile);
+    const store = await openLockStore(project);
     const { plan } = await planProject(project, { lock: store.lock, now: opts.now });
     return await applyPrune(plan, store, settings.outDir);
   });

@@ -5,9 +5,8 @@
 import { hostname } from "node:os";
 import type { Writable } from "node:stream";
 import { pushOutputs, type PushResult } from "../execute/push-outputs.js";
-import { LockStore } from "../lockfile/store.js";
 import { withWriterLock } from "../lockfile/writer-lock.js";
-import { openProject, planProject, type ProjectOptions } from "./project.js";
+import { openLockStore, openProject, planProject, type ProjectOptions } from "./project.js";
 import { openProjectStore, requireStore } from "./team-store.js";
 
 export interface PushReport extends PushResult {
@@ -22,7 +21,7 @@ export async function pushProject(opts: ProjectOptions, io: { stderr: Writable }
   const store = (await openProjectStore(settings, io.stderr))!;
   try {
     return await withWriterLock(settings.lockfile, { command: "rigup push" }, async () => {
-      const lock = await LockStore.open(settings.lockfile);
+      const lock = await openLockStore(project);
       const { facts, statCache } = await planProject(project, { lock: lock.lock });
       const r = await pushOutputs({ lock, store, outDir: settings.outDir, facts, host: hostname(), now: Date.now, all: true });
       await statCache.save();

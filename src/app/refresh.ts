@@ -8,7 +8,6 @@ import type { Writable } from "node:stream";
 import { mapLimit } from "../async/map-limit.js";
 import { UserError } from "../diagnostics/errors.js";
 import { withWriterLock } from "../lockfile/writer-lock.js";
-import { LockStore } from "../lockfile/store.js";
 import type { Lockfile, UnitEntry } from "../lockfile/schema.js";
 import { getUnit, setUnit, unitKey } from "../lockfile/units.js";
 import type { MeshyApi } from "../meshy/api.js";
@@ -16,7 +15,7 @@ import { meshyClientOptions } from "../config/meshy-client.js";
 import { isMeshyError } from "../meshy/errors.js";
 import type { TaskKind } from "../meshy/schemas.js";
 import { apiTarget } from "./api-target.js";
-import { openProject, type Project, type ProjectOptions } from "./project.js";
+import { openLockStore, openProject, type Project, type ProjectOptions } from "./project.js";
 
 export type RefreshOutcome = "alive" | "gone" | "unchanged-gone" | "error";
 
@@ -73,7 +72,7 @@ export async function refresh(opts: {
   const { settings } = opts.project;
   const now = opts.now ?? Date.now;
   return withWriterLock(settings.lockfile, { now: now(), command: "rigup refresh" }, async () => {
-    const store = await LockStore.open(settings.lockfile);
+    const store = await openLockStore(opts.project);
     return mapLimit(recordedTasks(store.lock), opts.concurrency ?? 5, async (ref): Promise<RefreshedTask> => {
       const base = { unit: unitKey(ref.character, ref.kind, ref.name), taskId: ref.taskId, current: ref.current };
       // Gone stays gone: Meshy never brings a deleted task back.

@@ -15,9 +15,17 @@ import { defaultFs, type FileHandleLike, type FsOptions } from "./fs-like.js";
 const TEMP_PREFIX = ".rigup-tmp-";
 const TEMP_SUFFIX = /.\.\d+\.[0-9a-f]{12}\.tmp$/;
 
-/** `.rigup-tmp-<name>.<pid>.<random>.tmp` beside `file`: hidden, and skipped by the output scan (scan/facts.ts). */
+/**
+ * 48 bits, random once per process, then counted: unique among this process's temp files, and
+ * unlikely to meet another machine's on a shared folder (same pid). Random bytes per file cost a
+ * pull of 2,000 files about 40 ms.
+ */
+let tempSerial = randomBytes(6).readUIntBE(0, 6);
+
+/** `.rigup-tmp-<name>.<pid>.<12 hex>.tmp` beside `file`: hidden, and skipped by the output scan (scan/facts.ts). */
 export function tempPathFor(file: string): string {
-  const name = `${TEMP_PREFIX}${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  tempSerial = (tempSerial + 1) % 2 ** 48;
+  const name = `${TEMP_PREFIX}${path.basename(file)}.${process.pid}.${tempSerial.toString(16).padStart(12, "0")}.tmp`;
   return path.join(path.dirname(file), name);
 }
 

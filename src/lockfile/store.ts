@@ -4,7 +4,7 @@
  * before a paid POST, the task id right after, so a crash never loses a task.
  */
 import type { FsOptions } from "../fs/fs-like.js";
-import { readLockfile } from "./read.js";
+import { readLockfileSnapshot, type LockfileSnapshot } from "./read.js";
 import type { Lockfile } from "./schema.js";
 import { writeLockfile } from "./write.js";
 
@@ -40,9 +40,10 @@ export class LockStore {
     this.#options = options;
   }
 
-  /** Reads `file` (missing: empty) and returns a store over it. */
-  static async open(file: string, options: LockStoreOptions = {}): Promise<LockStore> {
-    return new LockStore(file, await readLockfile(file, options), options);
+  /** Reads `file` (missing: empty) and returns a store over it; `previous` as in readLockfileSnapshot. */
+  static async open(file: string, options: LockStoreOptions & { previous?: LockfileSnapshot } = {}): Promise<LockStore> {
+    const { previous, ...fsOptions } = options;
+    return new LockStore(file, (await readLockfileSnapshot(file, { ...fsOptions, previous })).lock, fsOptions);
   }
 
   /** The current state, including updates whose write is still in flight. Change it only through `update`. */

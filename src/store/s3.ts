@@ -19,7 +19,7 @@ import { checkKey } from "./folder.js";
 import { bodyOf } from "../async/body-of.js";
 import { StoreError, type ObjectBody, type ObjectStore, type StoredObject } from "./object-store.js";
 import { redactSecrets } from "../text/redact.js";
-import { directGetter, type DirectGet } from "./s3-direct-get.js";
+import { directReads, type DirectReads } from "./s3-direct-reads.js";
 
 /** The SDK's client, loaded by the caller (open.ts); its upload helper loads with the first large upload. */
 export interface S3Sdk {
@@ -70,12 +70,8 @@ const NETWORK_CODES = new Set([
   "ENETUNREACH",
   "EPIPE",
   "ECONNABORTED",
-  // undici's (the direct GETs: s3-direct-get.ts)
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
+  // A body that ended before its length (the direct reads: s3-direct-reads.ts).
+  "ERR_STREAM_PREMATURE_CLOSE",
 ]);
 const AUTH_CODES = new Set([
   "InvalidAccessKeyId",
@@ -100,8 +96,8 @@ export class S3ObjectStore implements ObjectStore {
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly endpoint: string | undefined;
-  /** GETs outside the SDK's middleware, made on first use (undefined: every GET goes through the SDK). */
-  private direct: Promise<DirectGet | undefined> | undefined;
+  /** Reads outside the SDK's middleware (`directReads`). */
+  private direct: Promise<DirectReads | undefined> | undefined;
 
   constructor(
     options: S3StoreOptions,
@@ -141,6 +137,10 @@ export class S3ObjectStore implements ObjectStore {
 
   async head(key: string, opts: { signal?: AbortSignal } = {}): Promise<StoredObject | undefined> {
     const Key = this.keyOf(key);
+    const direct = await (await this.directReads())?.head(Key, opts.signal).catch((err: unknown) => {
+      throw this.fail(err, "read", key, opts.signal);
+    });
+    if (direct !== undefined) return direct === null ? undefined : { key, size: direct.size };
     try {
       const out = await this.client.send(new this.sdk.s3.HeadObjectCommand({ Bucket: this.bucket, Key }), { abortSignal: opts.signal });
       return { key, size: out.ContentLength ?? 0 };
@@ -156,12 +156,7 @@ export class S3ObjectStore implements ObjectStore {
   async get(key: string, opts: { signal?: AbortSignal } = {}): Promise<ObjectBody | undefined> {
     const Key = this.keyOf(key);
     const mapError = (err: unknown) => this.fail(err, "read", key, opts.signal);
-    this.direct ??= directGetter(
-      this.client,
-      { bucket: this.bucket, endpoint: this.endpoint },
-      { connections: MAX_SOCKETS, connectTimeoutMs: CONNECT_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS },
-    ).catch(() => undefined);
-    const direct = await (await this.direct)?.get(Key, opts.signal).catch((err: unknown) => {
+    const direct = await (await this.directReads())?.get(Key, opts.signal).catch((err: unknown) => {
       throw mapError(err);
     });
     if (direct) return { size: direct.size, body: bodyOf(direct.body, mapError) };
@@ -239,6 +234,15 @@ export class S3ObjectStore implements ObjectStore {
   async close(): Promise<void> {
     await (await this.direct)?.close();
     this.client.destroy();
+  }
+
+  /** Made on first use; undefined when every read goes through the SDK. */
+  private directReads(): Promise<DirectReads | undefined> {
+    return (this.direct ??= directReads(
+      this.client,
+      { bucket: this.bucket, endpoint: this.endpoint },
+      { connections: MAX_SOCKETS, connectTimeoutMs: CONNECT_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS },
+    ).catch(() => undefined));
   }
 
   private keyOf(key: string): string {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { writeFileAtomic, writeFileAtomicSync } from "../../src/fs/atomic-write.js";
+import { isTempName, tempPathFor, writeFileAtomic, writeFileAtomicSync } from "../../src/fs/atomic-write.js";
 
 // The one whole-file atomic write (fs/atomic-write.ts), async and sync: the lockfile,
 // caches, the check snapshot and the emulator's state all go through it.
@@ -28,5 +28,18 @@ describe.each([
     await expect(write(target, "x")).rejects.toThrow();
     expect(await readdir(dir)).toEqual(["busy"]);
     expect(await readdir(target)).toEqual(["inside"]);
+  });
+});
+
+describe("tempPathFor", () => {
+  it("names a fresh temp file beside the target each call, one the sweep recognises and a user's file never is", () => {
+    const names = Array.from({ length: 5000 }, () => tempPathFor("/p/out/knight/rig/knight.glb"));
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) {
+      expect(path.dirname(name)).toBe("/p/out/knight/rig");
+      expect(isTempName(path.basename(name))).toBe(true);
+    }
+    expect(path.basename(names[0]!)).toMatch(new RegExp(`^\\.rigup-tmp-knight\\.glb\\.${process.pid}\\.[0-9a-f]{12}\\.tmp$`));
+    expect(isTempName(".rigup-tmp-notes.tmp")).toBe(false);
   });
 });

@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { FsLike } from "../../src/fs/fs-like.js";
 import { parseLockfile } from "../../src/lockfile/format.js";
 import { LockStore } from "../../src/lockfile/store.js";
+import { readLockfileSnapshot } from "../../src/lockfile/read.js";
+import { serializeLockfile } from "../../src/lockfile/format.js";
+import { emptyLockfile } from "../../src/lockfile/schema.js";
 import { rigEntry, animEntry } from "./builders.js";
 import { countingFs, memFs } from "./mem-fs.js";
 
@@ -81,5 +84,33 @@ describe("LockStore", () => {
     failRename = false;
     await store.update((lock) => void (lock.characters.hero!.rig!.task_id = "rig-1"));
     expect((await onDisk(mem)).characters.hero?.rig?.task_id).toBe("rig-1");
+  });
+
+  it("reopened with the text it was read from: the earlier lockfile, copied, not parsed again; changed text is parsed", async () => {
+    const lock = emptyLockfile();
+    lock.characters.hero = { rig: rigEntry({ task_id: "rig-1" }), animations: {} };
+    const text = serializeLockfile(lock);
+    const { fs } = memFs({ [FILE]: text });
+    const first = await readLockfileSnapshot(FILE, { fs });
+    expect(first).toEqual({ text, lock });
+    // A lockfile the text does not say: only one taken without parsing comes back with it.
+    const marked = structuredClone(lock);
+    marked.characters.hero!.rig!.task_id = "not-parsed";
+    const same = await LockStore.open(FILE, { fs, previous: { text, lock: marked } });
+    expect(same.lock.characters.hero?.rig?.task_id).toBe("not-parsed");
+    expect(same.lock).not.toBe(marked);
+    await same.update((l) => {
+      l.characters.hero!.rig!.task_id = "rig-2";
+    });
+    expect(marked.characters.hero?.rig?.task_id).toBe("not-parsed");
+    // Another process wrote it since: the new text is read as it is.
+    const again = await LockStore.open(FILE, { fs, previous: { text, lock: marked } });
+    expect(again.lock.characters.hero?.rig?.task_id).toBe("rig-2");
+    // No file then, one now (and the other way round) is a change too.
+    expect(
+      (await readLockfileSnapshot(FILE, { fs, previous: { text: undefined, lock: emptyLockfile() } })).lock.characters.hero,
+    ).toBeDefined();
+    const { fs: empty } = memFs({ "/p/.keep": "" });
+    expect(await readLockfileSnapshot(FILE, { fs: empty, previous: first })).toEqual({ text: undefined, lock: emptyLockfile() });
   });
 });

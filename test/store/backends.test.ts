@@ -239,6 +239,8 @@ describe.each(backends)("$name store: the contract", ({ name, open }) => {
     // Before: the direct reads' pool waited for that response to finish, until the server's idle timeout.
     const closed = await Promise.race([store.close().then(() => "closed"), sleep(10_000).then(() => "still waiting")]);
     expect(closed).toBe("closed");
+    // Given back, as every reader does: the folder store's file handle is closed now, not by the GC.
+    await got!.body[Symbol.asyncIterator]().return?.();
   });
 
   it("ifAbsent: of two concurrent writers exactly one wins, and the object holds its bytes", async () => {
@@ -433,7 +435,7 @@ describe("s3 store", () => {
     }
   });
 
-  it("reads objects around the SDK's middleware, signed as the SDK signs; anything but a 200 is asked again through the SDK", async () => {
+  it("reads objects around the SDK's middleware, signed as the SDK signs; anything but a 200 (or a HEAD's 404) is asked again through the SDK", async () => {
     // Characters S3 escapes and encodeURIComponent does not: the direct GET must name the same object.
     const store = await openS3Store(s3Options({ prefix: `t${++prefixes} (team)!` }));
     try {
@@ -461,8 +463,20 @@ describe("s3 store", () => {
       before = after;
       const signal = AbortSignal.abort(new Error("stop here"));
       await expect(store.get(key, { signal })).rejects.toThrow("stop here");
+      await expect(store.head(key, { signal })).rejects.toThrow("stop here");
       after = await counts();
       expect(after.sdk - before.sdk).toBe(0);
+
+      // HEADs go the same way; a HEAD's 404 is all the SDK would get too, so it stands.
+      const heads = async () => {
+        await server.sync();
+        return { all: server.requests.HEAD ?? 0, sdk: server.sdkRequests.HEAD ?? 0 };
+      };
+      const headsBefore = await heads();
+      expect(await store.head(key)).toEqual({ key, size: bytes.length });
+      expect(await store.head("objects/sha256/00/missing")).toBeUndefined();
+      const headsAfter = await heads();
+      expect({ all: headsAfter.all - headsBefore.all, sdk: headsAfter.sdk - headsBefore.sdk }).toEqual({ all: 2, sdk: 0 });
     } finally {
       await store.close();
     }

@@ -233,14 +233,19 @@ it(
   },
 );
 
-it("a corrupted object in the store is refused by its hash, named, and never lands in out/", { timeout: 120_000 }, async () => {
+/** Clone A builds the knight with a folder store; the faults below damage the stored copy of action-4's GLB. */
+async function knightInFolderStore() {
   const team = await folderTeam();
   const meshy = await startMeshy();
   const a = await cloneOf(team, [KNIGHT]);
   expect((await rigup(["build", "--yes"], { cwd: a.dir, env: meshy })).code).toBe(0);
   const lock = await readLockfile(join(a.dir, "characters.lock"));
-  const victim = lock.characters.knight!.animations["action-4"]!.files.glb!;
-  const object = team.objectPath!(victim.sha256);
+  const clip = lock.characters.knight!.animations["action-4"]!.files.glb!;
+  return { team, meshy, a, lock, clip, object: team.objectPath!(clip.sha256) };
+}
+
+it("a corrupted object in the store is refused by its hash, named, and never lands in out/", { timeout: 120_000 }, async () => {
+  const { team, a, clip: victim, object } = await knightInFolderStore();
   const bytes = await readFile(object);
   bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
   await writeFile(object, bytes);
@@ -261,14 +266,9 @@ it(
   "a copy the store lost: pull restores the rest and leaves its unit for rigup build, which fetches it for 0 credits",
   { timeout: 120_000 },
   async () => {
-    const team = await folderTeam();
-    const meshy = await startMeshy();
-    const a = await cloneOf(team, [KNIGHT]);
-    expect((await rigup(["build", "--yes"], { cwd: a.dir, env: meshy })).code).toBe(0);
+    const { team, meshy, a, lock, clip: lost, object } = await knightInFolderStore();
     const paid = tasks();
-    const lock = await readLockfile(join(a.dir, "characters.lock"));
-    const lost = lock.characters.knight!.animations["action-4"]!.files.glb!;
-    await rm(team.objectPath!(lost.sha256));
+    await rm(object);
 
     // The lockfile still marks it stored: the pull tries it, and the store's answer decides.
     const b = await cloneOf(team, [KNIGHT], a);
