@@ -11,11 +11,11 @@ import type { LoadedActions } from "../actions/cache.js";
 import { UserError, type Diagnostic } from "../diagnostics/errors.js";
 import { formatPath, parseYamlWithPositions, type DataPath } from "../diagnostics/positions.js";
 import type { Manifest } from "../manifest/schema.js";
-import { editDistance } from "../diagnostics/suggest.js";
 import type { LibraryAction } from "../meshy/schemas.js";
 import type { Project } from "./project.js";
 import { projectLibrary } from "./action-library.js";
 import { SNAPSHOT } from "../actions/snapshot.js";
+import { actionLabel, actionsNamedLike } from "../actions/named-like.js";
 
 export interface UnknownAction {
   /** Where it is in the manifest data: characters.<name>.actions[i] (…action_id in the object form). */
@@ -46,33 +46,12 @@ export function findUnknownActions(manifest: Manifest, actions: readonly Library
  * // "did you mean 99 (Reaping_Swing)? Or the nearest ids are 696 (Walk_with_Walker_Support_inplace) and 695 (Walk_with_Umbrella_inplace)"
  */
 function suggestActions(unknown: Pick<UnknownAction, "actionId" | "name">, actions: readonly LibraryAction[]): string {
-  const label = (a: LibraryAction) => `${a.action_id} (${a.name})`;
   const nearest = [...actions]
     .sort((a, b) => Math.abs(a.action_id - unknown.actionId) - Math.abs(b.action_id - unknown.actionId) || a.action_id - b.action_id)
     .slice(0, 2);
-  const named = unknown.name ? similarlyNamed(unknown.name, actions) : [];
-  const ids = `the nearest ids are ${nearest.map(label).join(" and ")}`;
-  return named.length > 0 ? `did you mean ${named.map(label).join(" or ")}? Or ${ids}` : ids;
-}
-
-/** Up to 3 actions whose name matches `name` ignoring case and separators, or is a typo of it, or contains it. */
-function similarlyNamed(name: string, actions: readonly LibraryAction[]): LibraryAction[] {
-  const norm = (s: string) =>
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "_")
-      .replace(/^_|_$/g, "");
-  const wanted = norm(name);
-  const limit = Math.max(1, Math.floor(wanted.length / 3));
-  const scored = actions
-    .map((a) => {
-      const n = norm(a.name);
-      const d = editDistance(wanted, n);
-      return { a, score: d <= limit ? d : n.includes(wanted) || (wanted.length > 3 && wanted.includes(n)) ? limit + 1 : Infinity };
-    })
-    .filter((s) => s.score !== Infinity)
-    .sort((x, y) => x.score - y.score || x.a.action_id - y.a.action_id);
-  return scored.slice(0, 3).map((s) => s.a);
+  const named = unknown.name ? actionsNamedLike(unknown.name, actions) : [];
+  const ids = `the nearest ids are ${nearest.map(actionLabel).join(" and ")}`;
+  return named.length > 0 ? `did you mean ${named.map(actionLabel).join(" or ")}? Or ${ids}` : ids;
 }
 
 /** Where the list came from, for the error summary: the user may hold an id newer than it. */

@@ -47,7 +47,10 @@ export class SnapshotRecorder {
     const configSteady = this.#candidates.every((c) => configAfter[c] === this.#configBefore[c]);
     if (!lockMatches || !configSteady || readText(this.manifestFile) !== this.manifestText) return;
 
-    const rigExpiries = Object.values(lock.characters).flatMap((c) => (c.rig?.expires_at ? [c.rig.expires_at] : []));
+    // A live rig's warning starts a window before it expires: the snapshot ends there. An expired rig draws none.
+    const rigExpiries = Object.values(lock.characters).flatMap((c) =>
+      c.rig?.expires_at && c.rig.expires_at > plan.now ? [c.rig.expires_at] : [],
+    );
     const folders: Record<string, string[]> = {};
     for (const name of new Set([...project.resolved.characters.map((c) => c.name), ...Object.keys(lock.characters)])) folders[name] = [];
     for (const rel of Object.keys(facts.outputs).sort()) folders[rel.slice(0, rel.indexOf("/"))]?.push(rel);

@@ -39,9 +39,19 @@ export interface Project {
 export async function openProject(opts: ProjectOptions): Promise<Project> {
   const manifestFile = locateManifest(opts.cwd, opts.manifest);
   const settings = await resolveSettings({ manifestFile, flags: opts.flags ?? {}, env: opts.env, cwd: opts.cwd });
-  const { manifest, resolved } = await loadManifest(settings.manifestFile);
+  const { manifest, resolved } = await loadManifest(settings.manifestFile, { suggestAction });
   const { text, lock } = await readLockfileSnapshot(settings.lockfile);
   return { settings, manifest, resolved, lock, lockText: text };
+}
+
+/** "did you mean …?" from the library shipped with rigup, loaded only for a manifest that names an action by name. */
+async function suggestAction(name: string): Promise<string | undefined> {
+  const [{ SNAPSHOT }, { actionLabel, actionsNamedLike }] = await Promise.all([
+    import("../actions/snapshot.js"),
+    import("../actions/named-like.js"),
+  ]);
+  const named = actionsNamedLike(name, SNAPSHOT.actions);
+  return named.length > 0 ? `did you mean ${named.map(actionLabel).join(" or ")}?` : undefined;
 }
 
 /**

@@ -48,11 +48,14 @@ export const EmulatorOptionsSchema = z.strictObject({
     .number()
     .positive()
     .default(60 * 60 * 1000),
-  /** The older retention page: rigging tasks kept 2 months after completion (docs/meshy-api.md §6.3; set 3 days to rehearse the current rule). */
+  /**
+   * docs/meshy-api.md §6.3: rigs too are kept 3 days (both versions' examples); the older page's
+   * 2 months is what a longer value rehearses.
+   */
   rigRetentionMs: z
     .number()
     .positive()
-    .default(60 * DAY_MS),
+    .default(3 * DAY_MS),
   /** docs/meshy-api.md §6.3: results are kept 3 days. */
   animationRetentionMs: z
     .number()

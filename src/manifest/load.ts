@@ -10,16 +10,21 @@ import { EXIT, UserError, type Diagnostic } from "../diagnostics/errors.js";
 import { FILE_CONCURRENCY, mapLimit } from "../async/map-limit.js";
 import { checkCharacterFiles, type ManifestFs } from "./check-files.js";
 import { checkActionNames, checkCharacterNames, checkOutputPaths, checkRigOutputs, checkSource } from "./check-fields.js";
-import { parseYamlWithPositions } from "../diagnostics/positions.js";
+import { formatPath, parseYamlWithPositions, type DataPath } from "../diagnostics/positions.js";
 import { resolveManifest, type ResolvedManifest } from "./resolve.js";
 import { ManifestSchema, type Manifest } from "./schema.js";
-import { issuesToDiagnostics } from "../diagnostics/zod-issues.js";
+import { describe, issuesToDiagnostics } from "../diagnostics/zod-issues.js";
 
 export type { ManifestFs };
 
 export interface LoadManifestOptions {
   /** Defaults to node:fs/promises; tests pass memfs. */
   fs?: ManifestFs;
+  /**
+   * "did you mean 0 (Idle)?" for an action written as a name where its id belongs. Asked only
+   * then: the library is not the manifest's to load.
+   */
+  suggestAction?: (name: string) => Promise<string | undefined>;
 }
 
 export interface LoadedManifest {
@@ -57,13 +62,26 @@ export async function loadManifest(file: string, opts: LoadManifestOptions = {})
     throw invalid(abs, diagnostics);
   }
   const ctx = { file: abs, dir, fs, locate: yaml.locate };
+  const characters = charactersOf(yaml.data);
   const parsed = ManifestSchema.safeParse(yaml.data);
   if (!parsed.success) {
-    diagnostics.push(
-      ...issuesToDiagnostics(parsed.error.issues, { file: abs, schema: ManifestSchema, data: yaml.data, locate: yaml.locate }),
-    );
+    // An action written as a name gets its own diagnostic, with the ids it may mean, in place of "expected a number".
+    const named = actionsWrittenAsNames(characters);
+    const fields = new Set(named.map((n) => formatPath(n.path)));
+    const issues = issuesToDiagnostics(parsed.error.issues, { file: abs, schema: ManifestSchema, data: yaml.data, locate: yaml.locate });
+    diagnostics.push(...issues.filter((d) => d.field === undefined || !fields.has(d.field)));
+    for (const n of named) {
+      const guess = await opts.suggestAction?.(n.text);
+      const search = /^[\w-]+$/.test(n.text) ? n.text : JSON.stringify(n.text);
+      diagnostics.push({
+        file: abs,
+        ...yaml.locate(n.path),
+        field: formatPath(n.path),
+        message: `an action is an id from Meshy's animation library (a number), not a name: got ${describe(n.text)}`,
+        hint: `${guess ? `${guess} ` : ""}\`rigup actions ${search}\` searches the library by name`,
+      });
+    }
   }
-  const characters = charactersOf(yaml.data);
   diagnostics.push(...checkCharacterNames(Object.keys(characters), ctx));
   for (const name of Object.keys(characters)) diagnostics.push(...checkRigOutputs(name, ctx));
   const entries = Object.entries(characters).filter((e): e is [string, Record<string, unknown>] => isRecord(e[1]));
@@ -95,6 +113,19 @@ async function readManifest(abs: string, fs: ManifestFs): Promise<string> {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Action entries holding text where an id belongs: `- idle`, or `action_id: idle`. */
+function actionsWrittenAsNames(characters: Record<string, unknown>): { path: DataPath; text: string }[] {
+  return Object.entries(characters).flatMap(([name, c]) => {
+    const actions = isRecord(c) && Array.isArray(c.actions) ? (c.actions as unknown[]) : [];
+    return actions.flatMap((entry, i) => {
+      const at = ["characters", name, "actions", i];
+      if (typeof entry === "string") return [{ path: at, text: entry }];
+      if (isRecord(entry) && typeof entry.action_id === "string") return [{ path: [...at, "action_id"], text: entry.action_id }];
+      return [];
+    });
+  });
+}
 
 /** The `characters` mapping, whatever else is wrong: each character is checked on its own. */
 function charactersOf(data: unknown): Record<string, unknown> {

@@ -121,7 +121,7 @@ export function planCharacter(character: ResolvedCharacter, lock: CharacterLock 
     if (waitForRig && (isPaid(d) || d.adopt !== undefined)) s.dependsOn = rigKey;
     steps.push(s);
   });
-  const warning = ctx.remade ? undefined : rigExpiryWarning(name, ctx.expiresAt, clips.length, now, env.warnMs);
+  const warning = ctx.remade ? undefined : rigExpiryWarning(name, ctx.expiresAt, now, env.warnMs);
   return warning ? { steps, warning } : { steps };
 }
 

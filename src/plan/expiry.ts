@@ -3,8 +3,7 @@
  * answers 404 and an animation can no longer be made on that rig. `expires_at` is 0
  * until the service knows it, so 0 means unknown, not 1970.
  */
-import { CREDITS } from "../meshy/schemas.js";
-import { allClips, daysUntil, isoDate } from "./words.js";
+import { HOUR_MS, isoDateTime } from "./words.js";
 import type { PlanWarning } from "./types.js";
 
 /** True when the task is known to be gone. */
@@ -28,33 +27,17 @@ export function isKnownAlive(expiresAt: number | undefined, now: number): expire
 }
 
 /**
- * Warns about a rig that is expired (its files are fine, but any new clip needs a
- * re-rig) or will be within `windowMs`.
+ * Warns about a rig that will expire within `windowMs`: the last chance to add clips to it. An
+ * expired rig is no warning: Meshy keeps rigs 3 days, so that is where every rig spends most of its
+ * life; its files are fine, and the plan that adds a clip to it says what the re-rig costs.
  */
-export function rigExpiryWarning(
-  character: string,
-  expiresAt: number | undefined,
-  clips: number,
-  now: number,
-  windowMs: number,
-): PlanWarning | undefined {
-  if (expiresAt === undefined || expiresAt <= 0) return undefined;
-  if (expiresAt <= now) {
-    return {
-      character,
-      code: "rig-expired",
-      expiresAt,
-      message:
-        `rig of ${character} expired on ${isoDate(expiresAt)}: its files are kept, but adding or re-making a clip ` +
-        `will need a re-rig (${CREDITS.rig} credits) and re-making ${allClips(clips)} (${clips * CREDITS.animation} credits)`,
-    };
-  }
-  if (expiresAt - now > windowMs) return undefined;
-  const days = daysUntil(expiresAt, now);
+export function rigExpiryWarning(character: string, expiresAt: number | undefined, now: number, windowMs: number): PlanWarning | undefined {
+  if (expiresAt === undefined || expiresAt <= now || expiresAt - now > windowMs) return undefined;
+  const hours = Math.ceil((expiresAt - now) / HOUR_MS);
   return {
     character,
     code: "rig-expiring",
     expiresAt,
-    message: `rig of ${character} expires on ${isoDate(expiresAt)} (in ${days} day${days === 1 ? "" : "s"}): add actions before then or they will need a re-rig`,
+    message: `rig of ${character} expires on ${isoDateTime(expiresAt)} (in ${hours} hour${hours === 1 ? "" : "s"}): add actions before then or they will need a re-rig`,
   };
 }

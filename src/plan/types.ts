@@ -94,7 +94,7 @@ export interface MergeStep {
 
 export interface PlanWarning {
   character: string;
-  code: "rig-expiring" | "rig-expired";
+  code: "rig-expiring";
   message: string;
   expiresAt: number;
 }

@@ -24,8 +24,9 @@ export function reportInit(result: InitView, { commitOutputs }: { commitOutputs:
   );
   if (!commitOutputs) {
     lines.push(
-      `Outputs are ignored: a clone gets them with \`rigup build --frozen\` (free while Meshy keeps the tasks).`,
-      "Once tasks expire they cannot be downloaded again: commit them (`rigup init --commit-outputs`, with Git LFS) or keep them as a CI artifact.",
+      "Outputs are ignored, and Meshy deletes them 3 days after each task. Keep them in a team store: `store:` in",
+      "rigup.config.yaml (an S3 bucket or a shared folder; README: The team store), and a clone gets them with `rigup pull`.",
+      "Without one, `rigup build --frozen` gets them only while Meshy keeps the tasks; or commit them (`rigup init --commit-outputs`, with Git LFS).",
     );
   }
   const kept = result.files[0]!.outcome === "kept";

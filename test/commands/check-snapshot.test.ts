@@ -77,6 +77,18 @@ describe("rigup check fast path", () => {
     expect(r.code, r.stderr).toBe(2);
   });
 
+  it("tasks Meshy has deleted (3 days on): no warning, and the snapshot holds from then on", async () => {
+    const { project, run, holds } = await checkedTwice();
+    const file = join(project.dir, "characters.lock");
+    const gone = Date.now() - 60_000;
+    await writeFile(file, (await readFile(file, "utf8")).replace(/"expires_at":\d+/g, `"expires_at":${gone}`));
+    const r = await run("check", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, upToDate: 5, warnings: [] });
+    // No live rig is left to warn about later: the next check answers from the snapshot, a month on too.
+    expect(await holds(Date.now() + 30 * 24 * 3600 * 1000)).toEqual({ upToDate: 5, placeholders: 0 });
+  });
+
   it("an up-to-date build leaves the snapshot too (no check needed first)", async () => {
     const { project, run, holds } = await checkedTwice();
     await rm(join(project.dir, ".rigup/check-snapshot.json"));

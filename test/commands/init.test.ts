@@ -30,6 +30,9 @@ describe("rigup init", () => {
 
     expect(r.stderr).toContain("Commit: characters.yaml, characters.lock");
     expect(r.stderr).toContain("Not committed: .rigup/, out/.");
+    // Ignored outputs outlive Meshy's 3 days only in a team store: the hint leads with it.
+    expect(r.stderr).toMatch(/Keep them in a team store: `store:` in\s+rigup\.config\.yaml/);
+    expect(r.stderr).toContain("a clone gets them with `rigup pull`");
   });
 
   it("never overwrites: keeps an existing manifest, appends only missing lines, twice is a no-op", async () => {

@@ -42,3 +42,21 @@ describe("--json with an invalid manifest", () => {
     },
   );
 });
+
+describe("an action written as a name", () => {
+  it("rigup plan names the library's ids it may mean, and spends nothing", async () => {
+    const project = await tempProject({
+      "characters.yaml": "version: 1\ncharacters:\n  knight:\n    model: models/knight.glb\n    actions: [idle]\n",
+    });
+    const run = await runCli(["plan", "--json"], { cwd: project.dir });
+    expect(run.code).toBe(EXIT.INVALID_INPUT);
+    const diagnostics = (JSON.parse(run.stdout) as { diagnostics: { field: string; message: string; hint?: string }[] }).diagnostics;
+    expect(diagnostics.find((d) => d.field === "characters.knight.actions[0]")).toEqual(
+      expect.objectContaining({
+        message: `an action is an id from Meshy's animation library (a number), not a name: got "idle"`,
+        // From the library shipped with rigup: the plan works offline and without a key.
+        hint: "did you mean 0 (Idle) or 11 (Idle_02) or 12 (Idle_03)? `rigup actions idle` searches the library by name",
+      }),
+    );
+  });
+});

@@ -31,7 +31,7 @@ describe("rigging", () => {
     const done = (await call(emu, "GET", `/openapi/v1/rigging/${created.json.result}`)).json;
     expect(done.status).toBe("SUCCEEDED");
     expect(done.progress).toBe(100);
-    expect(done.expires_at).toBe(done.finished_at + 60 * DAY);
+    expect(done.expires_at).toBe(done.finished_at + 3 * DAY);
     expect(Object.keys(done.result).sort()).toEqual(["basic_animations", "rigged_character_fbx_url", "rigged_character_glb_url"]);
     expect(Object.keys(done.result.basic_animations).sort()).toEqual([
       "running_armature_glb_url",

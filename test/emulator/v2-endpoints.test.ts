@@ -87,7 +87,7 @@ describe("v2 rigging", () => {
     const done = await getV2(emu, created.json.id);
     expect(done).toMatchObject({ status: "SUCCEEDED", progress: 100, preceding_tasks: 0, consumed_credits: 5, task_error: null });
     expect(done.finished_at - done.started_at).toBe(60_000);
-    expect(done.expires_at).toBe(done.finished_at + 60 * DAY); // the emulator's rigRetentionMs
+    expect(done.expires_at).toBe(done.finished_at + 3 * DAY); // the emulator's rigRetentionMs
     expect(Object.keys(done.output).sort()).toEqual(RIG_OUTPUT_KEYS);
     expect(Object.keys(done.output.basic_animations).sort()).toEqual(BASIC_KEYS);
     for (const url of [done.output.rigged_character_glb_url, ...Object.values(done.output.basic_animations)])

@@ -214,6 +214,37 @@ describe("loadManifest: each bad input is reported where it is", () => {
     ]);
   });
 
+  it("an action written as a name: one problem per entry, at the entry, with the ids it may mean", async () => {
+    const yaml = `${HEAD}  knight:\n    model: models/knight.glb\n    actions: [0, idle, { action_id: walking, name: walk }]\n`;
+    const asked: string[] = [];
+    const suggestAction = async (name: string) => {
+      asked.push(name);
+      return name === "idle" ? "did you mean 0 (Idle)?" : undefined;
+    };
+    const err = (await loadManifest(MANIFEST, { fs: memProject(yaml), suggestAction }).catch((e: unknown) => e)) as UserError;
+    expect(err).toBeInstanceOf(UserError);
+    expect(asked).toEqual(["idle", "walking"]);
+    // zod's "expected a number or mapping" for the same entries is replaced, not repeated.
+    expect(err.diagnostics).toEqual([
+      {
+        file: MANIFEST,
+        line: 5,
+        column: 18,
+        field: "characters.knight.actions[1]",
+        message: `an action is an id from Meshy's animation library (a number), not a name: got "idle"`,
+        hint: "did you mean 0 (Idle)? `rigup actions idle` searches the library by name",
+      },
+      {
+        file: MANIFEST,
+        line: 5,
+        column: 37,
+        field: "characters.knight.actions[2].action_id",
+        message: `an action is an id from Meshy's animation library (a number), not a name: got "walking"`,
+        hint: "`rigup actions walking` searches the library by name",
+      },
+    ]);
+  });
+
   it("reports a missing manifest as such", async () => {
     const err = await loadManifest("/nowhere/characters.yaml", { fs: memProject("") }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
@@ -325,11 +356,11 @@ describe("loadManifest: shapes", () => {
     ],
     [
       "action of the wrong type",
-      `${HEAD}  knight:\n    model: models/knight.glb\n    actions: [idle]\n`,
+      `${HEAD}  knight:\n    model: models/knight.glb\n    actions: [true]\n`,
       5,
       15,
       "characters.knight.actions[0]",
-      'expected number or mapping, got "idle"',
+      "expected number or mapping, got true",
     ],
     [
       "action without action_id",

@@ -15,6 +15,7 @@ import { plan } from "../../src/plan/plan.js";
 import type { Facts, Plan, PlanInput, PlanStep } from "../../src/plan/types.js";
 
 export const DAY = 24 * 60 * 60 * 1000;
+export const HOUR = DAY / 24;
 /** 2026-11-23T00:00:00Z */
 export const NOW = Date.UTC(2026, 10, 23);
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/diagnostics/errors.js";
 import { formatUserError } from "../../src/report/diagnostics.js";
 import { renderPlan } from "../../src/report/plan-text.js";
-import { DAY, given, NOW } from "../plan/given.js";
+import { given, HOUR, NOW } from "../plan/given.js";
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
@@ -17,7 +17,7 @@ describe("coloured output", () => {
       .character("knight", { actions: [0, 4] })
       .character("archer", { actions: [1] })
       .locked()
-      .rig("knight", { expires_at: NOW + 3 * DAY })
+      .rig("knight", { expires_at: NOW + 10 * HOUR })
       .character("knight", { actions: [0, { actionId: 4, postProcess: { operation_type: "fbx2usdz" } }, 92] })
       .remove("archer")
       .deleted("knight/animations/action-0.fbx")
@@ -29,7 +29,7 @@ describe("coloured output", () => {
       "\u001b[35m-/+\u001b[0m replace: made again (paid)",
       "\u001b[36m  ~\u001b[0m download again from an existing task (free)",
     ]);
-    expect(sha(text)).toBe("7d4b628183dccc75a3ca5d95ca661a67a6e79c2a2720183cae0739f4f7e18eda");
+    expect(sha(text)).toBe("88522181a46e99a26c76f0bb660cd356b0ef204675792a44fa25b7b76e2057ea");
     expect(renderPlan(given().plan(), { color: true })).toBe(
       "\u001b[1;32mNo changes.\u001b[0m Outputs match characters.yaml and characters.lock.\n",
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderPlan } from "../../src/report/plan-text.js";
-import { DAY, given, NOW } from "../plan/given.js";
+import { given, HOUR, NOW } from "../plan/given.js";
 
 const ANSI = /\x1b\[/;
 
@@ -10,7 +10,7 @@ describe("renderPlan", () => {
       .character("knight", { actions: [0, 4] })
       .character("archer", { actions: [1] })
       .locked()
-      .rig("knight", { expires_at: NOW + 3 * DAY })
+      .rig("knight", { expires_at: NOW + 10 * HOUR })
       .character("knight", { actions: [0, { actionId: 4, postProcess: { operation_type: "fbx2usdz" } }, 92] })
       .remove("archer")
       .deleted("knight/animations/action-0.fbx")
@@ -50,7 +50,7 @@ describe("renderPlan", () => {
             # deletes archer/rig/walking.glb
 
       Warnings:
-        ! rig of knight expires on 2026-11-26 (in 3 days): add actions before then or they will need a re-rig
+        ! rig of knight expires on 2026-11-23 10:00 UTC (in 10 hours): add actions before then or they will need a re-rig
 
       1 up to date.
       Plan: 1 to create, 1 to replace, 1 to download, 2 to prune. Estimated cost: 6 credits.
@@ -106,13 +106,13 @@ describe("renderPlan", () => {
     const p = given()
       .character("knight", { actions: [0] })
       .locked()
-      .rig("knight", { expires_at: NOW - DAY })
+      .rig("knight", { expires_at: NOW + 5 * HOUR })
       .plan();
     expect(renderPlan(p, { color: false })).toMatchInlineSnapshot(`
       "No changes. Outputs match characters.yaml and characters.lock.
 
       Warnings:
-        ! rig of knight expired on 2026-11-22: its files are kept, but adding or re-making a clip will need a re-rig (5 credits) and re-making its 1 clip (3 credits)
+        ! rig of knight expires on 2026-11-23 05:00 UTC (in 5 hours): add actions before then or they will need a re-rig
       "
     `);
   });

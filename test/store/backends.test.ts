@@ -4,12 +4,14 @@
  * Then what only one of them has: credentials, endpoints, a missing folder.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { chmodSync, createWriteStream } from "node:fs";
+import { chmod, mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { setFlagsFromString } from "node:v8";
@@ -21,8 +23,11 @@ import { StoreError, type ObjectStore } from "../../src/store/object-store.js";
 import { openS3Store } from "../../src/store/open.js";
 import type { S3StoreOptions } from "../../src/store/s3.js";
 import { startS3Server, type TestS3Server } from "../helpers/s3-server.js";
+import { ROOT, TSX } from "../helpers/spawn.js";
 
 const MB = 1024 * 1024;
+/** The `nobody` user on Linux (the kernel's overflow id). */
+const NOBODY = 65534;
 const BIG_MB = 64;
 /** RSS growth allowed while a 64 MB file uploads: well below the file (the S3 store keeps ~6 parts of 5 MB; 26-36 MB measured). */
 const RSS_LIMIT_MB = 48;
@@ -651,22 +656,49 @@ describe("folder store", () => {
     expect(await keys(store, "")).toEqual(["claims/c.json", "claims/d.json"]);
   });
 
-  // root ignores permission bits.
-  it.skipIf(process.getuid?.() === 0)("a read-only store: STORE_DENIED", async () => {
+  it("a read-only store: STORE_DENIED", async () => {
     const root = await mkdtemp(join(scratch, "folder-"));
     const store = new FolderObjectStore(root);
     await store.put("units/a.json", { bytes: Buffer.from("x") });
-    const { chmod } = await import("node:fs/promises");
     await chmod(join(root, "units"), 0o555);
     try {
-      const err = (await caught(store.put("units/b.json", { bytes: Buffer.from("y") }))) as StoreError;
-      expect(err.code).toBe("STORE_DENIED");
-      expect(err.message).toContain(root);
+      const err =
+        process.getuid?.() === 0 ? putAsNobody(root, "units/b.json") : await caught(store.put("units/b.json", { bytes: Buffer.from("y") }));
+      expect(err).toMatchObject({ name: "StoreError", code: "STORE_DENIED" });
+      expect((err as StoreError).message).toContain(root);
+      expect(await readdir(join(root, "units"))).toEqual(["a.json"]);
     } finally {
       await chmod(join(root, "units"), 0o755);
     }
   });
 });
+
+/**
+ * Root ignores permission bits, and CI runs as root: there the put runs in a child process as
+ * `nobody`, through the same source. Returns what it threw (name, code, message).
+ */
+function putAsNobody(root: string, key: string): unknown {
+  const folder = pathToFileURL(join(ROOT, "src/store/folder.ts")).href;
+  const script = `
+    const { FolderObjectStore } = await import(${JSON.stringify(folder)});
+    try {
+      await new FolderObjectStore(process.env.STORE_ROOT).put(process.env.STORE_KEY, { bytes: Buffer.from("y") });
+      process.stdout.write("null");
+    } catch (err) {
+      process.stdout.write(JSON.stringify({ name: err.name, code: err.code, message: err.message }));
+    }`;
+  // The folders on the way must let `nobody` in; the store's own folder stays read-only.
+  for (const dir of [scratch, root]) chmodSync(dir, 0o755);
+  const r = spawnSync(process.execPath, ["--import", TSX, "--input-type=module", "-e", script], {
+    uid: NOBODY,
+    gid: NOBODY,
+    env: { PATH: process.env.PATH, STORE_ROOT: root, STORE_KEY: key },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  if (r.status !== 0) throw new Error(`the put as nobody exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as unknown;
+}
 
 function causeChain(err: unknown): string[] {
   const out: string[] = [];

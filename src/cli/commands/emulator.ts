@@ -160,7 +160,7 @@ export function registerEmulatorCommand(program: Command, ctx?: Pick<CliEnv, "st
     )
     .option(
       "--rig-retention <duration>",
-      "how long rig tasks live after finishing (default 60d)",
+      "how long rig tasks live after finishing (default 3d)",
       durationArg("--rig-retention", { positive: true }),
     )
     .option(
