@@ -38,7 +38,8 @@ export async function pullProject(
       policy: { frozen: true, interactive: false },
       filter: (s) => {
         if (s.action !== "restore" && s.action !== "noop" && s.action !== "prune") left.push(s);
-        return s.action === "restore";
+        // Up-to-date units stay in: nothing runs for them, and the summary counts them.
+        return s.action === "restore" || s.action === "noop";
       },
       keepMerge: () => true,
       store,

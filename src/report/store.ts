@@ -5,9 +5,15 @@ import type { PushReport } from "../app/push.js";
 
 export function reportPull(r: PullResult, out: Output): void {
   if (out.json) jsonLine(out, { type: "pull", left: r.left.map((s) => s.key) });
-  out.stderr.write(`Pulled from ${r.store}: ${r.summary.restored} units restored, ${r.summary.failed} failed.\n`);
+  const { restored, upToDate, failed } = r.summary;
+  out.stderr.write(
+    `Pulled from ${r.store}: ${restored} unit${restored === 1 ? "" : "s"} restored, ${upToDate} up to date, ${failed} failed.\n`,
+  );
   if (r.left.length > 0) {
-    out.stderr.write(`${r.left.length} units are not in the store as recorded; \`rigup build\` makes or fetches them:\n`);
+    const n = r.left.length;
+    out.stderr.write(
+      `${n} unit${n === 1 ? " is" : "s are"} not in the store as recorded; \`rigup build\` makes or fetches ${n === 1 ? "it" : "them"}:\n`,
+    );
     for (const s of r.left) out.stderr.write(`  ${s.key}: ${s.reasons.join("; ")}\n`);
   }
 }

@@ -61,5 +61,12 @@ it("a pull in CI mode: one line per unit restored from the team store, and the s
   const units = pulled.stderr.split("\n").filter((l) => /^ *\+\d+\.\ds \S+\/(rig|animations\/\S+)(?: · \S+)?: /.test(l));
   expect(units).toHaveLength(14);
   expect(units.every((l) => /: restored · \d+ files? \(.+\) · task \S+$/.test(l))).toBe(true);
-  expect(pulled.stderr).toMatch(/Pulled from .+: 14 units restored, 0 failed\./);
+  expect(pulled.stderr).toMatch(/Pulled from .+: 14 units restored, 0 up to date, 0 failed\./);
+
+  // Again, with one clip gone: the rest counts as up to date, here and in the run's summary.
+  await rm(join(dir, "out/knight/animations/action-0.glb"));
+  const again = await spawnRigup(["pull", "--store", store], { cwd: dir });
+  expect(again.code, again.stderr).toBe(0);
+  expect(again.stderr).toMatch(/Done: 0 created, 0 downloaded, 1 restored from the store, .*13 up to date, 0 failed\./);
+  expect(again.stderr).toMatch(/Pulled from .+: 1 unit restored, 13 up to date, 0 failed\./);
 });

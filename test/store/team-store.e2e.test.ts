@@ -274,9 +274,9 @@ it(
     const b = await cloneOf(team, [KNIGHT], a);
     const pulled = await rigup(["pull"], { cwd: b.dir, env: {} });
     expect(pulled.code, pulled.stderr).toBe(1);
-    expect(pulled.stderr).toMatch(/2 units restored, 0 failed/);
+    expect(pulled.stderr).toMatch(/2 units restored, 0 up to date, 0 failed/);
     expect(pulled.stderr).toMatch(
-      new RegExp(`1 units are not in the store as recorded[^\\n]*\\n  knight/animations/action-4: .*has no copy of ${lost.path}`),
+      new RegExp(`1 unit is not in the store as recorded[^\\n]*\\n  knight/animations/action-4: .*has no copy of ${lost.path}`),
     );
     await expect(readFile(join(b.dir, "out", lost.path))).rejects.toMatchObject({ code: "ENOENT" });
     // Every other file, byte for byte; the merged character waits for the build that lands its clip.
