@@ -113,9 +113,15 @@ export class StoreLink {
         if (record && recordCovers(record, roles)) return record;
         const mine: Claim = { rigup_claim: 1, host: this.host, lockfile: this.o.lockfile, pid: process.pid, claimed_at: this.o.now() };
         const got = await tryClaim(this.o.store, ref, mine);
-        if (got === true) return this.hold(step.key, ref);
-        if (got && (this.isOurs(got) || this.o.now() - got.claimed_at > CLAIM_STALE_MS)) {
-          await takeClaim(this.o.store, ref, mine);
+        if (got === true || (got && (this.isOurs(got) || this.o.now() - got.claimed_at > CLAIM_STALE_MS))) {
+          if (got !== true) await takeClaim(this.o.store, ref, mine);
+          // A run that records a unit lets go of its claim only after: if that happened between the read
+          // above and this claim, the record is there now, and paying again would make the unit twice.
+          const landed = await readRecord(this.o.store, ref, signal);
+          if (landed && recordCovers(landed, roles)) {
+            await releaseClaim(this.o.store, ref).catch(() => {});
+            return landed;
+          }
           return this.hold(step.key, ref);
         }
         if (signal.aborted) throw new UnitStop("interrupted", "interrupted while waiting for another machine's record", "INTERRUPTED");

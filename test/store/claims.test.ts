@@ -98,6 +98,24 @@ describe("before paying for a unit", () => {
     expect(events).toContain("store:waiting");
   });
 
+  it("a record that lands between this run's read and its claim (its maker then let the claim go): adopted, not paid again", async () => {
+    const { store, link, signal } = await setup();
+    // The other machine publishes its record and releases its claim just before this run's claim goes in.
+    const put = store.put.bind(store);
+    let raced = false;
+    store.put = async (key, from, opts) => {
+      if (key === claimKey(ref) && !raced) {
+        raced = true;
+        await publishRecord(store, ref, record);
+      }
+      return put(key, from, opts);
+    };
+    await expect(link.beforePay(step, undefined, ["glb"], signal)).resolves.toEqual(record);
+    expect(raced).toBe(true);
+    // The claim it took in passing is given back.
+    expect(await store.head(claimKey(ref))).toBeUndefined();
+  });
+
   it("another machine's live claim that never records: stops the unit, paying nothing", async () => {
     const { store, link, claim, signal } = await setup({ claimWaitMs: 5_000 });
     await tryClaim(store, ref, claim({}));
