@@ -45,15 +45,18 @@ export async function main(argv: string[], overrides: Partial<CliEnv> = {}): Pro
   });
   // A --json caller reads stdout only: it gets the error there too.
   let json = false;
+  // Whether a failing store can be left out for one run (plan, build), or is what the command is for (pull, push, verify --store).
+  let canSkipStore = false;
   program.hook("preAction", (_program, command) => {
     json = command.opts().json === true;
+    canSkipStore = command.options.some((o) => o.long === "--no-store");
   });
 
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (err) {
-    return reportError(err, ctx, json);
+    return reportError(err, ctx, { json, canSkipStore });
   }
 }
 
@@ -62,7 +65,7 @@ function escapeLines(s: string): string {
   return s.split("\n").map(escapeControls).join("\n");
 }
 
-function reportError(err: unknown, ctx: CliEnv, json: boolean): number {
+function reportError(err: unknown, ctx: CliEnv, { json, canSkipStore }: { json: boolean; canSkipStore: boolean }): number {
   // Store credentials too: an S3 error from a third-party endpoint is not ours to trust.
   const secrets = [ctx.env.MESHY_API_KEY, ctx.env.AWS_SECRET_ACCESS_KEY, ctx.env.AWS_SESSION_TOKEN, ctx.env.AWS_ACCESS_KEY_ID];
   const write = (s: string) => void ctx.stderr.write(redactSecrets(s, secrets));
@@ -77,9 +80,10 @@ function reportError(err: unknown, ctx: CliEnv, json: boolean): number {
   }
   if (err instanceof StoreError) {
     if (json) ctx.stdout.write(redactSecrets(`${JSON.stringify({ type: "error", code: err.code, message: err.message })}\n`, secrets));
-    write(
-      `Error: ${escapeLines(err.message)}\n\nHint: nothing was paid. Fix the store, or run with --no-store to work without it this once (nothing is adopted from the team, and outputs are not stored).\n`,
-    );
+    const hint = canSkipStore
+      ? "Fix the store, or run with --no-store to work without it this once (nothing is adopted from the team, and outputs are not stored)."
+      : "Fix the store (its address, credentials or network) and run again.";
+    write(`Error: ${escapeLines(err.message)}\n\nHint: nothing was paid. ${hint}\n`);
     return EXIT.FAILURE;
   }
   const detail = escapeLines(err instanceof Error ? (err.stack ?? err.message) : String(err));

@@ -68,6 +68,7 @@ export async function directReads(
   const base = new URL(endpoint.url.href);
   if (base.search !== "") return undefined;
   const secure = base.protocol === "https:";
+  const port = base.port === "" ? undefined : Number(base.port);
   // keepAlive: the connections are reused across reads, at most `connections` of them.
   const agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: limits.connections });
   const folder = base.pathname.replace(/\/$/, "");
@@ -85,7 +86,7 @@ export async function directReads(
           method,
           protocol: base.protocol,
           hostname: base.hostname,
-          port: base.port === "" ? undefined : Number(base.port),
+          port,
           path,
           query: {},
           headers: { host: base.host },
@@ -100,7 +101,7 @@ export async function directReads(
         const req = (secure ? https : http).request({
           protocol: base.protocol,
           hostname: base.hostname,
-          port: base.port === "" ? undefined : Number(base.port),
+          port,
           path,
           method,
           headers: signed.headers,

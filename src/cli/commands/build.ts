@@ -25,7 +25,7 @@ interface BuildFlags extends ProjectFlags {
 }
 
 export function registerBuildCommand(program: Command, ctx: CliEnv, setExit: (code: number) => void): void {
-  withStoreOptions(withProjectOptions(program.command("build")))
+  withStoreOptions(withProjectOptions(program.command("build")), "optional")
     .description("Create only the missing rig and animation tasks, wait for them, and download their outputs.")
     .option("--emulator", "run against a built-in local Meshy emulator (no account, no network, no cost)")
     .option("-y, --yes", "spend credits without asking (required to spend in CI or without a TTY)")

@@ -32,11 +32,13 @@ export function withProjectOptions(cmd: Command): Command {
     .option("--lockfile <file>", "lockfile path (default: characters.lock beside the manifest)");
 }
 
-/** `--store URL` / `--no-store`, for the commands that use the team store. */
-export function withStoreOptions(cmd: Command): Command {
-  return cmd
-    .option("--store <url>", "the team store: s3://bucket/prefix, file:///path or a folder (default: $RIGUP_STORE, config store)")
-    .option("--no-store", "do not use the team store this time");
+/**
+ * `--store URL`, for the commands that use the team store; `--no-store` too for those that work without
+ * one (plan, build), not for those that exist to use it (pull, push).
+ */
+export function withStoreOptions(cmd: Command, store: "optional" | "required"): Command {
+  cmd.option("--store <url>", "the team store: s3://bucket/prefix, file:///path or a folder (default: $RIGUP_STORE, config store)");
+  return store === "optional" ? cmd.option("--no-store", "do not use the team store this time") : cmd;
 }
 
 export const jsonOption = () => new Option("--json", "machine-readable output on stdout (human output stays on stderr)");

@@ -20,7 +20,7 @@ interface PlanFlags extends ProjectFlags {
 }
 
 export function registerPlanCommand(program: Command, ctx: CliEnv, setExit: (code: number) => void): void {
-  withStoreOptions(withProjectOptions(program.command("plan")))
+  withStoreOptions(withProjectOptions(program.command("plan")), "optional")
     .description(
       "Show what `rigup build` would create, restore, download or prune, why, and what it would cost. " +
         "Offline, except that the team store (if any) is asked what it holds, and action ids are checked against the animation library, refetched weekly when a key is set.",

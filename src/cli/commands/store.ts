@@ -5,7 +5,7 @@ import type { CliEnv } from "../env.js";
 import { jsonOption, output, projectOptions, withProjectOptions, withStoreOptions, type ProjectFlags } from "./common.js";
 
 export function registerStoreCommands(program: Command, ctx: CliEnv, setExit: (code: number) => void): void {
-  withStoreOptions(withProjectOptions(program.command("pull")))
+  withStoreOptions(withProjectOptions(program.command("pull")), "required")
     .description("Restore every output characters.lock records from the team store. Needs no Meshy key and spends nothing.")
     .addOption(jsonOption())
     .action(async (flags: ProjectFlags) => {
@@ -19,7 +19,7 @@ export function registerStoreCommands(program: Command, ctx: CliEnv, setExit: (c
       reportPull(result, out);
       setExit(result.summary.failed > 0 || result.left.length > 0 ? EXIT.FAILURE : EXIT.OK);
     });
-  withStoreOptions(withProjectOptions(program.command("push")))
+  withStoreOptions(withProjectOptions(program.command("push")), "required")
     .description("Upload to the team store every recorded output it lacks, and record each unit for the team.")
     .addOption(jsonOption())
     .action(async (flags: ProjectFlags) => {
