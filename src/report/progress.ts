@@ -95,9 +95,11 @@ export class Progress {
         if (e.status === "SUCCEEDED") set("downloading");
         if (e.status === "SUCCEEDED" && (unit.step.action === "create" || unit.step.action === "replace")) this.spent += e.credits;
         break;
-      case "file:progress":
-        set(`downloading ${e.path.split("/").pop()} ${formatBytes(e.bytes)}${e.total ? ` of ${formatBytes(e.total)}` : ""}`);
+      case "file:progress": {
+        const verb = unit.step.action === "restore" ? "restoring" : "downloading";
+        set(`${verb} ${e.path.split("/").pop()} ${formatBytes(e.bytes)}${e.total ? ` of ${formatBytes(e.total)}` : ""}`);
         break;
+      }
       case "file:written":
         unit.files += 1;
         unit.bytes += e.size;
