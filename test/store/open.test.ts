@@ -100,6 +100,8 @@ describe("openStore", () => {
       expect(valueImports, file).toEqual([]);
     }
     // Inside the function that opens an S3 store, by require (the SDK is CommonJS): nothing at module load.
-    expect(await readFile(join(dir, "open.ts"), "utf8")).toMatch(/\n {2}const s3 = createRequire\(import\.meta\.url\)\("@aws-sdk\/client-s3"\)/);
+    expect(await readFile(join(dir, "open.ts"), "utf8")).toMatch(
+      /\n {2}const s3 = createRequire\(import\.meta\.url\)\("@aws-sdk\/client-s3"\)/,
+    );
   });
 });
