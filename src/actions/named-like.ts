@@ -3,7 +3,7 @@ import { editDistance } from "../diagnostics/suggest.js";
 import type { LibraryAction } from "../meshy/schemas.js";
 
 /** Up to 3 actions whose name matches `name` ignoring case and separators, or is a typo of it, or contains it. */
-export function actionsNamedLike(name: string, actions: readonly LibraryAction[]): LibraryAction[] {
+function actionsNamedLike(name: string, actions: readonly LibraryAction[]): LibraryAction[] {
   const norm = (s: string) =>
     s
       .toLowerCase()
@@ -25,4 +25,10 @@ export function actionsNamedLike(name: string, actions: readonly LibraryAction[]
 /** How an action is named in hints: `0 (Idle)`. */
 export function actionLabel(a: LibraryAction): string {
   return `${a.action_id} (${a.name})`;
+}
+
+/** "did you mean 0 (Idle) or 11 (Idle_02)?" for what a user called an action; undefined when nothing is named like it. */
+export function didYouMeanAction(name: string, actions: readonly LibraryAction[]): string | undefined {
+  const named = actionsNamedLike(name, actions);
+  return named.length > 0 ? `did you mean ${named.map(actionLabel).join(" or ")}?` : undefined;
 }

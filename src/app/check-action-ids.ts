@@ -15,7 +15,7 @@ import type { LibraryAction } from "../meshy/schemas.js";
 import type { Project } from "./project.js";
 import { projectLibrary } from "./action-library.js";
 import { SNAPSHOT } from "../actions/snapshot.js";
-import { actionLabel, actionsNamedLike } from "../actions/named-like.js";
+import { actionLabel, didYouMeanAction } from "../actions/named-like.js";
 
 export interface UnknownAction {
   /** Where it is in the manifest data: characters.<name>.actions[i] (…action_id in the object form). */
@@ -49,9 +49,9 @@ function suggestActions(unknown: Pick<UnknownAction, "actionId" | "name">, actio
   const nearest = [...actions]
     .sort((a, b) => Math.abs(a.action_id - unknown.actionId) - Math.abs(b.action_id - unknown.actionId) || a.action_id - b.action_id)
     .slice(0, 2);
-  const named = unknown.name ? actionsNamedLike(unknown.name, actions) : [];
+  const guess = unknown.name ? didYouMeanAction(unknown.name, actions) : undefined;
   const ids = `the nearest ids are ${nearest.map(actionLabel).join(" and ")}`;
-  return named.length > 0 ? `did you mean ${named.map(actionLabel).join(" or ")}? Or ${ids}` : ids;
+  return guess ? `${guess} Or ${ids}` : ids;
 }
 
 /** Where the list came from, for the error summary: the user may hold an id newer than it. */

@@ -46,12 +46,8 @@ export async function openProject(opts: ProjectOptions): Promise<Project> {
 
 /** "did you mean …?" from the library shipped with rigup, loaded only for a manifest that names an action by name. */
 async function suggestAction(name: string): Promise<string | undefined> {
-  const [{ SNAPSHOT }, { actionLabel, actionsNamedLike }] = await Promise.all([
-    import("../actions/snapshot.js"),
-    import("../actions/named-like.js"),
-  ]);
-  const named = actionsNamedLike(name, SNAPSHOT.actions);
-  return named.length > 0 ? `did you mean ${named.map(actionLabel).join(" or ")}?` : undefined;
+  const [{ SNAPSHOT }, { didYouMeanAction }] = await Promise.all([import("../actions/snapshot.js"), import("../actions/named-like.js")]);
+  return didYouMeanAction(name, SNAPSHOT.actions);
 }
 
 /**
